@@ -1,0 +1,103 @@
+# sitewatch - watch web pages, tell people when one changes.
+#
+#   make                  build ./sitewatch
+#   make run              install what is missing, build, run on jobs.csv
+#   make test             install what is missing, build, run every test
+#   make SANITIZE=address,undefined test    the same under the sanitizers
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#   make uninstall, make clean
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+MANDIR    = $(PREFIX)/share/man
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARNINGS  = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -fno-common
+PKGS      = libcurl libnotify
+
+# Each flavour of build has its own object directory, so that switching
+# between the plain and the sanitizer build never mixes objects.
+ifdef SANITIZE
+BUILD     = build/san-$(subst $(comma),-,$(SANITIZE))
+SANFLAGS  = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD     = build/plain
+SANFLAGS  =
+endif
+comma := ,
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+              -DSITEWATCH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -Isrc
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS        = $(PKG_LIBS) -lcsv
+
+SRCS     = src/main.c src/check.c src/jobs.c src/jobsfile.c src/util.c
+OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
+
+UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
+TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
+ITESTS   = $(sort $(wildcard tests/integration/*.t))
+
+.PHONY: all deps-check run test check-build install uninstall clean FORCE
+
+all: sitewatch
+
+# ./sitewatch is a copy of the current flavour's binary.
+sitewatch: $(BUILD)/sitewatch FORCE
+	@cmp -s $< $@ || cp $< $@
+
+$(BUILD)/sitewatch: $(OBJS) | deps-check
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(BUILD)/%.o: src/%.c | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/tests/%: tests/tools/%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+
+# Says exactly what to do when a library is missing, instead of a wall of
+# compiler errors.
+deps-check:
+	@pkg-config --exists $(PKGS) && test -f /usr/include/csv.h || { \
+	  echo "sitewatch: missing build dependencies (libcurl, libnotify, libcsv)."; \
+	  echo "           run: scripts/install-deps"; exit 1; }
+
+jobs.csv:
+	cp jobs.csv.example $@
+
+run:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory all jobs.csv
+	./sitewatch --check -f jobs.csv
+
+test:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory check-build
+	@SITEWATCH_TESTBIN=$(CURDIR)/$(BUILD)/tests prove --exec '' -f \
+	  $(UNIT) $(ITESTS)
+
+check-build: all $(UNIT) $(TOOLS)
+
+install: $(BUILD)/sitewatch
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BUILD)/sitewatch $(DESTDIR)$(BINDIR)/sitewatch
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sitewatch
+
+clean:
+	rm -rf build sitewatch
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,960 @@
+/*
+ * jobs.c - the jobs file format.
+ *
+ * A jobs file is a list of physical lines.  The first line that is neither
+ * blank nor a '#' comment is the header; every later such line is a row.
+ * Fields are split by libcsv in strict mode with ';' as the delimiter, one
+ * line at a time, because no field may hold a line break.  The parse keeps
+ * each line's offset, length and terminator so that a rewrite can copy
+ * every line it does not change byte for byte.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <csv.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jobs.h"
+#include "util.h"
+
+/* The column names, in enum jobs_col order. */
+static const char *const col_names[JOBS_NCOLS] = {
+	"interval", "name", "url", "last-modified", "pid"
+};
+
+/* The fields of one line as libcsv split them. */
+struct fields {
+	size_t n, cap;
+	char **val;		/* decoded values, NUL-terminated */
+	size_t *start, *end;	/* raw span of each field within the line */
+};
+
+/* What the libcsv callbacks fill in while a line is fed to the parser. */
+struct feed {
+	struct fields *f;
+	size_t pos;		/* offset of the byte being fed */
+	size_t start;		/* where the current field began */
+	int nomem;
+};
+
+static void
+fields_clear(struct fields *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->val[i]);
+	f->n = 0;
+}
+
+static void
+fields_free(struct fields *f)
+{
+	fields_clear(f);
+	free(f->val);
+	free(f->start);
+	free(f->end);
+	memset(f, 0, sizeof(*f));
+}
+
+/* libcsv's end-of-field callback: records the value and its raw span. */
+static void
+feed_field(void *s, size_t len, void *data)
+{
+	struct feed *fd = data;
+	struct fields *f = fd->f;
+
+	if (fd->nomem)
+		return;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		char **v = realloc(f->val, cap * sizeof(*v));
+		size_t *st, *en;
+
+		if (v == NULL) {
+			fd->nomem = 1;
+			return;
+		}
+		f->val = v;
+		st = realloc(f->start, cap * sizeof(*st));
+		if (st == NULL) {
+			fd->nomem = 1;
+			return;
+		}
+		f->start = st;
+		en = realloc(f->end, cap * sizeof(*en));
+		if (en == NULL) {
+			fd->nomem = 1;
+			return;
+		}
+		f->end = en;
+		f->cap = cap;
+	}
+	f->val[f->n] = util_strndup(s != NULL ? s : "", s != NULL ? len : 0);
+	if (f->val[f->n] == NULL) {
+		fd->nomem = 1;
+		return;
+	}
+	/* The callback runs while libcsv consumes the ';' that ends the
+	 * field, or from csv_fini() after the last byte. */
+	f->start[f->n] = fd->start;
+	f->end[f->n] = fd->pos;
+	f->n++;
+	fd->start = fd->pos + 1;
+}
+
+/*
+ * Puts the parser back to its initial state after an error: csv_fini()
+ * does not reset a parser whose strict check failed.  Returns 0, or -1
+ * when memory ran out.
+ */
+static int
+parser_reset(struct csv_parser *p)
+{
+	csv_free(p);
+	if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return -1;
+	csv_set_delim(p, ';');
+	return 0;
+}
+
+/*
+ * Splits one line (no terminator) into fields with libcsv.  The line is fed
+ * one byte at a time so that each field's raw span is known exactly as
+ * libcsv saw it.  Returns 0, or -1 with a reason in err (errno ENOMEM when
+ * memory ran out, else EINVAL).
+ */
+static int
+split_line(struct csv_parser *p, const char *line, size_t len,
+    struct fields *f, char *err, size_t errsz)
+{
+	struct feed fd = { f, 0, 0, 0 };
+
+	fields_clear(f);
+	for (fd.pos = 0; fd.pos < len; fd.pos++) {
+		if (csv_parse(p, line + fd.pos, 1, feed_field, NULL, &fd) != 1) {
+			int e = csv_error(p);
+
+			if (parser_reset(p) == -1 || e == CSV_ENOMEM ||
+			    e == CSV_ETOOBIG)
+				return -2;
+			return errf(err, errsz, "field %zu: bad quoting "
+			    "(a quote inside a field must be doubled, "
+			    "and a quoted field must end at ';')", f->n + 1);
+		}
+		if (fd.nomem)
+			break;
+	}
+	if (!fd.nomem && csv_fini(p, feed_field, NULL, &fd) != 0) {
+		if (parser_reset(p) == -1)
+			return -2;
+		return errf(err, errsz, "field %zu: quoted field not closed on "
+		    "this line (fields cannot hold line breaks)", f->n + 1);
+	}
+	if (fd.nomem) {
+		(void)parser_reset(p);
+		return -2;
+	}
+	/* An empty line gives no callback at all; it is one empty field. */
+	if (f->n == 0 && len == 0) {
+		fd.pos = 0;
+		feed_field("", 0, &fd);
+		if (fd.nomem)
+			return -2;
+	}
+	return 0;
+}
+
+/*
+ * Checks the bytes of a header or row line before libcsv sees them.
+ * Returns 0, or -1 with a reason in err.
+ */
+static int
+check_line_bytes(const char *line, size_t len, char *err, size_t errsz)
+{
+	if (len > JOBS_MAX_LINE)
+		return errf(err, errsz, "line longer than %d KiB",
+		    JOBS_MAX_LINE / 1024);
+	if (memchr(line, '\0', len) != NULL)
+		return errf(err, errsz, "line holds a NUL byte");
+	if (memchr(line, '\r', len) != NULL)
+		return errf(err, errsz, "a field holds a line break "
+		    "(carriage return)");
+	if (!util_utf8_valid((const unsigned char *)line, len))
+		return errf(err, errsz, "line is not valid UTF-8");
+	return 0;
+}
+
+long
+jobs_parse_interval(const char *s, char *err, size_t errsz)
+{
+	static const char units[] = "dhms";
+	static const long secs[] = { 86400L, 3600L, 60L, 1L };
+	const char *p = s;
+	long total = 0;
+	int next_unit = 0;	/* index in units of the smallest unit allowed next */
+
+	if (*s == '\0')
+		return errf(err, errsz, "interval: empty");
+	while (*p != '\0') {
+		long n = 0;
+		const char *u;
+		int ui;
+
+		if (*p < '0' || *p > '9')
+			return errf(err, errsz, "interval: \"%s\": not a "
+			    "duration (like 90, 30s, 10m, 2h, 1d, 1h30m)", s);
+		while (*p >= '0' && *p <= '9') {
+			if (n > (JOBS_MAX_INTERVAL - (*p - '0')) / 10)
+				return errf(err, errsz, "interval: \"%s\": "
+				    "longer than ten years", s);
+			n = n * 10 + (*p - '0');
+			p++;
+		}
+		if (*p == '\0') {
+			/* A bare number is seconds, but only on its own. */
+			if (next_unit != 0)
+				return errf(err, errsz, "interval: \"%s\": "
+				    "number without a unit at the end", s);
+			total = n;
+			break;
+		}
+		u = strchr(units, *p);
+		if (u == NULL)
+			return errf(err, errsz, "interval: \"%s\": unknown "
+			    "unit '%c' (use s, m, h or d)", s, *p);
+		ui = (int)(u - units);
+		if (ui < next_unit)
+			return errf(err, errsz, "interval: \"%s\": units must "
+			    "go from largest to smallest, each once", s);
+		if (n > (JOBS_MAX_INTERVAL - total) / secs[ui])
+			return errf(err, errsz, "interval: \"%s\": longer than "
+			    "ten years", s);
+		total += n * secs[ui];
+		next_unit = ui + 1;
+		p++;
+	}
+	if (total < 1)
+		return errf(err, errsz, "interval: \"%s\": must be at least "
+		    "1 second", s);
+	return total;
+}
+
+int
+jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
+    char *err, size_t errsz)
+{
+	const char *p;
+	long n = 0;
+
+	*pid = 0;
+	if (*s == '\0' || strcmp(s, "-") == 0) {
+		*kind = JOBS_PID_NONE;
+		return 0;
+	}
+	if (strcasecmp(s, "stop") == 0 || strcasecmp(s, "commit_suicide") == 0) {
+		*kind = JOBS_PID_STOP;
+		return 0;
+	}
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		if (n > (INT_MAX - (*p - '0')) / 10)
+			break;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p != '\0' || n < 1)
+		return errf(err, errsz, "pid: \"%s\": expected -, a process "
+		    "id, or stop", s);
+	*kind = JOBS_PID_NUMBER;
+	*pid = (pid_t)n;
+	return 0;
+}
+
+int
+jobs_check_url(const char *url, char *err, size_t errsz)
+{
+	const char *host;
+	const unsigned char *p;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (*url == '\0')
+		return errf(err, errsz, "url: empty");
+	else
+		return errf(err, errsz, "url: \"%s\": only http:// and "
+		    "https:// URLs can be watched", url);
+	if (*host == '\0' || strchr("/?#:@", *host) != NULL)
+		return errf(err, errsz, "url: \"%s\": no host", url);
+	for (p = (const unsigned char *)url; *p != '\0'; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return errf(err, errsz, "url: \"%s\": holds a space "
+			    "or control character", url);
+	return 0;
+}
+
+size_t
+jobs_quote_field(char *dst, size_t dstsz, const char *value)
+{
+	size_t len = strlen(value), i, n = 0;
+	int quote = 0;
+
+	/* libcsv trims spaces and tabs around bare fields, splits at ';'
+	 * and rejects a bare '"'; a leading '#' would make a first field
+	 * look like a comment line. */
+	if (len > 0 && (value[0] == ' ' || value[0] == '\t' ||
+	    value[0] == '#' || value[len - 1] == ' ' ||
+	    value[len - 1] == '\t'))
+		quote = 1;
+	if (strpbrk(value, ";\"") != NULL)
+		quote = 1;
+
+#define PUT(c) do { if (n + 1 < dstsz) dst[n] = (c); n++; } while (0)
+	if (quote)
+		PUT('"');
+	for (i = 0; i < len; i++) {
+		if (quote && value[i] == '"')
+			PUT('"');
+		PUT(value[i]);
+	}
+	if (quote)
+		PUT('"');
+#undef PUT
+	if (dstsz > 0)
+		dst[n < dstsz ? n : dstsz - 1] = '\0';
+	return n;
+}
+
+/*
+ * Adds a problem for line lineno (0: the whole file).  Returns 0, or -1
+ * when memory ran out.
+ */
+static int
+add_problem(struct jobs_file *jf, size_t lineno, const char *msg)
+{
+	struct jobs_problem *p;
+
+	p = realloc(jf->problems, (jf->nproblems + 1) * sizeof(*p));
+	if (p == NULL)
+		return -1;
+	jf->problems = p;
+	p[jf->nproblems].lineno = lineno;
+	p[jf->nproblems].msg = strdup(msg);
+	if (p[jf->nproblems].msg == NULL)
+		return -1;
+	jf->nproblems++;
+	return 0;
+}
+
+/* The name index: open addressing over job indexes, size a power of two. */
+struct name_index {
+	long *slot;		/* job index, or -1 */
+	size_t mask;
+};
+
+static int
+index_init(struct name_index *ix, size_t expect)
+{
+	size_t size = 16, i;
+
+	while (size < expect * 2)
+		size *= 2;
+	ix->slot = malloc(size * sizeof(*ix->slot));
+	if (ix->slot == NULL)
+		return -1;
+	for (i = 0; i < size; i++)
+		ix->slot[i] = -1;
+	ix->mask = size - 1;
+	return 0;
+}
+
+/*
+ * Looks name up in the index.  Returns the job index, or -1; when absent
+ * and insert is >= 0, stores insert there (the index never fills: it was
+ * sized for every line).
+ */
+static long
+index_lookup(struct name_index *ix, const struct job *jobs, const char *name,
+    long insert)
+{
+	size_t i = (size_t)util_hash(name, strlen(name)) & ix->mask;
+
+	while (ix->slot[i] != -1) {
+		if (strcmp(jobs[ix->slot[i]].name, name) == 0)
+			return ix->slot[i];
+		i = (i + 1) & ix->mask;
+	}
+	if (insert >= 0)
+		ix->slot[i] = insert;
+	return -1;
+}
+
+/* Returns the index of the known column called v, or JOBS_NCOLS. */
+static size_t
+column_of(const char *v)
+{
+	size_t c;
+
+	for (c = 0; c < JOBS_NCOLS; c++)
+		if (strcasecmp(v, col_names[c]) == 0 ||
+		    (c == JOBS_COL_INTERVAL && strcasecmp(v, "intervall") == 0))
+			break;
+	return c;
+}
+
+/* Returns how many of the fields in f name a known column. */
+static size_t
+known_columns(const struct fields *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		if (column_of(f->val[i]) < JOBS_NCOLS)
+			n++;
+	return n;
+}
+
+/*
+ * Reads the header line's fields into jf->col and jf->ncols.  Returns 0,
+ * or -1 with a reason in err.
+ */
+static int
+read_header(struct jobs_file *jf, const struct fields *f, char *err,
+    size_t errsz)
+{
+	size_t i, c;
+	char missing[128] = "";
+
+	for (c = 0; c < JOBS_NCOLS; c++)
+		jf->col[c] = -1;
+	if (known_columns(f) == 0)
+		return errf(err, errsz, "header: names none of the columns "
+		    "interval;name;url;last-modified;pid (the header must "
+		    "come before the first row)");
+	for (i = 0; i < f->n; i++) {
+		const char *v = f->val[i];
+
+		if (*v == '\0')
+			return errf(err, errsz, "header: column %zu has no "
+			    "name", i + 1);
+		c = column_of(v);
+		if (c < JOBS_NCOLS) {
+			if (jf->col[c] != -1)
+				return errf(err, errsz, "header: column "
+				    "\"%s\" appears twice", col_names[c]);
+			jf->col[c] = (long)i;
+			continue;
+		}
+		/* Unknown columns are kept, but each must be unique too. */
+		for (c = 0; c < i; c++)
+			if (strcasecmp(f->val[c], v) == 0)
+				return errf(err, errsz, "header: column "
+				    "\"%s\" appears twice", v);
+	}
+	for (c = 0; c < JOBS_NCOLS; c++) {
+		if (jf->col[c] != -1)
+			continue;
+		if (missing[0] != '\0')
+			(void)strncat(missing, ", ",
+			    sizeof(missing) - strlen(missing) - 1);
+		(void)strncat(missing, col_names[c],
+		    sizeof(missing) - strlen(missing) - 1);
+	}
+	if (missing[0] != '\0')
+		return errf(err, errsz, "header: missing column%s %s "
+		    "(needs interval;name;url;last-modified;pid in any order)",
+		    strchr(missing, ',') ? "s" : "", missing);
+	jf->ncols = f->n;
+	return 0;
+}
+
+static void
+job_free(struct job *j)
+{
+	free(j->name);
+	free(j->url);
+	free(j->interval_text);
+	free(j->lastmod);
+	free(j->pid_text);
+}
+
+/*
+ * Turns a row's fields into *j, checking each known column.  Takes the
+ * strings it keeps out of f (setting them to NULL).  Returns 0, or -1 with
+ * a reason in err (errno ENOMEM when memory ran out).
+ */
+static int
+read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
+    char *err, size_t errsz)
+{
+	char **v = f->val;
+
+	memset(j, 0, sizeof(*j));
+	errno = EINVAL;
+	if (f->n < jf->ncols) {
+		size_t c;
+
+		for (c = 0; c < JOBS_NCOLS; c++)
+			if ((size_t)jf->col[c] >= f->n)
+				return errf(err, errsz, "missing field \"%s\" "
+				    "(%zu fields, the header has %zu)",
+				    col_names[c], f->n, jf->ncols);
+		return errf(err, errsz, "%zu fields, the header has %zu",
+		    f->n, jf->ncols);
+	}
+	if (f->n > jf->ncols)
+		return errf(err, errsz, "%zu fields, the header has %zu "
+		    "(quote a field that holds ';')", f->n, jf->ncols);
+	if (*v[jf->col[JOBS_COL_NAME]] == '\0')
+		return errf(err, errsz, "name: empty");
+	if (jobs_check_url(v[jf->col[JOBS_COL_URL]], err, errsz) == -1)
+		return -1;
+	j->interval = jobs_parse_interval(v[jf->col[JOBS_COL_INTERVAL]],
+	    err, errsz);
+	if (j->interval == -1)
+		return -1;
+	if (jobs_parse_pid(v[jf->col[JOBS_COL_PID]], &j->pid_kind, &j->pid,
+	    err, errsz) == -1)
+		return -1;
+
+#define TAKE(dst, c) do { dst = v[jf->col[c]]; v[jf->col[c]] = NULL; } while (0)
+	TAKE(j->name, JOBS_COL_NAME);
+	TAKE(j->url, JOBS_COL_URL);
+	TAKE(j->interval_text, JOBS_COL_INTERVAL);
+	TAKE(j->lastmod, JOBS_COL_LASTMOD);
+	TAKE(j->pid_text, JOBS_COL_PID);
+#undef TAKE
+	return 0;
+}
+
+/*
+ * Finds the lines of buf and their terminators.  Returns 0, or -1 when
+ * memory ran out.
+ */
+static int
+split_lines(struct jobs_file *jf, const char *buf, size_t len)
+{
+	size_t off = 0, cap = 0;
+
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		struct jobs_line *l;
+
+		if (jf->nlines == cap) {
+			cap = cap ? cap * 2 : 64;
+			l = realloc(jf->lines, cap * sizeof(*l));
+			if (l == NULL)
+				return -1;
+			jf->lines = l;
+		}
+		l = &jf->lines[jf->nlines++];
+		l->off = off;
+		l->kind = JOBS_LINE_BLANK;
+		l->job = -1;
+		if (nl == NULL) {
+			l->len = len - off;
+			l->eol = 0;
+			off = len;
+		} else {
+			l->len = (size_t)(nl - (buf + off));
+			l->eol = 1;
+			if (l->len > 0 && buf[off + l->len - 1] == '\r') {
+				l->len--;
+				l->eol = 2;
+			}
+			off = (size_t)(nl - buf) + 1;
+		}
+	}
+	return 0;
+}
+
+int
+jobs_parse(struct jobs_file *jf, const char *buf, size_t len)
+{
+	struct csv_parser p;
+	struct fields f;
+	struct name_index ix = { NULL, 0 };
+	char err[512];
+	size_t i, c;
+	int rc = -1, header_failed = 0;
+
+	memset(jf, 0, sizeof(*jf));
+	memset(&f, 0, sizeof(f));
+	jf->header = -1;
+	for (c = 0; c < JOBS_NCOLS; c++)
+		jf->col[c] = -1;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	csv_set_delim(&p, ';');
+	if (split_lines(jf, buf, len) == -1)
+		goto nomem;
+	if (index_init(&ix, jf->nlines) == -1)
+		goto nomem;
+
+	for (i = 0; i < jf->nlines; i++) {
+		struct jobs_line *l = &jf->lines[i];
+		const char *s = buf + l->off;
+		size_t n = l->len, k;
+		struct job j;
+		int r;
+
+		/* A UTF-8 byte order mark may open the file. */
+		if (i == 0 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			s += 3;
+			n -= 3;
+		}
+		for (k = 0; k < n && (s[k] == ' ' || s[k] == '\t'); k++)
+			;
+		if (k == n) {
+			l->kind = JOBS_LINE_BLANK;
+			continue;
+		}
+		if (s[k] == '#') {
+			l->kind = JOBS_LINE_COMMENT;
+			continue;
+		}
+		l->kind = JOBS_LINE_BAD;
+		if (header_failed)
+			continue;	/* reported once, as the header's problem */
+		r = check_line_bytes(s, n, err, sizeof(err));
+		if (r == 0)
+			r = split_line(&p, s, n, &f, err, sizeof(err));
+		if (r == -2)
+			goto nomem;
+		if (r == -1) {
+			if (jf->header == -1) {
+				/* Without a header no row can be read. */
+				char msg[600];
+
+				(void)snprintf(msg, sizeof(msg), "header: %s",
+				    err);
+				if (add_problem(jf, i + 1, msg) == -1)
+					goto nomem;
+				header_failed = 1;
+				continue;
+			}
+			if (add_problem(jf, i + 1, err) == -1)
+				goto nomem;
+			continue;
+		}
+		if (jf->header == -1) {
+			if (read_header(jf, &f, err, sizeof(err)) == -1) {
+				if (add_problem(jf, i + 1, err) == -1)
+					goto nomem;
+				header_failed = 1;
+				continue;
+			}
+			jf->header = (long)i;
+			l->kind = JOBS_LINE_HEADER;
+			continue;
+		}
+		if (read_row(jf, &f, &j, err, sizeof(err)) == -1) {
+			if (add_problem(jf, i + 1, err) == -1)
+				goto nomem;
+			continue;
+		}
+		j.lineno = i + 1;
+		{
+			long first = index_lookup(&ix, jf->jobs, j.name, -1);
+
+			if (first != -1) {
+				(void)snprintf(err, sizeof(err), "name: \"%s\" "
+				    "is already used on line %zu", j.name,
+				    jf->jobs[first].lineno);
+				job_free(&j);
+				if (add_problem(jf, i + 1, err) == -1)
+					goto nomem;
+				continue;
+			}
+		}
+		{
+			struct job *nj = realloc(jf->jobs,
+			    (jf->njobs + 1) * sizeof(*nj));
+
+			if (nj == NULL) {
+				job_free(&j);
+				goto nomem;
+			}
+			jf->jobs = nj;
+		}
+		jf->jobs[jf->njobs] = j;
+		(void)index_lookup(&ix, jf->jobs, j.name, (long)jf->njobs);
+		l->kind = JOBS_LINE_ROW;
+		l->job = (long)jf->njobs++;
+	}
+	if (header_failed)
+		goto out;
+	if (jf->header == -1) {
+		if (add_problem(jf, 0, len == 0 ? "file is empty" :
+		    "no header line (interval;name;url;last-modified;pid)")
+		    == -1)
+			goto nomem;
+		goto out;
+	}
+	jf->usable = 1;
+	rc = 0;
+	goto out;
+nomem:
+	errno = ENOMEM;
+	rc = -1;
+out:
+	free(ix.slot);
+	fields_free(&f);
+	csv_free(&p);
+	if (rc == -1) {
+		int e = errno;
+
+		/* An unusable file keeps its lines and problems but no rows. */
+		for (i = 0; i < jf->njobs; i++)
+			job_free(&jf->jobs[i]);
+		free(jf->jobs);
+		jf->jobs = NULL;
+		jf->njobs = 0;
+		for (i = 0; i < jf->nlines; i++)
+			if (jf->lines[i].kind == JOBS_LINE_ROW) {
+				jf->lines[i].kind = JOBS_LINE_BAD;
+				jf->lines[i].job = -1;
+			}
+		errno = e;
+	}
+	return rc;
+}
+
+void
+jobs_free(struct jobs_file *jf)
+{
+	size_t i;
+
+	for (i = 0; i < jf->njobs; i++)
+		job_free(&jf->jobs[i]);
+	free(jf->jobs);
+	for (i = 0; i < jf->nproblems; i++)
+		free(jf->problems[i].msg);
+	free(jf->problems);
+	free(jf->lines);
+	memset(jf, 0, sizeof(*jf));
+	jf->header = -1;
+}
+
+const struct job *
+jobs_find(const struct jobs_file *jf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < jf->njobs; i++)
+		if (strcmp(jf->jobs[i].name, name) == 0)
+			return &jf->jobs[i];
+	return NULL;
+}
+
+/* A growable output buffer for jobs_apply(). */
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static int
+out_put(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 256;
+		char *q;
+
+		while (o->len + n + 1 > cap)
+			cap *= 2;
+		q = realloc(o->p, cap);
+		if (q == NULL)
+			return -1;
+		o->p = q;
+		o->cap = cap;
+	}
+	if (n > 0)
+		memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+	return 0;
+}
+
+/* Appends value to o as one field, quoted where needed.  Returns 0 or -1. */
+static int
+out_field(struct out *o, const char *value)
+{
+	char small[256];
+	size_t n = jobs_quote_field(small, sizeof(small), value);
+	char *big;
+	int rc;
+
+	if (n < sizeof(small))
+		return out_put(o, small, n);
+	big = malloc(n + 1);
+	if (big == NULL)
+		return -1;
+	(void)jobs_quote_field(big, n + 1, value);
+	rc = out_put(o, big, n);
+	free(big);
+	return rc;
+}
+
+/* What jobs_apply() will do to one row. */
+struct pending {
+	const char *lastmod;
+	const char *pid;
+};
+
+/*
+ * Rebuilds line l of buf into o with the pending changes: the changed
+ * fields are written anew, every other field is copied raw.  Returns 0,
+ * or -1 (errno ENOMEM, or EINVAL if the line no longer splits).
+ */
+static int
+rebuild_line(const struct jobs_file *jf, const char *buf,
+    const struct jobs_line *l, const struct pending *pd, struct out *o)
+{
+	struct csv_parser p;
+	struct fields f;
+	const char *s = buf + l->off;
+	char err[256];
+	size_t i;
+	int rc = -1, r;
+
+	memset(&f, 0, sizeof(f));
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	csv_set_delim(&p, ';');
+	r = split_line(&p, s, l->len, &f, err, sizeof(err));
+	if (r == -2)
+		goto nomem;
+	if (r == -1 || f.n != jf->ncols) {
+		errno = EINVAL;
+		goto out;
+	}
+	for (i = 0; i < f.n; i++) {
+		const char *nv = NULL;
+
+		if (i > 0 && out_put(o, ";", 1) == -1)
+			goto nomem;
+		if ((long)i == jf->col[JOBS_COL_LASTMOD])
+			nv = pd->lastmod;
+		else if ((long)i == jf->col[JOBS_COL_PID])
+			nv = pd->pid;
+		if (nv != NULL && strcmp(nv, f.val[i]) != 0) {
+			if (out_field(o, nv) == -1)
+				goto nomem;
+		} else if (out_put(o, s + f.start[i],
+		    f.end[i] - f.start[i]) == -1) {
+			goto nomem;
+		}
+	}
+	if (out_put(o, s + l->len, l->eol) == -1)
+		goto nomem;
+	rc = 0;
+	goto out;
+nomem:
+	errno = ENOMEM;
+out:
+	fields_free(&f);
+	csv_free(&p);
+	return rc;
+}
+
+/* Returns 1 when the pending change would alter row j's fields. */
+static int
+pending_changes(const struct pending *pd, const struct job *j)
+{
+	return (pd->lastmod != NULL && strcmp(pd->lastmod, j->lastmod) != 0) ||
+	    (pd->pid != NULL && strcmp(pd->pid, j->pid_text) != 0);
+}
+
+/* Returns 1 when s may be written into a field: no line break, no NUL
+ * (s is a C string, so only line breaks need looking for). */
+static int
+field_value_ok(const char *s)
+{
+	return s == NULL || strpbrk(s, "\r\n") == NULL;
+}
+
+int
+jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
+    struct jobs_edit *edits, size_t n, char **out, size_t *outlen,
+    size_t *changed)
+{
+	struct pending *pd;
+	struct name_index ix;
+	struct out o = { NULL, 0, 0 };
+	size_t i, prev = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	*changed = 0;
+	for (i = 0; i < n; i++)
+		if (!field_value_ok(edits[i].lastmod) ||
+		    !field_value_ok(edits[i].pid) || edits[i].name == NULL) {
+			errno = EINVAL;
+			return -1;
+		}
+	pd = calloc(jf->njobs ? jf->njobs : 1, sizeof(*pd));
+	if (pd == NULL)
+		return -1;
+	if (index_init(&ix, jf->njobs) == -1) {
+		free(pd);
+		return -1;
+	}
+	for (i = 0; i < jf->njobs; i++)
+		(void)index_lookup(&ix, jf->jobs, jf->jobs[i].name, (long)i);
+
+	/* Edits apply in order, so a later edit of a row sees the pid an
+	 * earlier one set. */
+	for (i = 0; i < n; i++) {
+		long k = index_lookup(&ix, jf->jobs, edits[i].name, -1);
+		const char *cur_pid;
+
+		if (k == -1) {
+			edits[i].result = JOBS_EDIT_NOROW;
+			continue;
+		}
+		cur_pid = pd[k].pid != NULL ? pd[k].pid : jf->jobs[k].pid_text;
+		if (edits[i].if_pid != NULL &&
+		    strcmp(edits[i].if_pid, cur_pid) != 0) {
+			edits[i].result = JOBS_EDIT_SKIPPED;
+			continue;
+		}
+		if (edits[i].lastmod != NULL)
+			pd[k].lastmod = edits[i].lastmod;
+		if (edits[i].pid != NULL)
+			pd[k].pid = edits[i].pid;
+		edits[i].result = JOBS_EDIT_DONE;
+	}
+	free(ix.slot);
+
+	for (i = 0; i < jf->nlines; i++) {
+		const struct jobs_line *l = &jf->lines[i];
+
+		if (l->kind != JOBS_LINE_ROW ||
+		    !pending_changes(&pd[l->job], &jf->jobs[l->job]))
+			continue;
+		if (out_put(&o, buf + prev, l->off - prev) == -1 ||
+		    rebuild_line(jf, buf, l, &pd[l->job], &o) == -1)
+			goto fail;
+		prev = l->off + l->len + l->eol;
+		(*changed)++;
+	}
+	if (out_put(&o, buf + prev, len - prev) == -1)
+		goto fail;
+	free(pd);
+	*out = o.p;
+	*outlen = o.len;
+	return 0;
+fail:
+	free(pd);
+	free(o.p);
+	if (errno != EINVAL)
+		errno = ENOMEM;
+	return -1;
+}

@@ -1,0 +1,152 @@
+/*
+ * jobs.h - the jobs file format: parse a whole file into lines, header and
+ * rows, and build a copy of the file with some rows' fields changed.
+ *
+ * Pure functions: no I/O, no globals.  The parsed form points into the
+ * caller's buffer by offset and owns copies of every decoded field.
+ */
+#ifndef SITEWATCH_JOBS_H
+#define SITEWATCH_JOBS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define JOBS_MAX_LINE (64 * 1024)     /* longest line accepted, in bytes */
+#define JOBS_MAX_INTERVAL (3650L * 86400L) /* ten years, in seconds */
+
+/* The columns the program knows.  Other columns are kept untouched. */
+enum jobs_col {
+	JOBS_COL_INTERVAL,
+	JOBS_COL_NAME,
+	JOBS_COL_URL,
+	JOBS_COL_LASTMOD,
+	JOBS_COL_PID,
+	JOBS_NCOLS
+};
+
+enum jobs_line_kind {
+	JOBS_LINE_BLANK,	/* empty or only spaces and tabs */
+	JOBS_LINE_COMMENT,	/* first non-blank character is '#' */
+	JOBS_LINE_HEADER,
+	JOBS_LINE_ROW,		/* a usable row: see its struct job */
+	JOBS_LINE_BAD		/* a row (or would-be header) that cannot be used */
+};
+
+/* What the pid field says. */
+enum jobs_pid_kind {
+	JOBS_PID_NONE,		/* "-" or empty: not running, start it */
+	JOBS_PID_NUMBER,	/* a pid written by the program */
+	JOBS_PID_STOP		/* "stop" or "commit_suicide": keep it down */
+};
+
+struct jobs_line {
+	size_t off;		/* offset of the line's first byte in the buffer */
+	size_t len;		/* length without the line terminator */
+	size_t eol;		/* terminator length: 0 (end of file), 1 (LF), 2 (CRLF) */
+	enum jobs_line_kind kind;
+	long job;		/* index into jobs_file.jobs for a usable row, else -1 */
+};
+
+struct job {
+	size_t lineno;		/* 1-based line number in the file */
+	char *name;
+	char *url;
+	char *interval_text;	/* the interval field as written */
+	long interval;		/* seconds, >= 1 */
+	char *lastmod;		/* the last-modified field; "-" or "" when unknown */
+	char *pid_text;		/* the pid field as written */
+	enum jobs_pid_kind pid_kind;
+	pid_t pid;		/* for JOBS_PID_NUMBER, else 0 */
+};
+
+struct jobs_problem {
+	size_t lineno;		/* 0 when the problem is the file as a whole */
+	char *msg;		/* the reason, without file name or line number */
+};
+
+struct jobs_file {
+	struct jobs_line *lines;
+	size_t nlines;
+	long header;		/* index into lines of the header, -1 if none */
+	size_t ncols;		/* fields in the header */
+	long col[JOBS_NCOLS];	/* field index of each known column */
+	struct job *jobs;
+	size_t njobs;
+	struct jobs_problem *problems;
+	size_t nproblems;
+	int usable;		/* 1 when the header is good and rows could be read */
+};
+
+/*
+ * Parses the buf[0..len) as a jobs file into *jf, which the caller frees
+ * with jobs_free().  Returns 0 when the file has a usable header (rows may
+ * still have problems, listed in jf->problems), -1 when it cannot be used
+ * at all (no header, bad header: the reason is in jf->problems) or memory
+ * ran out (errno ENOMEM, jf->problems may be empty).  jf->lines always
+ * describes every line, so the file can be rewritten byte for byte.
+ */
+int jobs_parse(struct jobs_file *jf, const char *buf, size_t len);
+
+/* Frees everything jobs_parse() allocated in *jf and zeroes it. */
+void jobs_free(struct jobs_file *jf);
+
+/* Returns the usable row called name, or NULL. */
+const struct job *jobs_find(const struct jobs_file *jf, const char *name);
+
+/*
+ * Parses a duration: "90", "30s", "10m", "2h", "1d" or units combined from
+ * largest to smallest ("1h30m").  Returns the number of seconds (at least 1,
+ * at most JOBS_MAX_INTERVAL), or -1 with a reason in err.
+ */
+long jobs_parse_interval(const char *s, char *err, size_t errsz);
+
+/*
+ * Classifies a pid field.  Returns 0 and sets *kind (and *pid for a number),
+ * or -1 with a reason in err.
+ */
+int jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
+    char *err, size_t errsz);
+
+/*
+ * Checks that a URL may be watched: http:// or https://, a host, no
+ * spaces or control characters.  Returns 0, or -1 with a reason in err.
+ */
+int jobs_check_url(const char *url, char *err, size_t errsz);
+
+/* One change to one row, for jobs_apply(). */
+struct jobs_edit {
+	const char *name;	/* the row to change */
+	const char *lastmod;	/* new last-modified value, or NULL to keep */
+	const char *pid;	/* new pid value, or NULL to keep */
+	const char *if_pid;	/* change only if the pid field reads this; NULL: always */
+	int result;		/* out: one of enum jobs_edit_result */
+};
+
+enum jobs_edit_result {
+	JOBS_EDIT_DONE,		/* applied (or the fields already held the values) */
+	JOBS_EDIT_NOROW,	/* no usable row has that name: nothing re-created */
+	JOBS_EDIT_SKIPPED	/* if_pid did not match: left alone */
+};
+
+/*
+ * Builds in *out (malloc'd, length *outlen, owned by the caller) a copy of
+ * buf in which the rows named by edits[0..n) have their fields changed.
+ * Only the changed fields of those rows are rewritten, quoted where libcsv
+ * needs it; every other byte is copied as it was.  Sets each edit's result
+ * and *changed to the number of rows whose bytes changed.  Returns 0, or -1
+ * with errno (EINVAL for a value holding a line break or NUL, ENOMEM).
+ * jf must be the parse of exactly buf.
+ */
+int jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
+    struct jobs_edit *edits, size_t n, char **out, size_t *outlen,
+    size_t *changed);
+
+/*
+ * Writes value as one field into dst (room for dstsz bytes, NUL added):
+ * bare when libcsv would read it back unchanged, else in double quotes with
+ * inner quotes doubled.  Returns the field's length, which may exceed
+ * dstsz - 1 (then dst holds a truncated copy), like snprintf.
+ */
+size_t jobs_quote_field(char *dst, size_t dstsz, const char *value);
+
+#endif

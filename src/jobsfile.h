@@ -1,0 +1,50 @@
+/*
+ * jobsfile.h - read the jobs file, and rewrite rows of it so that many
+ * processes and a person editing by hand can share it without losing an
+ * update: a lock beside the file, re-read under the lock, a temporary file
+ * renamed over the original.
+ */
+#ifndef SITEWATCH_JOBSFILE_H
+#define SITEWATCH_JOBSFILE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "jobs.h"
+
+enum jobsfile_status {
+	JOBSFILE_OK = 0,
+	JOBSFILE_ERROR = -1,	/* a system error: errno and err say which */
+	JOBSFILE_UNPARSABLE = -2 /* the file stayed unusable through every retry */
+};
+
+/*
+ * Reads the whole file at path into a malloc'd buffer (*buf, *len; a NUL
+ * follows the last byte), and its stat into *st when st is not NULL.
+ * Returns 0, or -1 with errno.
+ */
+int jobsfile_read(const char *path, char **buf, size_t *len, struct stat *st);
+
+/*
+ * Opens (creating it if needed) the lock file beside path,
+ * ".BASENAME.lock", and takes an exclusive flock on it, waiting as long as
+ * it takes.  Returns the locked descriptor (close it to unlock), or -1 with
+ * errno.
+ */
+int jobsfile_lock(const char *path);
+
+/*
+ * Applies edits to the file at path, crash-safely and without losing any
+ * concurrent change: under the lock it re-reads the file, builds the new
+ * contents, writes them to a temporary file in the same directory, fsyncs
+ * it, checks that the file was not replaced or rewritten meanwhile (else
+ * starts again), renames the temporary file over it and fsyncs the
+ * directory.  Mode and ownership are kept.  A file that does not parse is
+ * retried with a short backoff and never overwritten.  Each edit's result
+ * is set as by jobs_apply().  Returns JOBSFILE_OK (also when nothing had to
+ * change), or a negative status with a message in err.
+ */
+int jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
+    char *err, size_t errsz);
+
+#endif

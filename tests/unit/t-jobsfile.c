@@ -1,0 +1,230 @@
+/*
+ * t-jobsfile.c - unit tests of src/jobsfile.c on real files in a temporary
+ * directory: the rewrite keeps bytes, mode and the missing-row verdict, and
+ * an unparsable file is never overwritten.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jobsfile.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/t-jobsfile.XXXXXX";
+static char path[256];
+
+/* Writes s to the test's jobs file with the given mode. */
+static void
+put(const char *s, mode_t mode)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL || fputs(s, fp) == EOF || fclose(fp) != 0)
+		abort();
+	if (chmod(path, mode) == -1)
+		abort();
+}
+
+/* Returns the test's jobs file as a malloc'd string. */
+static char *
+get(void)
+{
+	char *buf;
+	size_t len;
+
+	if (jobsfile_read(path, &buf, &len, NULL) == -1)
+		return NULL;
+	return buf;
+}
+
+static void
+t_edit_keeps_other_bytes(void)
+{
+	struct jobs_edit e = { "b", "Mon, 02 Jan 2026 10:00:00 GMT", "42", NULL, -1 };
+	char err[256];
+	char *s;
+
+	put("# c\r\ninterval;name;url;last-modified;pid\r\n"
+	    "1h;\"a\";http://x/;-;-\r\n\n1h; b ;http://y/;-;-\r\n# end", 0644);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==, JOBSFILE_OK);
+	check_int(e.result, ==, JOBS_EDIT_DONE);
+	s = get();
+	check_str(s, "# c\r\ninterval;name;url;last-modified;pid\r\n"
+	    "1h;\"a\";http://x/;-;-\r\n\n"
+	    "1h; b ;http://y/;Mon, 02 Jan 2026 10:00:00 GMT;42\r\n# end");
+	free(s);
+}
+
+static void
+t_edit_keeps_mode(void)
+{
+	struct jobs_edit e = { "a", NULL, "stop", NULL, -1 };
+	struct stat st;
+	char err[256];
+
+	put("interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n", 0640);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==, JOBSFILE_OK);
+	check_int(stat(path, &st), ==, 0);
+	check_int(st.st_mode & 07777, ==, 0640);
+	check_int(st.st_uid, ==, getuid());
+}
+
+static void
+t_missing_row_not_created(void)
+{
+	struct jobs_edit e = { "gone", "x", NULL, NULL, -1 };
+	const char *orig = "interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n";
+	struct stat st0, st1;
+	char err[256];
+	char *s;
+
+	put(orig, 0644);
+	check_int(stat(path, &st0), ==, 0);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==, JOBSFILE_OK);
+	check_int(e.result, ==, JOBS_EDIT_NOROW);
+	check_int(stat(path, &st1), ==, 0);
+	check_uint(st1.st_ino, ==, st0.st_ino);	/* not even rewritten */
+	s = get();
+	check_str(s, orig);
+	free(s);
+}
+
+static void
+t_if_pid_guard(void)
+{
+	struct jobs_edit e = { "a", NULL, "-", "123", -1 };
+	char err[256];
+	char *s;
+
+	put("interval;name;url;last-modified;pid\n1h;a;http://x/;-;stop\n", 0644);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==, JOBSFILE_OK);
+	check_int(e.result, ==, JOBS_EDIT_SKIPPED);
+	s = get();
+	check_str(s, "interval;name;url;last-modified;pid\n1h;a;http://x/;-;stop\n");
+	free(s);
+}
+
+static void
+t_unparsable_never_overwritten(void)
+{
+	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	const char *orig = "this is not a jobs file\n1h;a;http://x/;-;-\n";
+	struct timespec t0, t1;
+	char err[256];
+	char *s;
+	double secs;
+
+	put(orig, 0644);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==,
+	    JOBSFILE_UNPARSABLE);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* It retried for a while rather than failing at once. */
+	check(secs >= 1.0);
+	check(strstr(err, ":1: header: names none of the columns") != NULL);
+	s = get();
+	check_str(s, orig);
+	free(s);
+}
+
+static void
+t_unparsable_then_fixed(void)
+{
+	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	char err[256];
+	char *s;
+	pid_t pid;
+
+	/* An editor half-way through a save: empty now, whole 300 ms later. */
+	put("", 0644);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec ts = { 0, 300000000L };
+
+		(void)nanosleep(&ts, NULL);
+		put("interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n",
+		    0644);
+		_exit(0);
+	}
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==, JOBSFILE_OK);
+	check_int(e.result, ==, JOBS_EDIT_DONE);
+	(void)waitpid(pid, NULL, 0);
+	s = get();
+	check_str(s, "interval;name;url;last-modified;pid\n1h;a;http://x/;x;-\n");
+	free(s);
+}
+
+static void
+t_symlink_followed(void)
+{
+	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	char link[300], err[256];
+	struct stat st;
+	char *s;
+
+	put("interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n", 0644);
+	(void)snprintf(link, sizeof(link), "%s/link.csv", dir);
+	check_int(symlink(path, link), ==, 0);
+	check_int(jobsfile_edit(link, &e, 1, err, sizeof(err)), ==, JOBSFILE_OK);
+	check_int(lstat(link, &st), ==, 0);
+	check(S_ISLNK(st.st_mode));
+	s = get();
+	check_str(s, "interval;name;url;last-modified;pid\n1h;a;http://x/;x;-\n");
+	free(s);
+	(void)unlink(link);
+}
+
+static void
+t_missing_file(void)
+{
+	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	char p[300], err[256];
+
+	(void)snprintf(p, sizeof(p), "%s/nosuch.csv", dir);
+	check_int(jobsfile_edit(p, &e, 1, err, sizeof(err)), ==, JOBSFILE_ERROR);
+	check(strstr(err, "No such file or directory") != NULL);
+	check_int(access(p, F_OK), ==, -1);
+}
+
+static void
+t_lock_file_beside(void)
+{
+	char p[300];
+	int fd = jobsfile_lock(path);
+
+	check(fd >= 0);
+	(void)snprintf(p, sizeof(p), "%s/.jobs.csv.lock", dir);
+	check_int(access(p, F_OK), ==, 0);
+	(void)close(fd);
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	(void)snprintf(path, sizeof(path), "%s/jobs.csv", dir);
+	TEST(t_edit_keeps_other_bytes(), "an edit changes only its two fields");
+	TEST(t_edit_keeps_mode(), "the file's mode and owner are kept");
+	TEST(t_missing_row_not_created(), "a missing row is reported, not re-created");
+	TEST(t_if_pid_guard(), "if_pid leaves a changed pid field alone");
+	TEST(t_unparsable_never_overwritten(), "an unparsable file is retried, never overwritten");
+	TEST(t_unparsable_then_fixed(), "a file that parses again is then edited");
+	TEST(t_symlink_followed(), "a symlink is followed: the target is replaced");
+	TEST(t_missing_file(), "a missing jobs file is an error, not created");
+	TEST(t_lock_file_beside(), "the lock file is .NAME.lock beside the file");
+	{
+		char cmd[400];
+
+		(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		(void)system(cmd);
+	}
+	return test_done();
+}
