@@ -16,7 +16,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARNINGS  = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -fno-common
-PKGS      = libcurl libnotify
+PKGS      = libcurl libnotify glib-2.0
 
 # Each flavour of build has its own object directory, so that switching
 # between the plain and the sanitizer build never mixes objects.
@@ -36,7 +36,9 @@ ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lcsv
 
-SRCS     = src/main.c src/check.c src/jobs.c src/jobsfile.c src/util.c
+SRCS     = src/main.c src/check.c src/fetch.c src/jobs.c src/jobsfile.c \
+           src/log.c src/notify.c src/state.c src/supervisor.c src/util.c \
+           src/watcher.c
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
@@ -50,7 +52,7 @@ all: sitewatch
 
 # ./sitewatch is a copy of the current flavour's binary.
 sitewatch: $(BUILD)/sitewatch FORCE
-	@cmp -s $< $@ || cp $< $@
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/sitewatch: $(OBJS) | deps-check
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
@@ -80,7 +82,7 @@ jobs.csv:
 run:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory all jobs.csv
-	./sitewatch --check -f jobs.csv
+	./sitewatch -f jobs.csv
 
 test:
 	@scripts/install-deps

@@ -46,8 +46,6 @@ static int
 paths_init(struct paths *p, const char *path)
 {
 	struct stat st;
-	const char *slash, *base;
-	size_t dlen;
 
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		if (realpath(path, p->file) == NULL)
@@ -58,22 +56,9 @@ paths_init(struct paths *p, const char *path)
 	} else {
 		(void)strcpy(p->file, path);
 	}
-	slash = strrchr(p->file, '/');
-	if (slash == NULL) {
-		(void)strcpy(p->dir, ".");
-		base = p->file;
-	} else {
-		dlen = (size_t)(slash - p->file);
-		if (dlen == 0)
-			dlen = 1;	/* the root directory */
-		memcpy(p->dir, p->file, dlen);
-		p->dir[dlen] = '\0';
-		base = slash + 1;
-	}
-	if (snprintf(p->lock, sizeof(p->lock), "%s/.%s.lock", p->dir, base) >=
-	    (int)sizeof(p->lock) ||
-	    snprintf(p->tmp, sizeof(p->tmp), "%s/.%s.tmp", p->dir, base) >=
-	    (int)sizeof(p->tmp)) {
+	if (util_dirname(p->file, p->dir, sizeof(p->dir)) == -1 ||
+	    util_sidecar(p->file, "lock", p->lock, sizeof(p->lock)) == -1 ||
+	    util_sidecar(p->file, "tmp", p->tmp, sizeof(p->tmp)) == -1) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -173,24 +158,6 @@ jobsfile_lock(const char *path)
 	return lock_path(p.lock);
 }
 
-/* Writes all of buf to fd.  Returns 0, or -1 with errno. */
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Writes the new contents to the temporary file with the old file's mode
  * and owner, and fsyncs it.  Returns 0, or -1 with a message in err.
@@ -206,7 +173,7 @@ write_tmp(const struct paths *p, const char *buf, size_t len,
 	fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return errf(err, errsz, "%s: %s", p->tmp, strerror(errno));
-	if (write_all(fd, buf, len) == -1 ||
+	if (util_write_all(fd, buf, len) == -1 ||
 	    fchmod(fd, old->st_mode & 07777) == -1 ||
 	    ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
 	    fchown(fd, old->st_uid, old->st_gid) == -1) ||

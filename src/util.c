@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -103,4 +104,49 @@ util_sleep_ms(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+int
+util_sidecar(const char *path, const char *suffix, char *out, size_t outsz)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(out, outsz, ".%s.%s", path, suffix);
+	else
+		n = snprintf(out, outsz, "%.*s/.%s.%s", (int)(slash - path),
+		    path, slash + 1, suffix);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+int
+util_write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+util_dirname(const char *path, char *out, size_t outsz)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(out, outsz, ".");
+	else
+		n = snprintf(out, outsz, "%.*s",
+		    slash == path ? 1 : (int)(slash - path), path);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }

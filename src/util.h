@@ -23,6 +23,22 @@ int util_utf8_valid(const unsigned char *s, size_t n);
 /* Returns the 64-bit FNV-1a hash of s[0..n). */
 unsigned long long util_hash(const void *s, size_t n);
 
+/*
+ * Writes into out the path of a file beside path: "DIR/.BASENAME.suffix"
+ * (".BASENAME.suffix" for a bare name).  Returns 0, or -1 when it does not
+ * fit.
+ */
+int util_sidecar(const char *path, const char *suffix, char *out,
+    size_t outsz);
+
+/* Writes into out the directory part of path ("." for a bare name, "/"
+ * for a file in the root).  Returns 0, or -1 when it does not fit. */
+int util_dirname(const char *path, char *out, size_t outsz);
+
+/* Writes all of buf to fd, resuming after signals.  Returns 0, or -1 with
+ * errno. */
+int util_write_all(int fd, const char *buf, size_t len);
+
 /* Sleeps for ms milliseconds, resuming after signals. */
 void util_sleep_ms(long ms);
 

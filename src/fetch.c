@@ -1,0 +1,310 @@
+/*
+ * fetch.c - one conditional GET with libcurl.
+ *
+ * The transfer runs on a multi handle so that the caller's descriptors (a
+ * signalfd, an inotify descriptor) are watched while it runs: a watcher
+ * told to stop in the middle of a slow request stops at once.  Every check
+ * gets a fresh easy handle and closes its connection, so an idle watcher
+ * holds no socket and no per-transfer memory.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <curl/curl.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "fetch.h"
+
+#ifndef SITEWATCH_VERSION
+#define SITEWATCH_VERSION "unknown"
+#endif
+
+/* What the libcurl callbacks fill in during one transfer. */
+struct transfer {
+	struct fetch_result *res;
+	size_t max_body;
+	int too_large;
+	GChecksum *sum;
+};
+
+int
+fetch_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+const char *
+fetch_error_name(enum fetch_error e)
+{
+	static const char *const names[] = {
+		"ok", "DNS", "connect", "timeout", "TLS", "HTTP", "too large",
+		"redirect", "aborted", "error"
+	};
+
+	return (size_t)e < sizeof(names) / sizeof(names[0]) ? names[e] : "error";
+}
+
+/* libcurl's body callback: hashes the decoded body and enforces the cap,
+ * which also stops a chunked body that announced no length. */
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+
+	if (t->res->body_len + len > t->max_body) {
+		t->too_large = 1;
+		return 0;	/* makes libcurl fail with CURLE_WRITE_ERROR */
+	}
+	t->res->body_len += len;
+	g_checksum_update(t->sum, (const guchar *)p, (gssize)len);
+	return len;
+}
+
+/*
+ * Copies the value of header line p (length len) after its "name:" into
+ * dst, trimmed; a value too long for dst is dropped, not cut.
+ */
+static void
+header_value(char *dst, size_t dstsz, const char *p, size_t len, size_t namelen)
+{
+	size_t a = namelen, b = len;
+
+	while (a < b && (p[a] == ' ' || p[a] == '\t'))
+		a++;
+	while (b > a && isspace((unsigned char)p[b - 1]))
+		b--;
+	if (b - a >= dstsz) {
+		dst[0] = '\0';
+		return;
+	}
+	memcpy(dst, p + a, b - a);
+	dst[b - a] = '\0';
+}
+
+/* libcurl's header callback: keeps the validators of the final answer (a
+ * status line starts a new answer, as after a redirect). */
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		t->res->etag[0] = '\0';
+		t->res->last_modified[0] = '\0';
+	} else if (len > 5 && strncasecmp(p, "etag:", 5) == 0) {
+		header_value(t->res->etag, sizeof(t->res->etag), p, len, 5);
+	} else if (len > 14 && strncasecmp(p, "last-modified:", 14) == 0) {
+		header_value(t->res->last_modified,
+		    sizeof(t->res->last_modified), p, len, 14);
+	}
+	return len;
+}
+
+/* Returns 1 when s may go into a request header: no CR, LF or NUL. */
+static int
+header_safe(const char *s)
+{
+	return s != NULL && *s != '\0' && strpbrk(s, "\r\n") == NULL;
+}
+
+/* Sorts a finished transfer's libcurl code into res->error and message. */
+static void
+classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
+    const char *errbuf, size_t max_body)
+{
+	const char *why = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+
+	switch (rc) {
+	case CURLE_OK:
+		if (res->status == 304 ||
+		    (res->status >= 200 && res->status < 300)) {
+			res->error = FETCH_OK;
+			return;
+		}
+		res->error = FETCH_HTTP;
+		(void)snprintf(res->message, sizeof(res->message), "HTTP %ld",
+		    res->status);
+		return;
+	case CURLE_WRITE_ERROR:
+		if (t->too_large) {
+			res->error = FETCH_TOO_LARGE;
+			(void)snprintf(res->message, sizeof(res->message),
+			    "body larger than %zu bytes", max_body);
+			return;
+		}
+		res->error = FETCH_OTHER;
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		res->error = FETCH_DNS;
+		break;
+	case CURLE_COULDNT_CONNECT:
+		res->error = FETCH_CONNECT;
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		res->error = FETCH_TIMEOUT;
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		res->error = FETCH_TLS;
+		break;
+	case CURLE_TOO_MANY_REDIRECTS:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		res->error = FETCH_REDIRECT;
+		break;
+	default:
+		res->error = FETCH_OTHER;
+		break;
+	}
+	if (res->error == FETCH_TIMEOUT)
+		(void)snprintf(res->message, sizeof(res->message),
+		    "timeout: %s", why);
+	else
+		(void)snprintf(res->message, sizeof(res->message), "%s", why);
+}
+
+/*
+ * Sets every option of one check on h.  Returns 0, or -1 when libcurl
+ * refused one (an old libcurl without the _STR protocol options).
+ */
+static int
+setup(CURL *h, const struct fetch_request *rq, struct transfer *t,
+    struct curl_slist *hdrs, char *errbuf)
+{
+	long low = rq->timeout < 30 ? rq->timeout : 30;
+
+	if (curl_easy_setopt(h, CURLOPT_URL, rq->url) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	    CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
+	    CURLE_OK)
+		return -1;
+	(void)curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	(void)curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+	(void)curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, rq->connect_timeout);
+	(void)curl_easy_setopt(h, CURLOPT_TIMEOUT, rq->timeout);
+	/* A server that trickles a byte now and then is a timeout too. */
+	(void)curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	(void)curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, low > 0 ? low : 1L);
+	(void)curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	(void)curl_easy_setopt(h, CURLOPT_USERAGENT,
+	    "sitewatch/" SITEWATCH_VERSION);
+	(void)curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	(void)curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+	(void)curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	(void)curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	(void)curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
+	(void)curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	(void)curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
+	if (hdrs != NULL)
+		(void)curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	if (rq->cafile != NULL)
+		(void)curl_easy_setopt(h, CURLOPT_CAINFO, rq->cafile);
+	return 0;
+}
+
+int
+fetch_run(const struct fetch_request *rq, struct fetch_result *res,
+    const int *fds, unsigned nfds, fetch_interrupt_fn interrupt, void *arg)
+{
+	struct transfer t;
+	struct curl_slist *hdrs = NULL;
+	struct curl_waitfd wfd[4];
+	struct timespec t0, t1;
+	char errbuf[CURL_ERROR_SIZE] = "", line[FETCH_VALIDATOR_MAX + 32];
+	CURLM *m;
+	CURL *h;
+	CURLMsg *msg;
+	CURLcode rc = CURLE_OK;
+	int running = 1, left, aborted = 0, failed = 0;
+	unsigned i;
+	gsize hashlen = FETCH_HASH_LEN;
+
+	memset(res, 0, sizeof(*res));
+	memset(&t, 0, sizeof(t));
+	t.res = res;
+	t.max_body = rq->max_body;
+	if (nfds > sizeof(wfd) / sizeof(wfd[0]))
+		nfds = sizeof(wfd) / sizeof(wfd[0]);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	if (header_safe(rq->etag)) {
+		(void)snprintf(line, sizeof(line), "If-None-Match: %s", rq->etag);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	if (header_safe(rq->last_modified)) {
+		(void)snprintf(line, sizeof(line), "If-Modified-Since: %s",
+		    rq->last_modified);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	m = curl_multi_init();
+	h = curl_easy_init();
+	t.sum = g_checksum_new(G_CHECKSUM_SHA256);
+	if (m == NULL || h == NULL || t.sum == NULL ||
+	    setup(h, rq, &t, hdrs, errbuf) == -1 ||
+	    curl_multi_add_handle(m, h) != CURLM_OK) {
+		res->error = FETCH_OTHER;
+		(void)snprintf(res->message, sizeof(res->message),
+		    "cannot set up the transfer (libcurl too old or out of "
+		    "memory)");
+		failed = 1;
+		goto out;
+	}
+	for (i = 0; i < nfds; i++) {
+		wfd[i].fd = fds[i];
+		wfd[i].events = CURL_WAIT_POLLIN;
+		wfd[i].revents = 0;
+	}
+
+	while (running) {
+		if (curl_multi_perform(m, &running) != CURLM_OK)
+			break;
+		if (!running)
+			break;
+		if (curl_multi_poll(m, wfd, nfds, 1000, NULL) != CURLM_OK)
+			break;
+		/* Asked on every wake-up and at least once a second, so a
+		 * stop written to the file is seen even with no descriptor. */
+		if (interrupt != NULL && interrupt(arg)) {
+			aborted = 1;
+			break;
+		}
+	}
+	if (aborted) {
+		res->error = FETCH_ABORTED;
+		(void)snprintf(res->message, sizeof(res->message), "aborted");
+		goto out;
+	}
+	while ((msg = curl_multi_info_read(m, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE)
+			rc = msg->data.result;
+	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+	classify(res, rc, &t, errbuf, rq->max_body);
+	if (res->error == FETCH_OK && res->status != 304)
+		(void)g_checksum_get_digest(t.sum, res->hash, &hashlen);
+out:
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (t.sum != NULL)
+		g_checksum_free(t.sum);
+	if (m != NULL && h != NULL)
+		(void)curl_multi_remove_handle(m, h);
+	if (h != NULL)
+		curl_easy_cleanup(h);
+	if (m != NULL)
+		(void)curl_multi_cleanup(m);
+	curl_slist_free_all(hdrs);
+	return failed ? -1 : 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * notify.h - telling the person: desktop notifications and --exec hooks,
+ * sent from a notifier process that no watcher ever waits on.
+ *
+ * libnotify can block for 25 s (twice) when a notification server holds
+ * its bus name but does not answer, and GDBus is not fork-safe.  So the
+ * watchers only write a short message into a pipe (non-blocking: a full
+ * pipe drops the notification, never delays a check), and a separate
+ * notifier process, the only one that ever touches D-Bus, shows it and
+ * runs the hook.
+ */
+#ifndef SITEWATCH_NOTIFY_H
+#define SITEWATCH_NOTIFY_H
+
+#include <sys/types.h>
+
+struct notifier {
+	int rfd, wfd;		/* the pipe; watchers get only wfd */
+	pid_t pid;		/* the notifier process, 0 when none */
+	char *const *exec_argv;	/* --exec command split into words, or NULL */
+	int desktop;		/* 0 with --no-desktop */
+};
+
+/*
+ * Creates the pipe (call once).  Returns 0, or -1 with errno.
+ */
+int notify_setup(struct notifier *n, char *const *exec_argv, int desktop);
+
+/*
+ * Forks the notifier process reading from n->rfd.  Call again to replace
+ * one that died: the pipe, and what is queued in it, survives.  Returns
+ * the pid, or -1 with errno.
+ */
+pid_t notify_spawn(struct notifier *n);
+
+/*
+ * Queues a "NAME changed" notification without ever blocking.  old and
+ * new are the last-modified values.  Returns 0, or -1 when it was dropped
+ * (errno EAGAIN: the notifier is behind).
+ */
+int notify_send(int wfd, const char *name, const char *url, const char *old,
+    const char *new_value);
+
+/*
+ * Splits a --exec command line into words at spaces and tabs; '...' and
+ * "..." group words, as in a shell but with no expansion of any kind.
+ * Returns a NULL-terminated malloc'd array (free with notify_free_argv),
+ * or NULL with a reason in err.
+ */
+char **notify_split_command(const char *cmd, char *err, size_t errsz);
+
+/* Frees what notify_split_command() returned. */
+void notify_free_argv(char **argv);
+
+/*
+ * Builds the notification body: a link to url with name as its text, both
+ * made valid UTF-8 and escaped for the notification markup.  Returns a
+ * g_malloc'd string (g_free it).
+ */
+char *notify_body(const char *name, const char *url);
+
+#endif

@@ -1,0 +1,911 @@
+/*
+ * supervisor.c - the parent process.
+ *
+ * The shape is s6-svscan's: a short main loop of reap(); reconcile();
+ * restart(); wait for an event.  Events come through one poll(2): a
+ * signalfd (SIGCHLD, SIGTERM, SIGINT, SIGHUP) and an inotify descriptor on
+ * the jobs file's directory (so editors that save by rename are seen),
+ * with a slow stat poll as a fallback.
+ *
+ * Init phase: we may die here (bad file, another supervisor).
+ * Loop phase: from now on we must not die; temporize on recoverable
+ * errors.
+ *
+ * The supervisor only ever writes the pid field: the watcher's pid when it
+ * starts one, "stop" when a person killed one, "-" at shutdown.  Watchers
+ * write their own last-modified.
+ */
+#define _GNU_SOURCE		/* signalfd, inotify, close_range */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fetch.h"
+#include "jobs.h"
+#include "jobsfile.h"
+#include "log.h"
+#include "notify.h"
+#include "supervisor.h"
+#include "util.h"
+#include "watcher.h"
+
+#define BACKOFF_MIN_MS 1000L
+#define BACKOFF_MAX_MS (300L * 1000)
+#define HEALTHY_MS (60L * 1000)		/* a run this long resets the backoff */
+#define KILL_AFTER_MS 5000L		/* SIGTERM, then SIGKILL */
+#define STAT_POLL_MS 2000L		/* fallback when inotify misses a save */
+#define SETTLE_MS 50L			/* let a save finish before reading it */
+#define FIRST_SPREAD_MAX_MS 5000L	/* first checks spread over at most this */
+
+/* The fixed descriptors of a watcher: the notifier pipe and the log file. */
+#define CHILD_NOTIFY_FD 3
+#define CHILD_LOG_FD 4
+
+enum child_state {
+	CHILD_RUNNING,
+	CHILD_BACKOFF,		/* crashed: restart at restart_at */
+	CHILD_DOWN		/* stopped: by its row, or by a person */
+};
+
+/* One watcher the supervisor knows about, keyed by row name. */
+struct child {
+	char *name;
+	pid_t pid;
+	enum child_state state;
+	long long started_at;	/* monotonic ms */
+	long long restart_at;
+	long backoff_ms;
+	char *url;		/* as the watcher was told, to see edits */
+	long interval;
+	int seen;		/* found in the latest reconcile */
+	int restarting;		/* its backoff is over: start it unless stopped */
+};
+
+struct supervisor {
+	const struct supervisor_opts *o;
+	char path[PATH_MAX];	/* the jobs file */
+	const char *base;	/* its name in its directory */
+	int lockfd;
+	int sfd, ifd;
+	struct notifier n;
+	long long notifier_restart_at;
+	GHashTable *by_name;	/* char *name -> struct child * */
+	GHashTable *by_pid;	/* pid -> struct child * */
+	int reconcile_due;
+	long long reconcile_at;
+	struct stat seen;	/* the file as last read */
+	long long last_stat;
+	char *last_problem;	/* the last unparsable-file message logged */
+	GHashTable *reported;	/* "line: reason" already reported */
+	unsigned rand_state;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns a pseudo-random number in [0, n). */
+static long
+rnd(struct supervisor *s, long n)
+{
+	if (n <= 0)
+		return 0;
+	return (long)(rand_r(&s->rand_state) % (unsigned long)n);
+}
+
+static void
+child_free(gpointer p)
+{
+	struct child *c = p;
+
+	free(c->name);
+	free(c->url);
+	free(c);
+}
+
+/* The supervisor's lock and pid file: ".BASENAME.pid" beside the file. */
+static int
+pidfile_path(const char *path, char *out, size_t outsz)
+{
+	return util_sidecar(path, "pid", out, outsz);
+}
+
+/* Reads the pid written in the pid file open on fd, or 0. */
+static long
+read_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+long
+supervisor_holder(const char *path)
+{
+	char pf[PATH_MAX];
+	long pid = 0;
+	int fd;
+
+	if (pidfile_path(path, pf, sizeof(pf)) == -1)
+		return -1;
+	fd = open(pf, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1) {
+		pid = errno == EWOULDBLOCK ? read_pid(fd) : -1;
+		if (pid == 0)
+			pid = 1;	/* held, pid not written yet */
+	}
+	(void)close(fd);
+	return pid;
+}
+
+/*
+ * Takes the lock that makes this the only supervisor of the file, and
+ * writes our pid into it.  Returns the descriptor (held for the whole
+ * run), or -1 after saying why.
+ */
+static int
+take_lock(const char *path)
+{
+	char pf[PATH_MAX], buf[32];
+	int fd, n;
+
+	if (pidfile_path(path, pf, sizeof(pf)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: path too long\n", path);
+		return -1;
+	}
+	fd = open(pf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", pf,
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			(void)fprintf(stderr, "sitewatch: %s is already "
+			    "watched by pid %ld\n", path, read_pid(fd));
+		else
+			(void)fprintf(stderr, "sitewatch: %s: %s\n", pf,
+			    strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", pf,
+		    strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The child side of a fork: becomes the watcher of c and never returns.
+ * It dies with the supervisor, starts from a clean signal state, and keeps
+ * no descriptor but stdin/out/err, the notifier pipe and the log file.
+ */
+static void
+child_main(struct supervisor *s, struct child *c, pid_t parent,
+    long first_delay_ms)
+{
+	struct watcher_opts wo;
+	struct sigaction sa;
+	sigset_t none;
+	int logfd = log_file_fd(), r, sig;
+
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);	/* the supervisor died before the prctl */
+	/* Its own process group: Ctrl-C in the terminal reaches the
+	 * supervisor, which stops the watchers itself. */
+	(void)setpgid(0, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &sa, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if (dup2(s->n.wfd, CHILD_NOTIFY_FD) == -1)
+		_exit(1);
+	if (logfd != -1) {
+		if (dup2(logfd, CHILD_LOG_FD) == -1)
+			_exit(1);
+		log_set_file_fd(CHILD_LOG_FD);
+	}
+	(void)close_range(logfd != -1 ? CHILD_LOG_FD + 1 : CHILD_NOTIFY_FD + 1,
+	    ~0U, 0);
+	(void)fcntl(CHILD_NOTIFY_FD, F_SETFD, FD_CLOEXEC);
+
+	memset(&wo, 0, sizeof(wo));
+	wo.jobsfile = s->path;
+	wo.name = c->name;
+	wo.supervised = 1;
+	wo.notify_fd = CHILD_NOTIFY_FD;
+	wo.first_delay_ms = first_delay_ms;
+	wo.connect_timeout = s->o->connect_timeout;
+	wo.timeout = s->o->timeout;
+	wo.max_body = s->o->max_body;
+	wo.cafile = s->o->cafile;
+	r = watcher_run(&wo);
+	if (r < 0) {
+		/* Die of the signal, so the supervisor knows a person (or
+		 * the shutdown) ended us. */
+		sigset_t set;
+
+		(void)sigemptyset(&set);
+		(void)sigaddset(&set, -r);
+		(void)signal(-r, SIG_DFL);
+		(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+		(void)raise(-r);
+		_exit(1);
+	}
+	_exit(r);
+}
+
+/*
+ * Forks the watcher of c.  Returns 0, or -1 (logged; the caller backs off).
+ */
+static int
+start_child(struct supervisor *s, struct child *c, long first_delay_ms)
+{
+	pid_t parent = getpid(), pid;
+
+	pid = fork();
+	if (pid == -1) {
+		log_msg("sitewatch", "%s: cannot fork: %s", c->name,
+		    strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		child_main(s, c, parent, first_delay_ms);
+	c->pid = pid;
+	c->state = CHILD_RUNNING;
+	c->started_at = now_ms();
+	g_hash_table_insert(s->by_pid, GINT_TO_POINTER(pid), c);
+	return 0;
+}
+
+/* Writes the pid field of every started child whose field does not show
+ * it yet, in one rewrite.  Edits are skipped where the field changed
+ * since it was read (a person wrote stop meanwhile). */
+static void
+write_pids(struct supervisor *s, struct jobs_edit *edits, size_t n)
+{
+	char err[512];
+
+	if (n == 0)
+		return;
+	if (jobsfile_edit(s->path, edits, n, err, sizeof(err)) != 0)
+		log_msg("sitewatch", "cannot write pids: %s", err);
+}
+
+/* Reports the problems of jf not reported before (so each is said once). */
+static void
+report_problems(struct supervisor *s, const struct jobs_file *jf)
+{
+	GHashTable *now = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	size_t i;
+
+	for (i = 0; i < jf->nproblems; i++) {
+		char *key = g_strdup_printf("%zu: %s", jf->problems[i].lineno,
+		    jf->problems[i].msg);
+
+		if (!g_hash_table_contains(s->reported, key))
+			log_msg("sitewatch", "%s:%s", s->path, key);
+		g_hash_table_add(now, key);
+	}
+	g_hash_table_destroy(s->reported);
+	s->reported = now;
+}
+
+/* Returns the spread of a first check: a random part of a fraction of
+ * the interval, so watchers started together do not fire together. */
+static long
+first_delay(struct supervisor *s, long interval)
+{
+	long window = interval * 1000 / 4;
+
+	if (window > FIRST_SPREAD_MAX_MS)
+		window = FIRST_SPREAD_MAX_MS;
+	return rnd(s, window);
+}
+
+/* Logs msg (g_malloc'd, taken) unless it is the problem logged last, so
+ * that a broken save is reported once, not at every wake-up. */
+static void
+problem_once(struct supervisor *s, char *msg)
+{
+	if (s->last_problem != NULL && strcmp(msg, s->last_problem) == 0) {
+		g_free(msg);
+		return;
+	}
+	log_msg("sitewatch", "%s", msg);
+	g_free(s->last_problem);
+	s->last_problem = msg;
+}
+
+/*
+ * Reads the jobs file and makes the watchers match it: new rows start,
+ * removed or stopped rows end, edited rows are told to look again.  A
+ * file that does not parse changes nothing (logged once).
+ */
+static void
+reconcile(struct supervisor *s)
+{
+	struct jobs_file jf;
+	struct jobs_edit *edits = NULL;
+	char (*pids)[16] = NULL;
+	GHashTableIter it;
+	gpointer key, val;
+	char *buf;
+	size_t len, i, nedits = 0;
+
+	s->reconcile_due = 0;
+	if (jobsfile_read(s->path, &buf, &len, &s->seen) == -1) {
+		problem_once(s, g_strdup_printf("%s: %s; keeping the watchers "
+		    "as they are", s->path, strerror(errno)));
+		return;
+	}
+	if (jobs_parse(&jf, buf, len) == -1) {
+		problem_once(s, g_strdup_printf("%s:%zu: %s; the file does not "
+		    "parse, keeping the watchers as they are", s->path,
+		    jf.nproblems ? jf.problems[0].lineno : 0,
+		    jf.nproblems ? jf.problems[0].msg : "out of memory"));
+		jobs_free(&jf);
+		free(buf);
+		return;
+	}
+	g_free(s->last_problem);
+	s->last_problem = NULL;
+	report_problems(s, &jf);
+
+	edits = calloc(jf.njobs ? jf.njobs : 1, sizeof(*edits));
+	pids = calloc(jf.njobs ? jf.njobs : 1, sizeof(*pids));
+	if (edits == NULL || pids == NULL) {
+		log_msg("sitewatch", "out of memory; will try again");
+		s->reconcile_due = 1;
+		s->reconcile_at = now_ms() + 1000;
+		goto out;
+	}
+	g_hash_table_iter_init(&it, s->by_name);
+	while (g_hash_table_iter_next(&it, &key, &val))
+		((struct child *)val)->seen = 0;
+
+	for (i = 0; i < jf.njobs; i++) {
+		const struct job *j = &jf.jobs[i];
+		struct child *c = g_hash_table_lookup(s->by_name, j->name);
+		int start = 0;
+
+		if (c == NULL) {
+			c = calloc(1, sizeof(*c));
+			if (c == NULL || (c->name = strdup(j->name)) == NULL) {
+				free(c);
+				continue;
+			}
+			c->state = CHILD_DOWN;
+			c->backoff_ms = BACKOFF_MIN_MS;
+			c->pid = 0;
+			g_hash_table_insert(s->by_name, c->name, c);
+			/* A new row, or a number left by an earlier run
+			 * that ended abruptly: either way, start it. */
+			start = j->pid_kind != JOBS_PID_STOP;
+		} else if (c->state == CHILD_DOWN) {
+			/* Stopped earlier, "-" in its field starts it; after
+			 * a crash, anything but stop does. */
+			start = j->pid_kind == JOBS_PID_NONE ||
+			    (c->restarting && j->pid_kind != JOBS_PID_STOP);
+			c->restarting = 0;
+		}
+		c->seen = 1;
+		if (c->state == CHILD_RUNNING) {
+			int edited = c->url == NULL ||
+			    strcmp(c->url, j->url) != 0 ||
+			    c->interval != j->interval;
+
+			/* The watcher reads its row itself: wake it for a
+			 * stop, or to take up a new url or interval. */
+			if (j->pid_kind == JOBS_PID_STOP || edited)
+				(void)kill(c->pid, SIGUSR2);
+			if (edited) {
+				free(c->url);
+				c->url = strdup(j->url);
+				c->interval = j->interval;
+			}
+			/* Our pid write can be lost to a person's save that
+			 * raced it: write it again. */
+			if (j->pid_kind != JOBS_PID_STOP &&
+			    (j->pid_kind != JOBS_PID_NUMBER || j->pid != c->pid)) {
+				(void)snprintf(pids[nedits], sizeof(pids[0]),
+				    "%ld", (long)c->pid);
+				edits[nedits].name = c->name;
+				edits[nedits].pid = pids[nedits];
+				edits[nedits].if_pid = j->pid_text;
+				nedits++;
+			}
+			continue;
+		}
+		if (c->state == CHILD_BACKOFF) {
+			if (j->pid_kind == JOBS_PID_STOP)
+				c->state = CHILD_DOWN;
+			continue;
+		}
+		if (!start)
+			continue;
+		free(c->url);
+		c->url = strdup(j->url);
+		c->interval = j->interval;
+		if (start_child(s, c, first_delay(s, j->interval)) == -1) {
+			c->state = CHILD_BACKOFF;
+			c->restart_at = now_ms() + c->backoff_ms;
+			continue;
+		}
+		(void)snprintf(pids[nedits], sizeof(pids[0]), "%ld",
+		    (long)c->pid);
+		edits[nedits].name = c->name;
+		edits[nedits].pid = pids[nedits];
+		edits[nedits].if_pid = j->pid_text;
+		nedits++;
+	}
+
+	/* Rows that are gone (or no longer usable): their watchers see it
+	 * when woken, and end themselves. */
+	g_hash_table_iter_init(&it, s->by_name);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		struct child *c = val;
+
+		if (c->seen)
+			continue;
+		if (c->state == CHILD_RUNNING)
+			(void)kill(c->pid, SIGUSR2);
+		else
+			g_hash_table_iter_remove(&it);
+	}
+	write_pids(s, edits, nedits);
+out:
+	free(edits);
+	free(pids);
+	jobs_free(&jf);
+	free(buf);
+}
+
+/* Writes one pid field, if it still reads if_pid. */
+static void
+write_field(struct supervisor *s, const char *name, const char *value,
+    const char *if_pid)
+{
+	struct jobs_edit e;
+	char err[512];
+
+	memset(&e, 0, sizeof(e));
+	e.name = name;
+	e.pid = value;
+	e.if_pid = if_pid;
+	if (jobsfile_edit(s->path, &e, 1, err, sizeof(err)) != 0)
+		log_msg("sitewatch", "cannot write %s's pid field: %s", name,
+		    err);
+}
+
+/*
+ * Reaps every child that exited, and decides what comes next for each:
+ * a stop stays down, a crash is restarted after a backoff.  Returns the
+ * number reaped.
+ */
+static int
+reap(struct supervisor *s, int shutting_down)
+{
+	int st, n = 0;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		struct child *c = g_hash_table_lookup(s->by_pid,
+		    GINT_TO_POINTER(pid));
+		char pidtext[16];
+		long long ran;
+
+		n++;
+		if (pid == s->n.pid) {
+			s->n.pid = 0;
+			if (!shutting_down) {
+				log_msg("sitewatch", "the notifier exited; "
+				    "starting it again");
+				s->notifier_restart_at = now_ms() + 1000;
+			}
+			continue;
+		}
+		if (c == NULL)
+			continue;
+		g_hash_table_remove(s->by_pid, GINT_TO_POINTER(pid));
+		c->pid = 0;
+		if (shutting_down) {
+			c->state = CHILD_DOWN;
+			continue;
+		}
+		(void)snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
+		ran = now_ms() - c->started_at;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == WATCHER_STOPPED) {
+			/* Its row says stop, or is gone: it said so. */
+			c->state = CHILD_DOWN;
+			continue;
+		}
+		if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGTERM ||
+		    WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGHUP)) {
+			c->state = CHILD_DOWN;
+			log_msg(c->name, "stopped by signal %d (pid %ld); set "
+			    "its pid field to - to start it again",
+			    WTERMSIG(st), (long)pid);
+			write_field(s, c->name, "stop", pidtext);
+			continue;
+		}
+		if (ran >= HEALTHY_MS)
+			c->backoff_ms = BACKOFF_MIN_MS;
+		c->state = CHILD_BACKOFF;
+		/* A little jitter, so crashes in step do not restart in step. */
+		c->restart_at = now_ms() + c->backoff_ms +
+		    rnd(s, c->backoff_ms / 10 + 1);
+		if (WIFSIGNALED(st))
+			log_msg(c->name, "killed by signal %d (pid %ld); "
+			    "restarting in %ld s", WTERMSIG(st), (long)pid,
+			    (c->backoff_ms + 999) / 1000);
+		else
+			log_msg(c->name, "exited with status %d (pid %ld); "
+			    "restarting in %ld s", WEXITSTATUS(st), (long)pid,
+			    (c->backoff_ms + 999) / 1000);
+		c->backoff_ms *= 2;
+		if (c->backoff_ms > BACKOFF_MAX_MS)
+			c->backoff_ms = BACKOFF_MAX_MS;
+	}
+	return n;
+}
+
+/* Restarts the children whose backoff is over (through a reconcile, so
+ * the row is looked at first), and the notifier.  Returns the time of the
+ * next restart due, or LLONG_MAX. */
+static long long
+restarts(struct supervisor *s)
+{
+	GHashTableIter it;
+	gpointer key, val;
+	long long now = now_ms(), next = LLONG_MAX;
+	int due = 0;
+
+	if (s->n.pid == 0 && s->notifier_restart_at != 0) {
+		if (now >= s->notifier_restart_at) {
+			s->n.pid = notify_spawn(&s->n);
+			if (s->n.pid == -1) {
+				s->n.pid = 0;
+				s->notifier_restart_at = now + 5000;
+			} else {
+				s->notifier_restart_at = 0;
+			}
+		}
+		if (s->notifier_restart_at != 0)
+			next = s->notifier_restart_at;
+	}
+	g_hash_table_iter_init(&it, s->by_name);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		struct child *c = val;
+
+		if (c->state != CHILD_BACKOFF)
+			continue;
+		if (now >= c->restart_at) {
+			/* Down now; the reconcile starts it again if its
+			 * row still wants it. */
+			c->state = CHILD_DOWN;
+			c->restarting = 1;
+			due = 1;
+		} else if (c->restart_at < next) {
+			next = c->restart_at;
+		}
+	}
+	if (due)
+		reconcile(s);
+	return next;
+}
+
+/*
+ * Stops every watcher: SIGTERM, SIGKILL to those still there after
+ * KILL_AFTER_MS, everything reaped; then the pid fields go back to "-" in
+ * one rewrite, and the notifier is let go.
+ */
+static void
+shutdown_all(struct supervisor *s)
+{
+	GHashTableIter it;
+	gpointer key, val;
+	struct jobs_edit *edits;
+	char (*pids)[16];
+	size_t n = 0, i = 0;
+	long long deadline = now_ms() + KILL_AFTER_MS;
+	int killed = 0;
+
+	n = g_hash_table_size(s->by_pid);
+	edits = calloc(n ? n : 1, sizeof(*edits));
+	pids = calloc(n ? n : 1, sizeof(*pids));
+	g_hash_table_iter_init(&it, s->by_pid);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		struct child *c = val;
+
+		if (edits != NULL && pids != NULL && i < n) {
+			(void)snprintf(pids[i], sizeof(pids[0]), "%ld",
+			    (long)c->pid);
+			edits[i].name = c->name;
+			edits[i].pid = "-";
+			edits[i].if_pid = pids[i];
+			i++;
+		}
+		(void)kill(c->pid, SIGTERM);
+	}
+	log_msg("sitewatch", "stopping %zu watcher%s", n, n == 1 ? "" : "s");
+	while (g_hash_table_size(s->by_pid) > 0) {
+		struct pollfd pfd = { s->sfd, POLLIN, 0 };
+		struct signalfd_siginfo si;
+
+		if (!killed && now_ms() >= deadline) {
+			g_hash_table_iter_init(&it, s->by_pid);
+			while (g_hash_table_iter_next(&it, &key, &val))
+				(void)kill(((struct child *)val)->pid, SIGKILL);
+			killed = 1;
+		}
+		(void)poll(&pfd, 1, 100);
+		while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			;
+		(void)reap(s, 1);
+	}
+	if (edits != NULL && i > 0) {
+		char err[512];
+
+		if (jobsfile_edit(s->path, edits, i, err, sizeof(err)) != 0)
+			log_msg("sitewatch", "cannot reset the pid fields: %s",
+			    err);
+	}
+	free(edits);
+	free(pids);
+	/* The notifier hands out what is queued, then exits. */
+	if (s->n.pid > 0) {
+		long long until = now_ms() + 3000;
+
+		(void)kill(s->n.pid, SIGTERM);
+		while (s->n.pid > 0 && now_ms() < until) {
+			util_sleep_ms(20);
+			(void)reap(s, 1);
+		}
+		if (s->n.pid > 0) {
+			(void)kill(s->n.pid, SIGKILL);
+			(void)waitpid(s->n.pid, NULL, 0);
+		}
+	}
+}
+
+/* Takes the pending inotify events; returns 1 when one was about the
+ * jobs file. */
+static int
+file_event(struct supervisor *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+	int hit = 0;
+
+	while ((n = read(s->ifd, buf, sizeof(buf))) > 0) {
+		char *p = buf;
+
+		while (p < buf + n) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			if ((ev->len > 0 && strcmp(ev->name, s->base) == 0) ||
+			    (ev->mask & IN_Q_OVERFLOW))
+				hit = 1;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return hit;
+}
+
+/* Returns 1 when the file is not the one last read (the stat poll). */
+static int
+file_changed(struct supervisor *s)
+{
+	struct stat st;
+
+	if (stat(s->path, &st) == -1)
+		return 0;
+	return st.st_ino != s->seen.st_ino || st.st_size != s->seen.st_size ||
+	    st.st_mtim.tv_sec != s->seen.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != s->seen.st_mtim.tv_nsec;
+}
+
+/*
+ * Init phase: checks the file, takes the lock, starts the notifier, sets
+ * up the events.  Returns 0, or the exit code to leave with.
+ */
+static int
+init(struct supervisor *s)
+{
+	struct jobs_file jf;
+	sigset_t set;
+	char *buf, dir[PATH_MAX];
+	const char *slash;
+	size_t len;
+	int bad;
+
+	if (strlen(s->o->jobsfile) >= sizeof(s->path))
+		return 2;
+	(void)strcpy(s->path, s->o->jobsfile);
+	slash = strrchr(s->path, '/');
+	s->base = slash != NULL ? slash + 1 : s->path;
+	if (util_dirname(s->path, dir, sizeof(dir)) == -1)
+		return 2;
+
+	if (jobsfile_read(s->path, &buf, &len, NULL) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", s->path,
+		    strerror(errno));
+		return 2;
+	}
+	bad = jobs_parse(&jf, buf, len) == -1;
+	if (bad) {
+		(void)check_report(stderr, s->path, &jf);
+		(void)fprintf(stderr, "sitewatch: %s is not usable\n", s->path);
+	}
+	jobs_free(&jf);
+	free(buf);
+	if (bad)
+		return 2;
+
+	s->lockfd = take_lock(s->path);
+	if (s->lockfd == -1)
+		return 2;
+	if (fetch_global_init() == -1) {
+		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
+		return 1;
+	}
+
+	/* Signals arrive through a signalfd; nothing runs in a handler. */
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGCHLD);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	(void)sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (s->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		(void)fprintf(stderr, "sitewatch: signalfd: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	(void)signal(SIGPIPE, SIG_IGN);
+	s->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->ifd == -1 || inotify_add_watch(s->ifd, dir, IN_CLOSE_WRITE |
+	    IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM) == -1) {
+		log_msg("sitewatch", "inotify unavailable (%s): polling %s "
+		    "every %ld s instead", strerror(errno), s->path,
+		    STAT_POLL_MS / 1000);
+		if (s->ifd != -1)
+			(void)close(s->ifd);
+		s->ifd = -1;
+	}
+
+	/* The notifier is forked before anything touches D-Bus. */
+	if (notify_setup(&s->n, s->o->exec_argv, s->o->desktop) == -1 ||
+	    (s->n.pid = notify_spawn(&s->n)) == -1) {
+		(void)fprintf(stderr, "sitewatch: cannot start the notifier: "
+		    "%s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int
+supervisor_run(const struct supervisor_opts *o)
+{
+	struct supervisor s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.lockfd = s.sfd = s.ifd = -1;
+	s.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
+	s.by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	    child_free);
+	s.by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s.reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	rc = init(&s);
+	if (rc != 0)
+		goto out;
+	log_msg("sitewatch", "supervising %s (pid %ld)", s.path,
+	    (long)getpid());
+	reconcile(&s);
+	s.last_stat = now_ms();
+
+	/* Loop phase: from now on we must not die. */
+	for (;;) {
+		struct pollfd pfd[2];
+		struct signalfd_siginfo si;
+		long long now, next;
+		int n = 0, stop = 0;
+
+		(void)reap(&s, 0);
+		next = restarts(&s);
+		now = now_ms();
+		if (s.reconcile_due && now >= s.reconcile_at) {
+			reconcile(&s);
+			continue;
+		}
+		if (s.reconcile_due && s.reconcile_at < next)
+			next = s.reconcile_at;
+		if (s.last_stat + STAT_POLL_MS < next)
+			next = s.last_stat + STAT_POLL_MS;
+
+		pfd[n].fd = s.sfd;
+		pfd[n++].events = POLLIN;
+		if (s.ifd != -1) {
+			pfd[n].fd = s.ifd;
+			pfd[n++].events = POLLIN;
+		}
+		(void)poll(pfd, (nfds_t)n, next <= now ? 0 :
+		    (int)(next - now > 60000 ? 60000 : next - now));
+
+		while (read(s.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+				stop = 1;
+			else if (si.ssi_signo == SIGHUP) {
+				log_msg("sitewatch", "SIGHUP: reading %s again",
+				    s.path);
+				s.reconcile_due = 1;
+				s.reconcile_at = now_ms();
+			}
+		}
+		if (stop)
+			break;
+		if (s.ifd != -1 && file_event(&s) && !s.reconcile_due) {
+			/* Let the save finish before reading it. */
+			s.reconcile_due = 1;
+			s.reconcile_at = now_ms() + SETTLE_MS;
+		}
+		if (now_ms() >= s.last_stat + STAT_POLL_MS) {
+			s.last_stat = now_ms();
+			if (file_changed(&s) && !s.reconcile_due) {
+				s.reconcile_due = 1;
+				s.reconcile_at = now_ms();
+			}
+		}
+	}
+	shutdown_all(&s);
+	log_msg("sitewatch", "stopped");
+	rc = 0;
+out:
+	if (s.lockfd != -1)
+		(void)close(s.lockfd);
+	g_hash_table_destroy(s.by_pid);
+	g_hash_table_destroy(s.by_name);
+	g_hash_table_destroy(s.reported);
+	g_free(s.last_problem);
+	return rc;
+}

@@ -1,0 +1,585 @@
+/*
+ * watcher.c - the watcher's loop: wait -> check -> record -> notify -> look
+ * at its row.
+ *
+ * A watcher owns one row of the jobs file, found by name.  Its wake-ups
+ * come through one poll(2): a signalfd (SIGTERM and friends, SIGUSR1 to
+ * check now, SIGUSR2 from the supervisor when the file changed), and, when
+ * it runs alone, an inotify descriptor on the jobs file's directory.  The
+ * check itself runs on libcurl's multi interface with the same descriptors
+ * watched, so a stop written in the middle of a slow request is obeyed at
+ * once.  Bookkeeping lives in the state folder; the row gets only the
+ * last-modified value, and only when it changes.
+ */
+#define _GNU_SOURCE		/* signalfd, inotify, strnlen */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fetch.h"
+#include "jobs.h"
+#include "jobsfile.h"
+#include "log.h"
+#include "notify.h"
+#include "state.h"
+#include "util.h"
+#include "watcher.h"
+
+/* The watcher's own row, as last read. */
+struct row {
+	char *url;
+	long interval;
+	char *lastmod;
+	enum jobs_pid_kind pid_kind;
+	pid_t pid;
+};
+
+/* Everything the loop and the fetch interrupt share. */
+struct watcher {
+	const struct watcher_opts *o;
+	struct row row;
+	struct state st;
+	char state_path[PATH_MAX];
+	const char *base;	/* the jobs file's name within its directory */
+	int sfd;		/* signalfd */
+	int ifd;		/* inotify on the directory, -1 when supervised */
+	struct stat seen;	/* the file as last read, for the stat poll */
+	int check_now;
+	int reread;		/* the row must be read again */
+	int end;		/* set: leave the loop with this result */
+	int ending;
+	char last_error[256];	/* the error last logged, for "once" */
+};
+
+/* Returns the monotonic clock in milliseconds. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+watcher_http_date(long long t, char *buf, size_t bufsz)
+{
+	static const char *const days[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	(void)gmtime_r(&tt, &tm);
+	(void)snprintf(buf, bufsz, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void
+row_free(struct row *r)
+{
+	free(r->url);
+	free(r->lastmod);
+	memset(r, 0, sizeof(*r));
+}
+
+enum row_read { ROW_OK, ROW_GONE, ROW_UNREADABLE };
+
+/*
+ * Reads the watcher's row from the jobs file into *r.  Returns ROW_OK,
+ * ROW_GONE (no usable row of that name), or ROW_UNREADABLE (the file is
+ * missing or does not parse right now: keep what we had).
+ */
+static enum row_read
+row_read(struct watcher *w, struct row *r)
+{
+	struct jobs_file jf;
+	const struct job *j;
+	char *buf;
+	size_t len;
+	enum row_read rc = ROW_GONE;
+
+	memset(r, 0, sizeof(*r));
+	if (jobsfile_read(w->o->jobsfile, &buf, &len, &w->seen) == -1)
+		return ROW_UNREADABLE;
+	if (jobs_parse(&jf, buf, len) == -1) {
+		jobs_free(&jf);
+		free(buf);
+		return ROW_UNREADABLE;
+	}
+	j = jobs_find(&jf, w->o->name);
+	if (j != NULL) {
+		r->url = strdup(j->url);
+		r->lastmod = strdup(j->lastmod);
+		r->interval = j->interval;
+		r->pid_kind = j->pid_kind;
+		r->pid = j->pid;
+		rc = ROW_OK;
+		if (r->url == NULL || r->lastmod == NULL) {
+			row_free(r);
+			rc = ROW_UNREADABLE;
+		}
+	}
+	jobs_free(&jf);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Reads the row again and acts on what changed: a stop or a removed row
+ * ends the watcher; a new URL starts a new baseline; a new interval is
+ * used from the next check.  Returns 1 when the watcher must end.
+ */
+static int
+reread_row(struct watcher *w, long long *due, long long last_check)
+{
+	struct row r;
+	enum row_read rr;
+
+	w->reread = 0;
+	rr = row_read(w, &r);
+	if (rr == ROW_GONE) {
+		/* A person rewriting the file in place may leave it short
+		 * for a moment: look once more before believing it. */
+		util_sleep_ms(200);
+		rr = row_read(w, &r);
+	}
+	if (rr == ROW_UNREADABLE)
+		return 0;	/* try again at the next wake-up */
+	if (rr == ROW_GONE) {
+		log_msg(w->o->name, "row removed from %s: stopping",
+		    w->o->jobsfile);
+		return 1;
+	}
+	if (r.pid_kind == JOBS_PID_STOP) {
+		log_msg(w->o->name, "stopped (pid field says stop; set it "
+		    "to - to start it again)");
+		row_free(&r);
+		return 1;
+	}
+	if (strcmp(r.url, w->row.url) != 0) {
+		log_msg(w->o->name, "url changed to %s: the next check "
+		    "records a new baseline", r.url);
+		memset(&w->st, 0, sizeof(w->st));
+		(void)unlink(w->state_path);
+		*due = now_ms();
+	}
+	if (r.interval != w->row.interval) {
+		log_msg(w->o->name, "interval changed to %ld s",
+		    r.interval);
+		if (last_check > 0)
+			*due = last_check + (long long)r.interval * 1000;
+		else
+			*due = now_ms();
+	}
+	row_free(&w->row);
+	w->row = r;
+	return 0;
+}
+
+/* Returns 1 when the jobs file is not the one last read (stat poll). */
+static int
+file_changed(struct watcher *w)
+{
+	struct stat st;
+
+	if (stat(w->o->jobsfile, &st) == -1)
+		return 0;
+	return st.st_ino != w->seen.st_ino || st.st_dev != w->seen.st_dev ||
+	    st.st_size != w->seen.st_size ||
+	    st.st_mtim.tv_sec != w->seen.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != w->seen.st_mtim.tv_nsec;
+}
+
+/* Takes the pending signals off the signalfd and records what they ask. */
+static void
+drain_signals(struct watcher *w)
+{
+	struct signalfd_siginfo si;
+
+	while (read(w->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+		case SIGHUP:
+			w->ending = 1;
+			w->end = -(int)si.ssi_signo;
+			break;
+		case SIGUSR1:
+			w->check_now = 1;
+			break;
+		case SIGUSR2:
+			w->reread = 1;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Takes the pending inotify events; one about the jobs file asks for the
+ * row to be read again. */
+static void
+drain_inotify(struct watcher *w)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	if (w->ifd == -1)
+		return;
+	while ((n = read(w->ifd, buf, sizeof(buf))) > 0) {
+		char *p = buf;
+
+		while (p < buf + n) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+
+			if (ev->len > 0 && strcmp(ev->name, w->base) == 0)
+				w->reread = 1;
+			if (ev->mask & IN_Q_OVERFLOW)
+				w->reread = 1;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+/*
+ * The interrupt of a running check: a signal to end, or a stop or removal
+ * of the row seen in the file, aborts it.  Returns 1 to abort.
+ */
+static int
+check_interrupt(void *arg)
+{
+	struct watcher *w = arg;
+	long long dummy = 0;
+
+	drain_signals(w);
+	drain_inotify(w);
+	if (w->ending)
+		return 1;
+	if (!w->o->supervised && file_changed(w))
+		w->reread = 1;
+	if (w->reread) {
+		char *url = strdup(w->row.url);
+		int stop = reread_row(w, &dummy, 1);
+
+		/* A new URL makes the running check pointless too. */
+		if (stop || url == NULL || strcmp(url, w->row.url) != 0) {
+			if (stop) {
+				w->ending = 1;
+				w->end = WATCHER_STOPPED;
+			} else {
+				w->check_now = 1;
+			}
+			free(url);
+			return 1;
+		}
+		free(url);
+	}
+	return 0;
+}
+
+/*
+ * Logs an error once per run of the same error.  Errors are the same when
+ * their key (class and HTTP status) is: the message may differ in details
+ * such as the milliseconds a timeout took.
+ */
+static void
+log_error(struct watcher *w, const char *key, const char *msg)
+{
+	if (strcmp(w->last_error, key) == 0)
+		return;
+	log_msg(w->o->name, "error: %s", msg);
+	(void)snprintf(w->last_error, sizeof(w->last_error), "%s", key);
+}
+
+/*
+ * Decides whether a successful answer is a change from the stored state:
+ * Last-Modified first, then the ETag (a new ETag on byte-identical body is
+ * not a change), then the body hash.  Returns 1 for a change.
+ */
+static int
+is_change(const struct state *st, const struct fetch_result *res)
+{
+	if (res->status == 304)
+		return 0;
+	if (res->last_modified[0] != '\0' && st->last_modified[0] != '\0')
+		return strcmp(res->last_modified, st->last_modified) != 0;
+	if (res->etag[0] != '\0' && st->etag[0] != '\0' &&
+	    strcmp(res->etag, st->etag) == 0)
+		return 0;
+	return !st->has_hash || memcmp(st->hash, res->hash, FETCH_HASH_LEN) != 0;
+}
+
+/* Writes the row's last-modified field.  Returns 1 when the row is gone. */
+static int
+record(struct watcher *w, const char *value)
+{
+	struct jobs_edit e = { w->o->name, value, NULL, NULL, 0 };
+	char err[512];
+
+	if (jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err)) != 0) {
+		log_msg(w->o->name, "cannot record the change: %s", err);
+		return 0;
+	}
+	if (e.result == JOBS_EDIT_NOROW)
+		return 1;
+	free(w->row.lastmod);
+	w->row.lastmod = strdup(value);
+	if (w->row.lastmod == NULL)
+		w->row.lastmod = strdup("");
+	return 0;
+}
+
+/*
+ * One check: fetch, decide, record, notify, save the state.  Returns 1
+ * when the watcher must end (told to stop during the check, or its row is
+ * gone).
+ */
+static int
+check(struct watcher *w)
+{
+	struct fetch_request rq;
+	struct fetch_result res;
+	int fds[2], nfds = 0, changed;
+	long long now = (long long)time(NULL);
+	char key[64];
+
+	memset(&rq, 0, sizeof(rq));
+	rq.url = w->row.url;
+	rq.etag = w->st.baseline ? w->st.etag : NULL;
+	rq.last_modified = w->st.baseline ? w->st.last_modified : NULL;
+	rq.connect_timeout = w->o->connect_timeout;
+	rq.timeout = w->o->timeout;
+	rq.max_body = w->o->max_body;
+	rq.cafile = w->o->cafile;
+	fds[nfds++] = w->sfd;
+	if (w->ifd != -1)
+		fds[nfds++] = w->ifd;
+
+	if (fetch_run(&rq, &res, fds, (unsigned)nfds, check_interrupt, w) == -1) {
+		log_error(w, "setup", res.message);
+		return 0;
+	}
+	/* Give back what the transfer used: an idle watcher should hold
+	 * as few private pages as it can. */
+	(void)malloc_trim(0);
+	if (res.error == FETCH_ABORTED)
+		return w->ending;
+	w->st.last_check = now;
+	if (res.error != FETCH_OK) {
+		/* Never a change, and the validators stay as they were. */
+		w->st.failures++;
+		(void)snprintf(w->st.last_result, sizeof(w->st.last_result),
+		    "%.120s", res.message);
+		(void)snprintf(key, sizeof(key), "%s %ld",
+		    fetch_error_name(res.error), res.status);
+		log_error(w, key, res.message);
+		(void)state_save(w->state_path, &w->st);
+		return 0;
+	}
+	if (w->st.failures > 0 || w->last_error[0] != '\0') {
+		log_msg(w->o->name, "recovered after %u failed check%s",
+		    w->st.failures, w->st.failures == 1 ? "" : "s");
+		w->last_error[0] = '\0';
+	}
+	w->st.failures = 0;
+
+	if (!w->st.baseline) {
+		changed = 0;
+		log_msg(w->o->name, "first check: HTTP %ld, baseline recorded",
+		    res.status);
+	} else {
+		changed = is_change(&w->st, &res);
+	}
+	if (res.status != 304) {
+		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", res.etag);
+		(void)snprintf(w->st.last_modified,
+		    sizeof(w->st.last_modified), "%s", res.last_modified);
+		memcpy(w->st.hash, res.hash, FETCH_HASH_LEN);
+		w->st.has_hash = 1;
+	} else if (res.etag[0] != '\0') {
+		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", res.etag);
+	}
+	(void)snprintf(w->st.last_result, sizeof(w->st.last_result), "%s",
+	    changed ? "changed" : "unchanged");
+
+	if (!w->st.baseline) {
+		w->st.baseline = 1;
+		/* The row shows what the server says, from the start. */
+		if (res.last_modified[0] != '\0' &&
+		    strcmp(res.last_modified, w->row.lastmod) != 0 &&
+		    record(w, res.last_modified))
+			return 1;
+	} else if (changed) {
+		char old[FETCH_VALIDATOR_MAX], new_value[FETCH_VALIDATOR_MAX];
+
+		(void)snprintf(old, sizeof(old), "%s", w->row.lastmod);
+		if (res.last_modified[0] != '\0')
+			(void)snprintf(new_value, sizeof(new_value), "%s",
+			    res.last_modified);
+		else
+			watcher_http_date(now, new_value, sizeof(new_value));
+		w->st.last_change = now;
+		(void)state_save(w->state_path, &w->st);
+		log_msg(w->o->name, "changed: %s (last-modified %s -> %s)",
+		    w->row.url, old, new_value);
+		if (record(w, new_value))
+			return 1;
+		if (w->o->notify_fd != -1 &&
+		    notify_send(w->o->notify_fd, w->o->name, w->row.url, old,
+		    new_value) == -1)
+			log_msg(w->o->name, "notification dropped: the "
+			    "notifier is not keeping up");
+	} else if (log_verbose) {
+		log_msg(w->o->name, "unchanged (HTTP %ld, %.3f s)", res.status,
+		    res.seconds);
+	}
+	if (state_save(w->state_path, &w->st) == -1)
+		log_error(w, "state", "cannot save the state file");
+	return 0;
+}
+
+/*
+ * Sets up the signalfd (and, alone, the inotify descriptor).  Returns 0,
+ * or -1 with errno.
+ */
+static int
+setup_events(struct watcher *w)
+{
+	sigset_t set;
+	char dir[PATH_MAX];
+	const char *slash = strrchr(w->o->jobsfile, '/');
+
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGUSR1);
+	(void)sigaddset(&set, SIGUSR2);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return -1;
+	w->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (w->sfd == -1)
+		return -1;
+	w->base = slash != NULL ? slash + 1 : w->o->jobsfile;
+	w->ifd = -1;
+	if (w->o->supervised)
+		return 0;
+	if (util_dirname(w->o->jobsfile, dir, sizeof(dir)) == -1)
+		return 0;	/* the stat poll still sees every save */
+	w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->ifd != -1 && inotify_add_watch(w->ifd, dir, IN_CLOSE_WRITE |
+	    IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM) == -1) {
+		/* The stat poll in the loop still sees every save. */
+		(void)close(w->ifd);
+		w->ifd = -1;
+	}
+	return 0;
+}
+
+int
+watcher_run(const struct watcher_opts *o)
+{
+	struct watcher w;
+	char sdir[PATH_MAX];
+	long long due, last_check = 0;
+	enum row_read rr;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.sfd = w.ifd = -1;
+	if (setup_events(&w) == -1) {
+		log_msg(o->name, "cannot set up signals: %s", strerror(errno));
+		return WATCHER_FAILED;
+	}
+	if (state_dir(o->jobsfile, sdir, sizeof(sdir)) == -1 ||
+	    state_path(sdir, o->name, w.state_path, sizeof(w.state_path)) == -1) {
+		log_msg(o->name, "state path too long");
+		return WATCHER_FAILED;
+	}
+	rr = row_read(&w, &w.row);
+	if (rr != ROW_OK) {
+		log_msg(o->name, "no usable row of that name in %s",
+		    o->jobsfile);
+		/* Supervised, a row removed before we read it is a stop. */
+		if (rr == ROW_GONE)
+			return o->supervised ? WATCHER_STOPPED : WATCHER_NOROW;
+		return WATCHER_FAILED;
+	}
+	if (w.row.pid_kind == JOBS_PID_STOP) {
+		log_msg(o->name, "stopped (pid field says stop; set it to - "
+		    "to start it again)");
+		row_free(&w.row);
+		return WATCHER_STOPPED;
+	}
+	(void)state_load(w.state_path, &w.st);
+	due = now_ms() + o->first_delay_ms;
+
+	while (!w.ending) {
+		struct pollfd pfd[2];
+		long long now = now_ms();
+		long timeout;
+		int n = 0;
+
+		if (w.reread && reread_row(&w, &due, last_check)) {
+			w.end = WATCHER_STOPPED;
+			break;
+		}
+		if (w.check_now || now >= due) {
+			w.check_now = 0;
+			last_check = now;
+			due = now + (long long)w.row.interval * 1000;
+			if (check(&w)) {
+				if (!w.ending)
+					w.end = WATCHER_STOPPED;
+				break;
+			}
+			/* A check may have been aborted for a new URL. */
+			if (w.check_now)
+				continue;
+			/* Look at the row after every check. */
+			w.reread = 1;
+			continue;
+		}
+		timeout = (long)(due - now);
+		if (timeout > 1000)
+			timeout = 1000;
+		pfd[n].fd = w.sfd;
+		pfd[n++].events = POLLIN;
+		if (w.ifd != -1) {
+			pfd[n].fd = w.ifd;
+			pfd[n++].events = POLLIN;
+		}
+		if (poll(pfd, (nfds_t)n, (int)timeout) == -1 && errno != EINTR) {
+			log_msg(o->name, "poll: %s", strerror(errno));
+			w.end = WATCHER_FAILED;
+			break;
+		}
+		drain_signals(&w);
+		drain_inotify(&w);
+		/* Alone, a slow stat poll backs up inotify. */
+		if (!o->supervised && file_changed(&w))
+			w.reread = 1;
+	}
+	row_free(&w.row);
+	if (w.ifd != -1)
+		(void)close(w.ifd);
+	(void)close(w.sfd);
+	return w.end;
+}

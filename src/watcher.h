@@ -1,0 +1,42 @@
+/*
+ * watcher.h - one watcher: wait, check its page, record a change, tell
+ * the person, look at its row again.
+ */
+#ifndef SITEWATCH_WATCHER_H
+#define SITEWATCH_WATCHER_H
+
+#include <stddef.h>
+
+/* How a watcher ended, for its exit status. */
+enum watcher_end {
+	WATCHER_STOPPED = 0,	/* its row says stop, or is gone */
+	WATCHER_FAILED = 1,	/* a runtime error: worth a restart */
+	WATCHER_NOROW = 2	/* standalone: no usable row of that name */
+};
+
+struct watcher_opts {
+	const char *jobsfile;	/* the jobs file's path */
+	const char *name;	/* the row this watcher owns */
+	int supervised;		/* forked by the supervisor, which writes the
+				 * pid field and wakes us with SIGUSR2 */
+	int notify_fd;		/* the notifier pipe's write end, or -1 */
+	long first_delay_ms;	/* wait this long before the first check */
+	long connect_timeout;	/* seconds */
+	long timeout;		/* seconds, one whole check */
+	size_t max_body;	/* bytes */
+	const char *cafile;	/* CA bundle, or NULL */
+};
+
+/*
+ * Runs the watcher until its row says stop or is removed (returns
+ * WATCHER_STOPPED) or a signal ends it: SIGTERM, SIGINT or SIGHUP return
+ * minus the signal number, so that the caller can die of it.  SIGUSR1
+ * checks now; SIGUSR2 re-reads the row.  Blocks those signals and takes
+ * them through a signalfd.
+ */
+int watcher_run(const struct watcher_opts *o);
+
+/* Formats t as an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") into buf. */
+void watcher_http_date(long long t, char *buf, size_t bufsz);
+
+#endif

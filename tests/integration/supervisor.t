@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# The supervisor: one watcher per runnable row, live edits of the jobs file,
+# stops and restarts, a second supervisor refused, clean shutdown, and no
+# orphan or zombie, ever.  Real processes, real signals, real files.
+. "$(dirname "$0")/lib.sh"
+pageserver_start
+for p in a b c d e f g; do ctl set "{\"path\": \"/$p\", \"body\": \"$p\"}" >/dev/null; done
+
+J=$T/jobs.csv
+LOG=$T/log
+{
+	printf '# supervisor test\ninterval;name;url;last-modified;pid\n'
+	printf '1h;a;%s/a;-;-\n1h;b;%s/b;-;-\n1h;c;%s/c;-;\n' "$URL" "$URL" "$URL"
+} > "$J"
+
+# pidof_row NAME: the row's pid field.
+pidof_row() { awk -F';' -v n="$1" '$2 == n { print $5 }' "$J"; }
+# child_of PID PARENT: PID is alive and PARENT's child.
+child_of() { _alive "$1" "$2"; }
+is_number() { [[ $1 =~ ^[0-9]+$ ]]; }
+# running NAME: the row shows a pid whose process is the supervisor's child.
+running() { local p; p=$(pidof_row "$1"); is_number "$p" && child_of "$p" "$SV"; }
+gone() { ! _alive "$1"; }
+field_is() { [ "$(pidof_row "$1")" = "$2" ]; }
+# zombies: the supervisor's children that stay zombies for 300 ms.
+lasting_zombies() {
+	local z p st
+	z=$(for p in $(pgrep -P "$SV"); do
+		st=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)
+		[ "$st" = Z ] && echo "$p"
+	done)
+	[ -z "$z" ] && return 0
+	sleep 0.3
+	for p in $z; do
+		[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = Z ] && echo "$p"
+	done
+}
+no_zombie() { local z; z=$(lasting_zombies); [ -z "$z" ] || { diag "zombies: $z"; return 1; }; }
+logged() { grep -Eq -- "$1" "$LOG"; }
+
+try "start: one watcher per runnable row, its pid in the file, the supervisor its parent"
+spawn "$BIN" -f "$J" --no-desktop -v 2>"$LOG"
+SV=$SPAWNED
+assert_eventually 3 running a
+assert_eventually 3 running b
+assert_eventually 3 running c
+no_zombie
+ok
+
+try "a second supervisor on the same file exits 2 and names the first"
+assert_status 2 "$BIN" -f "$J" --no-desktop
+assert_grep "is already watched by pid $SV\$" "$T/.out"
+ok
+
+try "a row added with sed -i starts a watcher within a second"
+sed -i "\$a 1h;d;$URL/d;-;-" "$J"
+assert_eventually 1.5 running d
+ok
+
+try "a row added by an in-place '>' write starts a watcher"
+{ cat "$J"; printf '1h;e;%s/e;-;-\n' "$URL"; } > "$T/next"
+cat "$T/next" > "$J"
+assert_eventually 1.5 running e
+ok
+
+try "a row added by an editor that saves by rename starts a watcher"
+{ cat "$J"; printf '1h;f;%s/f;-;-\n' "$URL"; } > "$T/.jobs.csv.swp"
+mv "$T/.jobs.csv.swp" "$J"
+assert_eventually 1.5 running f
+ok
+
+try "stop written with sed -i: that watcher exits within a second, the others run on"
+pa=$(pidof_row a); pb=$(pidof_row b)
+sed -i 's/^\(1h;a;.*;\)[0-9]*$/\1stop/' "$J"
+assert_eventually 1.2 gone "$pa"
+assert child_of "$pb" "$SV"
+sleep 1.5
+assert field_is a stop
+no_zombie
+ok
+
+try "stop stays down: not restarted; '-' starts it again"
+assert field_is a stop
+sed -i 's/^\(1h;a;.*;\)stop$/\1-/' "$J"
+assert_eventually 1.5 running a
+ok
+
+try "a removed row: its watcher ends"
+pf=$(pidof_row f)
+sed -i '/^1h;f;/d' "$J"
+assert_eventually 1.5 gone "$pf"
+ok
+
+try "kill PID (SIGTERM): the watcher stays down and its field says stop"
+pb=$(pidof_row b)
+kill -TERM "$pb"
+assert_eventually 1.5 field_is b stop
+assert_grep "stopped by signal 15 \\(pid $pb\\); set its pid field to - to start it again" "$LOG"
+sleep 1.5
+assert field_is b stop
+ok
+
+try "kill -SEGV PID: restarted after the backoff, with a log line"
+pc=$(pidof_row c)
+kill -SEGV "$pc"
+assert_eventually 3 logged "c killed by signal 11 \\(pid $pc\\); restarting in 1 s"
+new_c() { local p; p=$(pidof_row c); is_number "$p" && [ "$p" != "$pc" ] && running c; }
+assert_eventually 4 new_c
+no_zombie
+ok
+
+try "kill -9 PID: restarted after the backoff, with a log line"
+pd=$(pidof_row d)
+kill -KILL "$pd"
+assert_eventually 3 logged "d killed by signal 9 \\(pid $pd\\); restarting in"
+new_d() { local p; p=$(pidof_row d); is_number "$p" && [ "$p" != "$pd" ] && running d; }
+assert_eventually 4 new_d
+ok
+
+try "a save that does not parse: nothing stops, one log line; the next good save is applied"
+cp "$J" "$T/good"
+pe=$(pidof_row e)
+printf 'not;a;jobs;file\n' > "$J"
+sleep 1
+printf 'also;not;a;jobs;file\n' > "$J"
+sleep 1
+assert child_of "$pe" "$SV"
+assert_eq "$(grep -c 'does not parse' "$LOG")" 1 "the same problem is logged once"
+{ cat "$T/good"; printf '1h;g;%s/g;-;-\n' "$URL"; } > "$T/next"
+cp "$T/next" "$J"
+assert_eventually 1.5 running g
+assert child_of "$pe" "$SV"
+ok
+
+try "SIGHUP re-reads the file"
+kill -HUP "$SV"
+assert_eventually 2 logged 'SIGHUP: reading'
+assert child_of "$pe" "$SV"
+ok
+
+try "kill -9 the supervisor: no watcher alive a second later"
+watchers=$(pgrep -P "$SV")
+kill -KILL "$SV"
+wait "$SV" 2>/dev/null
+SV_KILLED=1
+all_gone() { local p; for p in $watchers; do _alive "$p" && return 1; done; return 0; }
+assert_eventually 1 all_gone
+ok
+
+try "stale pids from the killed supervisor: the next start runs those rows"
+stale_a=$(pidof_row a)
+is_number "$stale_a" || fail "row a holds no stale pid: $stale_a"
+spawn "$BIN" -f "$J" --no-desktop 2>>"$LOG"
+SV=$SPAWNED
+new_a() { local p; p=$(pidof_row a); is_number "$p" && [ "$p" != "$stale_a" ] && running a; }
+assert_eventually 3 new_a
+assert_eventually 3 running g
+assert field_is b stop
+ok
+
+try "Ctrl-C (SIGINT to the process group): watchers stopped, fields back to -, exit 0"
+pa=$(pidof_row a)
+kill -INT -- "-$SV"
+wait "$SV"
+st=$?
+assert_eq "$st" 0 "exit status"
+assert gone "$pa"
+assert_eq "$(awk -F';' 'NR > 2 && $5 != "-" && $5 != "stop"' "$J")" "" "every field - (or stop)"
+assert field_is b stop
+ok
+
+try "SIGTERM to the supervisor: every watcher gone, every field -, exit 0"
+spawn "$BIN" -f "$J" --no-desktop 2>>"$LOG"
+SV=$SPAWNED
+assert_eventually 3 running a
+watchers=$(pgrep -P "$SV")
+kill -TERM "$SV"
+wait "$SV"
+st=$?
+assert_eq "$st" 0 "exit status"
+assert all_gone
+assert_eq "$(awk -F';' 'NR > 2 && $5 != "-" && $5 != "stop"' "$J")" "" "every field - (or stop)"
+ok
+
+done_testing
