@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "util.h"
 
 /* A message is a 2-byte length and four NUL-terminated strings, written
  * with one write(2) of at most PIPE_BUF bytes so that messages from many
@@ -187,7 +188,10 @@ run_hook(char *const *argv, const char *name, const char *url,
 	    setenv("SITEWATCH_OLD", old, 1) == -1 ||
 	    setenv("SITEWATCH_NEW", new_value, 1) == -1)
 		_exit(127);
+	/* The notifier ignores these; a hook starts with the defaults. */
 	(void)signal(SIGPIPE, SIG_DFL);
+	(void)signal(SIGINT, SIG_DFL);
+	(void)signal(SIGHUP, SIG_DFL);
 	execvp(argv[0], argv);
 	log_msg(name, "--exec: %s: %s", argv[0], strerror(errno));
 	_exit(127);
@@ -257,66 +261,189 @@ show(const char *name, const char *url, int *failing)
 	g_free(body);
 }
 
-/* The notifier process's loop: read messages, run hooks, show them.
- * Never returns. */
+/*
+ * Reads whole messages from fd into buf (holding *have bytes) and calls
+ * handle() for each complete one.  Returns 0, or -1 at end of file.
+ */
+static int
+read_messages(int fd, char *buf, size_t bufsz, size_t *have,
+    void (*handle)(const char *const *f, const char *raw, size_t rawlen,
+    void *arg), void *arg)
+{
+	ssize_t r = read(fd, buf + *have, bufsz - *have);
+	size_t off = 0;
+
+	if (r == 0)
+		return -1;
+	if (r == -1)
+		return 0;
+	*have += (size_t)r;
+	while (*have - off >= 2) {
+		size_t len = ((size_t)(unsigned char)buf[off] << 8) |
+		    (unsigned char)buf[off + 1];
+		const char *f[4];
+		size_t i, k = off + 2;
+
+		if (*have - off - 2 < len)
+			break;
+		for (i = 0; i < 4; i++) {
+			f[i] = buf + k;
+			k += strnlen(buf + k, off + 2 + len - k) + 1;
+			if (k > off + 2 + len)
+				f[i] = "";
+		}
+		handle(f, buf + off, len + 2, arg);
+		off += 2 + len;
+	}
+	memmove(buf, buf + off, *have - off);
+	*have -= off;
+	return 0;
+}
+
+/* The desktop process's handler: show one notification. */
+static void
+desktop_handle(const char *const *f, const char *raw, size_t rawlen,
+    void *arg)
+{
+	(void)raw;
+	(void)rawlen;
+	show(f[0], f[1], arg);
+}
+
+/*
+ * The desktop process: the only one that touches D-Bus.  It shows what the
+ * notifier forwards, one at a time; a server that hangs holds up only this
+ * process.  Never returns.
+ */
+static void
+desktop_main(int fd)
+{
+	static char buf[2 * MSG_MAX];
+	size_t have = 0;
+	int failing = 0;
+
+	if (!notify_init("sitewatch")) {
+		log_msg("sitewatch", "cannot initialise libnotify: changes "
+		    "are reported in this log only");
+		_exit(0);
+	}
+	while (read_messages(fd, buf, sizeof(buf), &have, desktop_handle,
+	    &failing) == 0)
+		;
+	_exit(0);
+}
+
+/* What the notifier's handler needs. */
+struct relay {
+	struct notifier *n;
+	int desktop_fd;		/* the desktop process's pipe, or -1 */
+	pid_t desktop_pid;
+	int dropping;		/* the last forward was dropped */
+};
+
+/* The notifier's handler: run the hook, hand the desktop part on without
+ * ever blocking. */
+static void
+relay_handle(const char *const *f, const char *raw, size_t rawlen, void *arg)
+{
+	struct relay *r = arg;
+
+	if (r->n->exec_argv != NULL)
+		run_hook(r->n->exec_argv, f[0], f[1], f[2], f[3]);
+	if (r->desktop_fd == -1)
+		return;
+	if (write(r->desktop_fd, raw, rawlen) != (ssize_t)rawlen) {
+		if (!r->dropping)
+			log_msg("sitewatch", "the notification server is not "
+			    "keeping up: desktop notifications dropped (the "
+			    "log has every change)");
+		r->dropping = 1;
+	} else {
+		r->dropping = 0;
+	}
+}
+
+/*
+ * Forks the desktop process, fed through a non-blocking pipe.  Returns the
+ * pipe's write end, or -1 when it could not start.
+ */
+static int
+start_desktop(pid_t *pidp)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	pid = fork();
+	if (pid == -1) {
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		(void)close(fds[1]);
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+		desktop_main(fds[0]);
+	}
+	(void)close(fds[0]);
+	(void)fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	*pidp = pid;
+	return fds[1];
+}
+
+/* Leaves the notifier: the desktop process gets end-of-file and up to
+ * three seconds to show what it was handed (it dies with us after). */
+static void
+finish(struct relay *r)
+{
+	int i;
+
+	if (r->desktop_fd != -1) {
+		(void)close(r->desktop_fd);
+		for (i = 0; i < 150; i++) {
+			if (waitpid(r->desktop_pid, NULL, WNOHANG) != 0)
+				break;
+			util_sleep_ms(20);
+		}
+	}
+	_exit(0);
+}
+
 static volatile sig_atomic_t got_sigterm;
 
+/*
+ * The notifier process's loop: read messages, run the hooks, hand the
+ * desktop notifications to the desktop process.  It never touches D-Bus
+ * itself, so a hung notification server never delays a hook.  Never
+ * returns.
+ */
 static void
 notifier_main(struct notifier *n)
 {
 	static char buf[2 * MSG_MAX];
+	struct relay r = { n, -1, 0, 0 };
 	size_t have = 0;
-	int desktop = n->desktop, failing = 0;
 
-	if (desktop && !have_session_bus()) {
+	if (n->desktop && !have_session_bus())
 		log_msg("sitewatch", "no desktop session (no D-Bus session "
 		    "bus): changes are reported in this log only");
-		desktop = 0;
-	}
-	if (desktop && !notify_init("sitewatch")) {
-		log_msg("sitewatch", "cannot initialise libnotify: changes "
-		    "are reported in this log only");
-		desktop = 0;
-	}
+	else if (n->desktop &&
+	    (r.desktop_fd = start_desktop(&r.desktop_pid)) == -1)
+		log_msg("sitewatch", "cannot start desktop notifications: %s",
+		    strerror(errno));
 	for (;;) {
 		struct pollfd pfd = { n->rfd, POLLIN, 0 };
-		ssize_t r;
-		size_t off = 0;
 
 		reap_hooks();
 		if (poll(&pfd, 1, got_sigterm ? 0 : 1000) <= 0) {
 			if (got_sigterm)
-				_exit(0);	/* told to go, and drained */
+				finish(&r);	/* told to go, and drained */
 			continue;
 		}
-		r = read(n->rfd, buf + have, sizeof(buf) - have);
-		if (r == 0)
-			_exit(0);	/* every writer is gone */
-		if (r == -1)
-			continue;
-		have += (size_t)r;
-		while (have - off >= 2) {
-			size_t len = ((size_t)(unsigned char)buf[off] << 8) |
-			    (unsigned char)buf[off + 1];
-			const char *f[4];
-			size_t i, k = off + 2;
-
-			if (have - off - 2 < len)
-				break;
-			for (i = 0; i < 4; i++) {
-				f[i] = buf + k;
-				k += strnlen(buf + k, off + 2 + len - k) + 1;
-				if (k > off + 2 + len)
-					f[i] = "";
-			}
-			if (n->exec_argv != NULL)
-				run_hook(n->exec_argv, f[0], f[1], f[2], f[3]);
-			if (desktop)
-				show(f[0], f[1], &failing);
-			off += 2 + len;
-		}
-		memmove(buf, buf + off, have - off);
-		have -= off;
+		if (read_messages(n->rfd, buf, sizeof(buf), &have,
+		    relay_handle, &r) == -1)
+			finish(&r);	/* every writer is gone */
 	}
 }
 

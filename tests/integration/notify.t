@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# Telling the person, end to end and with no mocks: a change shown by a
+# real notification server (dunst on a private session bus, under Xvfb),
+# a server that holds the bus name but never answers (stucknotifyd), no
+# session bus at all, and the --exec hook with hostile site names.
+#
+# Every bus, X server and daemon here is started by this script, on its
+# own private socket, and ended by pid through lib.sh (spawn).  The buses
+# have no service directories, so nothing is ever activated behind our
+# back.
+. "$(dirname "$0")/lib.sh"
+
+pageserver_start
+
+# ---- helpers ----------------------------------------------------------------
+
+# skip DESCRIPTION REASON: report a test that cannot run here as skipped.
+skip() {
+	try "$1 # SKIP $2"
+	ok
+}
+
+# have CMD...: succeed when every CMD is on the PATH.
+have() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || return 1
+	done
+}
+
+# bus_start NAME: spawn a private dbus-daemon listening on
+# $T/NAME/bus.sock, with no service directories. Sets BUS (its address) and BUS_PID.
+# Returns 1 when it did not come up within 5 s.
+bus_start() {
+	local dir=$T/$1
+	mkdir -p "$dir"
+	cat >"$dir/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$dir/bus.sock</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+	spawn dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile \
+		--print-address >"$dir/address" 2>"$dir/bus.log"
+	BUS_PID=$SPAWNED
+	wait_until 5 test -s "$dir/address" || return 1
+	read -r BUS <"$dir/address"
+}
+
+# name_owned ADDRESS: succeed when org.freedesktop.Notifications has an
+# owner on the bus at ADDRESS.
+name_owned() {
+	dbus-send --bus="$1" --print-reply --dest=org.freedesktop.DBus / \
+		org.freedesktop.DBus.NameHasOwner \
+		string:org.freedesktop.Notifications 2>/dev/null |
+		grep -q 'boolean true'
+}
+
+# row_pid_to_stop FILE MARK: write "stop" into the pid field (the last
+# column) of the row of FILE whose line holds MARK, the way a person does.
+row_pid_to_stop() {
+	sed -i "\\|$2|s|;[^;]*\$|;stop|" "$1"
+}
+
+# stops_within_ms PID FILE MARK MS: write stop into the row and succeed
+# when PID, a spawned watcher, exits with status 0 within MS milliseconds.
+# Sets ELAPSED_MS. PID is reaped but its process group is left to the
+# caller (stop PID).
+stops_within_ms() {
+	local pid=$1 t0 st=0
+	t0=$(_now_us)
+	row_pid_to_stop "$2" "$3"
+	wait_until 5 eval '! _alive '"$pid"
+	ELAPSED_MS=$((($(_now_us) - t0) / 1000))
+	if _alive "$pid"; then
+		_failed "the watcher did not exit within 5 s of stop"
+		return 1
+	fi
+	wait "$pid" || st=$?
+	assert_eq "$st" 0 "the watcher's exit status after stop" || return 1
+	[ "$ELAPSED_MS" -le "$4" ] && return 0
+	_failed "the watcher took ${ELAPSED_MS} ms to obey stop (limit $4 ms)"
+}
+
+# history_field FIELD: print FIELD ("summary", "body") of sitewatch's
+# notification in $T/history.json, the output of dunstctl history.
+history_field() {
+	python3 - "$T/history.json" "$1" <<-'EOF'
+	import json, sys
+	history = json.load(open(sys.argv[1]))["data"][0]
+	mine = [n for n in history if n["appname"]["data"] == "sitewatch"]
+	print(mine[0][sys.argv[2]]["data"], end="")
+	EOF
+}
+
+# count ERE FILE: print how many lines of FILE match ERE.
+count() {
+	grep -Ec -- "$1" "$2"
+}
+
+# LM N: print the Last-Modified of version N (0-9) of a page.
+LM() {
+	printf 'Mon, 01 Jan 2024 00:00:0%s GMT' "$1"
+}
+
+# set_page PATH N: serve version N of a page at PATH, with its own body and
+# Last-Modified, so the next check sees a change.
+set_page() {
+	ctl set "{\"path\": \"$1\", \"body\": \"version $2\",
+		\"last_modified\": \"$(LM "$2")\"}" >/dev/null
+}
+
+# A site name that is markup and quotes: the summary must show it as
+# written, the body must escape it.
+HOSTILE='<b>Tom & "Jerry'"'"'s"</b>'
+# The same name as a jobs file field: quoted, inner quotes doubled.
+HOSTILE_CSV='"<b>Tom & ""Jerry'"'"'s""</b>"'
+# A site name that is shell syntax: no shell may ever run any of it.
+SHELLY="x'\$(touch $T/pwned1)';touch $T/pwned2 \`touch $T/pwned3\`|touch $T/pwned4"
+SHELLY_CSV="\"$SHELLY\""
+
+# Nothing below may reach the desktop or bus of whoever runs the tests.
+unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
+mkdir -p "$T/runtime"
+chmod 700 "$T/runtime"
+export XDG_RUNTIME_DIR=$T/runtime
+
+# ---- a real notification server -----------------------------------------
+
+desc="a change arrives as a desktop notification (dunst): summary as written, body escaped"
+if ! have dbus-daemon dbus-send Xvfb dunst dunstctl; then
+	skip "$desc" "needs dbus-daemon, dbus-send, Xvfb, dunst, dunstctl"
+else
+	try "$desc"
+	test_dunst() {
+		local dunst_env dunst_pid xvfb_pid pid jobs=$T/dunst.csv body summary
+		bus_start bus1 || { _failed "dbus-daemon did not start" \
+			"$(cat "$T/bus1/bus.log")"; return; }
+		# Xvfb picks a free display itself and says which on fd 3.
+		spawn Xvfb -displayfd 3 -nolisten tcp -screen 0 320x240x24 \
+			3>"$T/xvfb.display" >"$T/xvfb.log" 2>&1
+		xvfb_pid=$SPAWNED
+		wait_until 10 test -s "$T/xvfb.display" || { _failed \
+			"Xvfb did not start" "$(cat "$T/xvfb.log")"; return; }
+		dunst_env=(env DISPLAY=":$(cat "$T/xvfb.display")"
+			DBUS_SESSION_BUS_ADDRESS="$BUS")
+		# Notifications time out at once and are kept in the history,
+		# where dunstctl can read them back.
+		cat >"$T/dunstrc" <<-'EOF'
+		[global]
+		    history_length = 20
+		    idle_threshold = 0
+		    markup = full
+		[urgency_low]
+		    timeout = 1
+		[urgency_normal]
+		    timeout = 1
+		[urgency_critical]
+		    timeout = 1
+		EOF
+		spawn "${dunst_env[@]}" dunst -config "$T/dunstrc" \
+			>"$T/dunst.log" 2>&1
+		dunst_pid=$SPAWNED
+		wait_until 10 name_owned "$BUS" || { _failed \
+			"dunst did not take org.freedesktop.Notifications" \
+			"$(cat "$T/dunst.log")"; return; }
+
+		set_page /n 1
+		printf 'interval;name;url;last-modified;pid\n1s;%s;%s;-;-\n' \
+			"$HOSTILE_CSV" "$URL/n?a=1&b=2" >"$jobs"
+		spawn "${dunst_env[@]}" "$BIN" -f "$jobs" watch "$HOSTILE" \
+			2>"$T/dunst-watch.log"
+		pid=$SPAWNED
+		assert_eventually 10 grep -q 'first check' "$T/dunst-watch.log" ||
+			return
+		set_page /n 2
+		assert_eventually 10 grep -q 'changed: ' "$T/dunst-watch.log"
+
+		# Read the history until sitewatch's notification is in it.
+		history_has_it() {
+			"${dunst_env[@]}" dunstctl close-all &&
+				"${dunst_env[@]}" dunstctl history >"$T/history.json" &&
+				grep -q '"sitewatch"' "$T/history.json"
+		}
+		assert_eventually 10 history_has_it ||
+			{ diag "$(cat "$T/dunst-watch.log" "$T/dunst.log")"; return; }
+		summary=$(history_field summary)
+		body=$(history_field body)
+		assert_eq "$summary" "$HOSTILE changed" "the summary dunst got"
+		# g_markup_escape_text: < > & " ' become entities, in the
+		# link's text and in its href (' is &#39; in older GLibs).
+		assert_eq "${body//&#39;/&apos;}" \
+			"<a href=\"$URL/n?a=1&amp;b=2\">&lt;b&gt;Tom &amp; &quot;Jerry&apos;s&quot;&lt;/b&gt;</a>" \
+			"the body dunst got"
+		# What a markup reader makes of it: one link to the URL whose
+		# text is the name, nothing else.
+		assert python3 - "$body" "$URL/n?a=1&b=2" "$HOSTILE" <<-'EOF'
+		import sys, xml.etree.ElementTree as ET
+		body, url, name = sys.argv[1:]
+		a = ET.fromstring(body)
+		assert a.tag == "a" and list(a) == [], body
+		assert a.get("href") == url, (a.get("href"), url)
+		assert a.text == name, (a.text, name)
+		EOF
+		assert_eq "$(count 'changed: ' "$T/dunst-watch.log")" 1 \
+			"changed lines in the log"
+		assert_eq "$(count 'not working|no desktop' "$T/dunst-watch.log")" 0 \
+			"complaints about the desktop in the log"
+
+		stops_within_ms "$pid" "$jobs" "/n?a=1" 1500
+		stop "$pid" "$dunst_pid" "$xvfb_pid" "$BUS_PID"
+	}
+	ELAPSED_MS=
+	test_dunst
+	ok
+	diag "stop obeyed in ${ELAPSED_MS:-?} ms"
+fi
+
+# ---- a server that never answers ----------------------------------------
+
+desc="a notification server that never answers delays neither the checks, nor the hooks, nor stop"
+if ! have dbus-daemon dbus-send || [ ! -x "$TESTBIN/stucknotifyd" ]; then
+	skip "$desc" "needs dbus-daemon, dbus-send and $TESTBIN/stucknotifyd (make check-build)"
+else
+	try "$desc"
+	test_stuck() {
+		local stuck_pid pid jobs=$T/stuck.csv c0 c1 ch0 ch1 i
+		bus_start bus2 || { _failed "dbus-daemon did not start" \
+			"$(cat "$T/bus2/bus.log")"; return; }
+		spawn env DBUS_SESSION_BUS_ADDRESS="$BUS" "$TESTBIN/stucknotifyd" \
+			>"$T/stuck.out" 2>"$T/stuck.err"
+		stuck_pid=$SPAWNED
+		assert_eventually 10 grep -qx ready "$T/stuck.out" ||
+			{ diag "$(cat "$T/stuck.err")"; return; }
+		assert name_owned "$BUS" || return
+
+		set_page /s 1
+		printf 'interval;name;url;last-modified;pid\n1s;stuck;%s;-;-\n' \
+			"$URL/s" >"$jobs"
+		# Each change also runs a hook, which must not wait for D-Bus.
+		spawn env DBUS_SESSION_BUS_ADDRESS="$BUS" "$BIN" -f "$jobs" \
+			--exec "sh -c 'echo \"\$SITEWATCH_NEW\" >> $T/stuck-hooks'" \
+			watch stuck 2>"$T/stuck-watch.log"
+		pid=$SPAWNED
+		assert_eventually 10 grep -q 'first check' "$T/stuck-watch.log" ||
+			return
+		set_page /s 2
+		# From its first call on, the notifier hangs on the server.
+		assert_eventually 10 grep -q '^call ' "$T/stuck.out" ||
+			{ diag "$(cat "$T/stuck-watch.log")"; return; }
+		c0=$(requests_to /s)
+		ch0=$(count 'changed: ' "$T/stuck-watch.log")
+		for i in 3 4 5 6 7 8; do
+			sleep 1
+			set_page /s "$i"
+		done
+		c1=$(requests_to /s)
+		ch1=$(count 'changed: ' "$T/stuck-watch.log")
+		# One check a second: about 6 in 6 s.
+		[ $((c1 - c0)) -ge 4 ] || _failed \
+			"only $((c1 - c0)) requests in 6 s while the server hung"
+		[ $((ch1 - ch0)) -ge 4 ] || _failed \
+			"only $((ch1 - ch0)) changes logged in 6 s while the server hung" \
+			"$(cat "$T/stuck-watch.log")"
+		# Every change's hook ran, within a moment, despite the hang.
+		hooks_caught_up() { [ "$(wc -l < "$T/stuck-hooks")" -ge "$(count 'changed: ' "$T/stuck-watch.log")" ]; }
+		assert_eventually 2 hooks_caught_up ||
+			diag "hooks run: $(wc -l < "$T/stuck-hooks" 2>/dev/null), changes: $(count 'changed: ' "$T/stuck-watch.log")"
+
+		stops_within_ms "$pid" "$jobs" "$URL/s;" 1500
+		# The notifier, stuck in D-Bus, is told to go when the watcher
+		# ends and must be gone a few seconds later (its alarm is 5 s).
+		# (A zombie waiting for init to reap it counts as gone.)
+		notifier_gone() { _none_left "$pid"; }
+		assert_eventually 7 notifier_gone ||
+			diag "left: $(ps -o pid,stat,args -g "$pid")"
+		stop "$pid" "$stuck_pid" "$BUS_PID"
+	}
+	ELAPSED_MS=
+	test_stuck
+	ok
+	diag "stop obeyed in ${ELAPSED_MS:-?} ms, with the server hung"
+fi
+
+# ---- no session bus -----------------------------------------------------
+
+try "no session bus: said once in the log, and every change still logged"
+test_nobus() {
+	local pid jobs=$T/nobus.csv
+	set_page /h 1
+	printf 'interval;name;url;last-modified;pid\n1s;headless;%s;-;-\n' \
+		"$URL/h" >"$jobs"
+	# No DBUS_SESSION_BUS_ADDRESS, no DISPLAY, no $XDG_RUNTIME_DIR/bus.
+	spawn "$BIN" -f "$jobs" watch headless 2>"$T/nobus.log"
+	pid=$SPAWNED
+	assert_eventually 10 grep -q 'first check' "$T/nobus.log" || return
+	set_page /h 2
+	changed_lines() { [ "$(count 'changed: ' "$T/nobus.log")" -ge "$1" ]; }
+	assert_eventually 10 changed_lines 1 || return
+	set_page /h 3
+	assert_eventually 10 changed_lines 2 || return
+	sleep 1.2	# one more check, to be sure nothing else is said
+	assert_eq "$(count 'no desktop session' "$T/nobus.log")" 1 \
+		"\"no desktop session\" lines"
+	assert_eq "$(count "headless changed: $URL/h \\(last-modified $(LM 1) -> $(LM 2)\\)\$" \
+		"$T/nobus.log")" 1 "the first change's line"
+	assert_eq "$(count "headless changed: $URL/h \\(last-modified $(LM 2) -> $(LM 3)\\)\$" \
+		"$T/nobus.log")" 1 "the second change's line"
+	assert_eq "$(count 'changed: ' "$T/nobus.log")" 2 "changed lines"
+	stops_within_ms "$pid" "$jobs" "$URL/h;" 1500
+	stop "$pid"
+}
+test_nobus
+ok
+
+# ---- --exec ---------------------------------------------------------------
+
+# run_hook_watch TAG EXEC CMD...: watch a row named $SHELLY at /TAG with
+# --exec EXEC and --no-desktop, make one change, wait until CMD (polled)
+# says the hook has run, then stop the watcher. The watcher's stdout,
+# which the hook inherits, is $T/TAG.out.
+run_hook_watch() {
+	local tag=$1 exec=$2 pid jobs=$T/$1.csv
+	shift 2
+	set_page "/$tag" 1
+	printf 'interval;name;url;last-modified;pid\n1s;%s;%s;-;-\n' \
+		"$SHELLY_CSV" "$URL/$tag" >"$jobs"
+	spawn "$BIN" -f "$jobs" --no-desktop --exec "$exec" watch "$SHELLY" \
+		>"$T/$tag.out" 2>"$T/$tag.log"
+	pid=$SPAWNED
+	if assert_eventually 10 grep -q 'first check' "$T/$tag.log"; then
+		set_page "/$tag" 2
+		assert_eventually 10 "$@" || diag "$(cat "$T/$tag.log")"
+		stops_within_ms "$pid" "$jobs" "$URL/$tag;" 1500
+	fi
+	stop "$pid"
+}
+
+# no_pwned: assert that no part of $SHELLY ran as a command. Removes what
+# it finds, so that the next test starts clean.
+no_pwned() {
+	local i
+	for i in 1 2 3 4; do
+		[ ! -e "$T/pwned$i" ] ||
+			_failed "a shell ran part of the name: $T/pwned$i exists"
+		rm -f "$T/pwned$i"
+	done
+}
+
+# env_var NAME: the value of NAME in $T/direct.out, which env(1) wrote.
+env_var() {
+	sed -n "s/^$1=//p" "$T/direct.out"
+}
+
+# four_vars: env(1) has written all four SITEWATCH_ variables.
+four_vars() {
+	[ "$(count '^SITEWATCH_(NAME|URL|OLD|NEW)=' "$T/direct.out")" = 4 ]
+}
+
+try "--exec PROGRAM: run with no shell, the change in SITEWATCH_*, the name as data"
+# env(1) prints its environment on the stdout it shares with sitewatch.
+run_hook_watch direct /usr/bin/env four_vars
+assert_eq "$(env_var SITEWATCH_NAME)" "$SHELLY" "SITEWATCH_NAME"
+assert_eq "$(env_var SITEWATCH_URL)" "$URL/direct" "SITEWATCH_URL"
+assert_eq "$(env_var SITEWATCH_OLD)" "$(LM 1)" "SITEWATCH_OLD"
+assert_eq "$(env_var SITEWATCH_NEW)" "$(LM 2)" "SITEWATCH_NEW"
+no_pwned
+ok
+
+try "--exec with a shell the person chose: the name reaches it as a variable only"
+# The command line is split at spaces, '...' grouping words: sh gets the
+# script as one argument, and the name only through the environment.
+run_hook_watch shell \
+	"sh -c 'printf %s \"\$SITEWATCH_NAME\" >$T/shell.name; echo done >$T/shell.done'" \
+	test -s "$T/shell.done"
+assert_eq "$(cat "$T/shell.name" 2>/dev/null)" "$SHELLY" "the name the hook's shell saw"
+no_pwned
+ok
+
+done_testing
