@@ -2,6 +2,7 @@
 #
 #   make                  build ./sitewatch
 #   make run              install what is missing, build, run on jobs.csv
+#   make demo             a local page server, a change detected, cleaned up
 #   make test             install what is missing, build, run every test
 #   make SANITIZE=address,undefined test    the same under the sanitizers
 #   make install [PREFIX=/usr/local] [DESTDIR=]
@@ -36,9 +37,9 @@ ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lcsv
 
-SRCS     = src/main.c src/check.c src/fetch.c src/jobs.c src/jobsfile.c \
-           src/log.c src/notify.c src/state.c src/supervisor.c src/util.c \
-           src/watcher.c
+SRCS     = src/main.c src/check.c src/commands.c src/edit.c src/fetch.c \
+           src/jobs.c src/jobsfile.c src/log.c src/notify.c src/state.c \
+           src/status.c src/supervisor.c src/util.c src/watcher.c
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
@@ -46,7 +47,7 @@ UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
-.PHONY: all deps-check run test check-build install uninstall clean FORCE
+.PHONY: all deps-check run demo test check-build install uninstall clean FORCE
 
 all: sitewatch
 
@@ -84,6 +85,11 @@ run:
 	@$(MAKE) --no-print-directory all jobs.csv
 	./sitewatch -f jobs.csv
 
+demo:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
 test:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory check-build
@@ -92,12 +98,27 @@ test:
 
 check-build: all $(UNIT) $(TOOLS)
 
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
+UNITDIR  = $(PREFIX)/lib/systemd/user
+
 install: $(BUILD)/sitewatch
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(BUILD)/sitewatch $(DESTDIR)$(BINDIR)/sitewatch
+	install -m 644 man/sitewatch.1 $(DESTDIR)$(MANDIR)/man1/sitewatch.1
+	install -m 644 man/sitewatch.5 $(DESTDIR)$(MANDIR)/man5/sitewatch.5
+	install -m 644 scripts/sitewatch.bash-completion \
+	  $(DESTDIR)$(COMPDIR)/sitewatch
+	sed 's|@BINDIR@|$(BINDIR)|g' scripts/sitewatch.service \
+	  > $(DESTDIR)$(UNITDIR)/sitewatch.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/sitewatch.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sitewatch
+	rm -f $(DESTDIR)$(BINDIR)/sitewatch \
+	  $(DESTDIR)$(MANDIR)/man1/sitewatch.1 \
+	  $(DESTDIR)$(MANDIR)/man5/sitewatch.5 \
+	  $(DESTDIR)$(COMPDIR)/sitewatch \
+	  $(DESTDIR)$(UNITDIR)/sitewatch.service
 
 clean:
 	rm -rf build sitewatch

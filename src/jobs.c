@@ -804,6 +804,7 @@ out_field(struct out *o, const char *value)
 struct pending {
 	const char *lastmod;
 	const char *pid;
+	int remove;
 };
 
 /*
@@ -872,6 +873,73 @@ pending_changes(const struct pending *pd, const struct job *j)
 	    (pd->pid != NULL && strcmp(pd->pid, j->pid_text) != 0);
 }
 
+/* Returns 1 when some line of jf, usable or not, has name in its name
+ * field: a bad row still owns its name, so "add" must not take it. */
+static int
+name_taken(const struct jobs_file *jf, const char *buf, const char *name)
+{
+	struct csv_parser p;
+	struct fields f;
+	char err[64];
+	size_t i;
+	int taken = 0;
+
+	if (jobs_find(jf, name) != NULL)
+		return 1;
+	memset(&f, 0, sizeof(f));
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return 0;
+	csv_set_delim(&p, ';');
+	for (i = 0; i < jf->nlines && !taken; i++) {
+		const struct jobs_line *l = &jf->lines[i];
+
+		if (l->kind != JOBS_LINE_BAD)
+			continue;
+		if (split_line(&p, buf + l->off, l->len, &f, err,
+		    sizeof(err)) == 0 && (size_t)jf->col[JOBS_COL_NAME] < f.n &&
+		    strcmp(f.val[jf->col[JOBS_COL_NAME]], name) == 0)
+			taken = 1;
+	}
+	fields_free(&f);
+	csv_free(&p);
+	return taken;
+}
+
+/*
+ * Appends a new row for edit e to o, in the header's column order and with
+ * the header's line ending; a file that does not end with a line break
+ * gets one first.  Returns 0, or -1 when memory ran out.
+ */
+static int
+append_row(const struct jobs_file *jf, const char *buf, size_t len,
+    const struct jobs_edit *e, struct out *o)
+{
+	const struct jobs_line *h = &jf->lines[jf->header];
+	const char *eol = h->eol == 2 ? "\r\n" : "\n";
+	size_t i;
+
+	if (len > 0 && buf[len - 1] != '\n' && out_put(o, eol, strlen(eol)) == -1)
+		return -1;
+	for (i = 0; i < jf->ncols; i++) {
+		const char *v = "";
+
+		if (i > 0 && out_put(o, ";", 1) == -1)
+			return -1;
+		if ((long)i == jf->col[JOBS_COL_INTERVAL])
+			v = e->interval;
+		else if ((long)i == jf->col[JOBS_COL_NAME])
+			v = e->name;
+		else if ((long)i == jf->col[JOBS_COL_URL])
+			v = e->url;
+		else if ((long)i == jf->col[JOBS_COL_LASTMOD] ||
+		    (long)i == jf->col[JOBS_COL_PID])
+			v = "-";
+		if (out_field(o, v) == -1)
+			return -1;
+	}
+	return out_put(o, eol, strlen(eol));
+}
+
 /* Returns 1 when s may be written into a field: no line break, no NUL
  * (s is a C string, so only line breaks need looking for). */
 static int
@@ -895,7 +963,11 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 	*changed = 0;
 	for (i = 0; i < n; i++)
 		if (!field_value_ok(edits[i].lastmod) ||
-		    !field_value_ok(edits[i].pid) || edits[i].name == NULL) {
+		    !field_value_ok(edits[i].pid) || edits[i].name == NULL ||
+		    !field_value_ok(edits[i].name) ||
+		    (edits[i].op == JOBS_EDIT_ADD && (edits[i].url == NULL ||
+		    edits[i].interval == NULL || !field_value_ok(edits[i].url) ||
+		    !field_value_ok(edits[i].interval) || jf->header < 0))) {
 			errno = EINVAL;
 			return -1;
 		}
@@ -915,7 +987,20 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		long k = index_lookup(&ix, jf->jobs, edits[i].name, -1);
 		const char *cur_pid;
 
-		if (k == -1) {
+		if (edits[i].op == JOBS_EDIT_ADD) {
+			size_t m;
+
+			/* Taken by a row of the file, or by an earlier add. */
+			edits[i].result = name_taken(jf, buf, edits[i].name) ?
+			    JOBS_EDIT_EXISTS : JOBS_EDIT_DONE;
+			for (m = 0; m < i; m++)
+				if (edits[m].op == JOBS_EDIT_ADD &&
+				    edits[m].result == JOBS_EDIT_DONE &&
+				    strcmp(edits[m].name, edits[i].name) == 0)
+					edits[i].result = JOBS_EDIT_EXISTS;
+			continue;
+		}
+		if (k == -1 || pd[k].remove) {
 			edits[i].result = JOBS_EDIT_NOROW;
 			continue;
 		}
@@ -925,6 +1010,8 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 			edits[i].result = JOBS_EDIT_SKIPPED;
 			continue;
 		}
+		if (edits[i].op == JOBS_EDIT_REMOVE)
+			pd[k].remove = 1;
 		if (edits[i].lastmod != NULL)
 			pd[k].lastmod = edits[i].lastmod;
 		if (edits[i].pid != NULL)
@@ -936,17 +1023,27 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 	for (i = 0; i < jf->nlines; i++) {
 		const struct jobs_line *l = &jf->lines[i];
 
-		if (l->kind != JOBS_LINE_ROW ||
-		    !pending_changes(&pd[l->job], &jf->jobs[l->job]))
+		if (l->kind != JOBS_LINE_ROW || (!pd[l->job].remove &&
+		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))
 			continue;
 		if (out_put(&o, buf + prev, l->off - prev) == -1 ||
-		    rebuild_line(jf, buf, l, &pd[l->job], &o) == -1)
+		    (!pd[l->job].remove &&
+		    rebuild_line(jf, buf, l, &pd[l->job], &o) == -1))
 			goto fail;
 		prev = l->off + l->len + l->eol;
 		(*changed)++;
 	}
 	if (out_put(&o, buf + prev, len - prev) == -1)
 		goto fail;
+	for (i = 0; i < n; i++) {
+		if (edits[i].op != JOBS_EDIT_ADD ||
+		    edits[i].result != JOBS_EDIT_DONE)
+			continue;
+		if (append_row(jf, o.p != NULL ? o.p : "", o.len, &edits[i],
+		    &o) == -1)
+			goto fail;
+		(*changed)++;
+	}
 	free(pd);
 	*out = o.p;
 	*outlen = o.len;

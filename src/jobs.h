@@ -113,6 +113,13 @@ int jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
  */
 int jobs_check_url(const char *url, char *err, size_t errsz);
 
+/* What a jobs_edit does. */
+enum jobs_edit_op {
+	JOBS_EDIT_SET = 0,	/* change last-modified and/or pid of a row */
+	JOBS_EDIT_ADD,		/* append a new row (name, url, interval) */
+	JOBS_EDIT_REMOVE	/* delete the row's line */
+};
+
 /* One change to one row, for jobs_apply(). */
 struct jobs_edit {
 	const char *name;	/* the row to change */
@@ -120,20 +127,26 @@ struct jobs_edit {
 	const char *pid;	/* new pid value, or NULL to keep */
 	const char *if_pid;	/* change only if the pid field reads this; NULL: always */
 	int result;		/* out: one of enum jobs_edit_result */
+	enum jobs_edit_op op;	/* JOBS_EDIT_SET unless said otherwise */
+	const char *url;	/* JOBS_EDIT_ADD: the new row's url */
+	const char *interval;	/* JOBS_EDIT_ADD: the new row's interval */
 };
 
 enum jobs_edit_result {
 	JOBS_EDIT_DONE,		/* applied (or the fields already held the values) */
 	JOBS_EDIT_NOROW,	/* no usable row has that name: nothing re-created */
-	JOBS_EDIT_SKIPPED	/* if_pid did not match: left alone */
+	JOBS_EDIT_SKIPPED,	/* if_pid did not match: left alone */
+	JOBS_EDIT_EXISTS	/* JOBS_EDIT_ADD: the name is taken (by any row) */
 };
 
 /*
  * Builds in *out (malloc'd, length *outlen, owned by the caller) a copy of
- * buf in which the rows named by edits[0..n) have their fields changed.
- * Only the changed fields of those rows are rewritten, quoted where libcsv
- * needs it; every other byte is copied as it was.  Sets each edit's result
- * and *changed to the number of rows whose bytes changed.  Returns 0, or -1
+ * buf in which the rows named by edits[0..n) have their fields changed,
+ * are removed, or are added at the end (with the header's line ending;
+ * other columns empty, last-modified and pid "-").  Only the changed
+ * fields of changed rows are rewritten, quoted where libcsv needs it; every
+ * other byte is copied as it was.  Sets each edit's result and *changed to
+ * the number of rows added, removed or whose bytes changed.  Returns 0, or -1
  * with errno (EINVAL for a value holding a line break or NUL, ENOMEM).
  * jf must be the parse of exactly buf.
  */

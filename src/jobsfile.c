@@ -406,3 +406,57 @@ jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
 	(void)close(lockfd);
 	return JOBSFILE_OK;
 }
+
+int
+jobsfile_replace(const char *path, const char *old, size_t oldlen,
+    const char *buf, size_t len, char *err, size_t errsz)
+{
+	struct paths p;
+	struct stat st;
+	int lockfd, r, rc = JOBSFILE_ERROR;
+
+	if (paths_init(&p, path) == -1)
+		return errf(err, errsz, "%s: %s", path, strerror(errno));
+	lockfd = lock_path(p.lock);
+	if (lockfd == -1)
+		return errf(err, errsz, "%s: %s", p.lock, strerror(errno));
+	if (stat(p.file, &st) == -1) {
+		(void)errf(err, errsz, "%s: %s", p.file, strerror(errno));
+		goto out;
+	}
+	r = unchanged_since(p.file, &st, old, oldlen);
+	if (r == 0) {
+		rc = JOBSFILE_CHANGED;
+		goto out;
+	}
+	if (r == -1) {
+		(void)errf(err, errsz, "%s: %s", p.file, strerror(errno));
+		goto out;
+	}
+	if (write_tmp(&p, buf, len, &st, err, errsz) == -1)
+		goto out;
+	/* The same checks as a row rewrite, but a change means the person's
+	 * edit session lost the race: say so, never retry over it. */
+	r = unchanged_since(p.file, &st, old, oldlen);
+	if (r == 1)
+		r = install_tmp(&p, &st, old, oldlen);
+	else
+		(void)unlink(p.tmp);
+	if (r == -1) {
+		(void)errf(err, errsz, "%s: %s", p.file, strerror(errno));
+		(void)unlink(p.tmp);
+		goto out;
+	}
+	if (r == 0) {
+		rc = JOBSFILE_CHANGED;
+		goto out;
+	}
+	if (sync_dir(p.dir) == -1) {
+		(void)errf(err, errsz, "%s: %s", p.dir, strerror(errno));
+		goto out;
+	}
+	rc = JOBSFILE_OK;
+out:
+	(void)close(lockfd);
+	return rc;
+}

@@ -15,7 +15,8 @@
 enum jobsfile_status {
 	JOBSFILE_OK = 0,
 	JOBSFILE_ERROR = -1,	/* a system error: errno and err say which */
-	JOBSFILE_UNPARSABLE = -2 /* the file stayed unusable through every retry */
+	JOBSFILE_UNPARSABLE = -2, /* the file stayed unusable through every retry */
+	JOBSFILE_CHANGED = -3	/* jobsfile_replace: not the file it expected */
 };
 
 /*
@@ -46,5 +47,15 @@ int jobsfile_lock(const char *path);
  */
 int jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
     char *err, size_t errsz);
+
+/*
+ * Replaces the whole file at path with buf[0..len), the same careful way
+ * as jobsfile_edit(), but only if it still holds exactly old[0..oldlen)
+ * (what an editor session started from).  Returns JOBSFILE_OK,
+ * JOBSFILE_CHANGED when the file is not what was expected (nothing
+ * written), or JOBSFILE_ERROR with a message in err.
+ */
+int jobsfile_replace(const char *path, const char *old, size_t oldlen,
+    const char *buf, size_t len, char *err, size_t errsz);
 
 #endif

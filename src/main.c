@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "commands.h"
 #include "fetch.h"
 #include "jobsfile.h"
 #include "log.h"
@@ -34,24 +35,57 @@ struct opts {
 	long connect_timeout, timeout;
 	size_t max_body;
 	const char *cafile;
+	int file_given;
+	int help;
+	enum status_format fmt;
+	int fmt_given;
+	const char *interval;	/* add -i */
+	const char *url;	/* check --url */
+};
+
+/* The subcommands, their synopsis and what they do, for --help. */
+static const struct command {
+	const char *name, *args, *what;
+} commands[] = {
+	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check" },
+	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second" },
+	{ "start", "NAME...", "write - into the pid field: the supervisor starts it" },
+	{ "add", "[-i INTERVAL] NAME URL", "add a row (interval 1h unless given)" },
+	{ "remove", "NAME...", "delete the row: its watcher ends" },
+	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed" },
+	{ "check", "NAME | --url URL", "check now and print the result (--url: a dry run)" },
+	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor" },
+	{ NULL, NULL, NULL }
 };
 
 static void
 usage(FILE *fp)
 {
+	const struct command *c;
+
 	(void)fprintf(fp,
-	    "usage: sitewatch [options]              supervise every row of the jobs file\n"
-	    "       sitewatch [options] watch NAME  watch one row, in the foreground\n"
-	    "       sitewatch --check [-f FILE]     check the jobs file\n"
-	    "       sitewatch --version | --help\n"
+	    "usage: sitewatch [-f FILE] [options]     run the supervisor (foreground)\n");
+	for (c = commands; c->name != NULL; c++)
+		(void)fprintf(fp, "       sitewatch [-f FILE] %s%s%s\n", c->name,
+		    *c->args ? " " : "", c->args);
+	(void)fprintf(fp,
+	    "       sitewatch --check [-f FILE]      check the jobs file\n"
+	    "       sitewatch --version | --help | COMMAND --help\n"
 	    "\n"
-	    "  -f, --file FILE        the jobs file (default: jobs.csv)\n"
+	    "commands:\n");
+	for (c = commands; c->name != NULL; c++)
+		(void)fprintf(fp, "  %-8s %s\n", c->name, c->what);
+	(void)fprintf(fp,
+	    "\n"
+	    "options:\n"
+	    "  -f, --file FILE        the jobs file (default: ./jobs.csv if it exists,\n"
+	    "                         else $XDG_CONFIG_HOME/sitewatch/jobs.csv)\n"
 	    "      --check            check the jobs file: one FILE:LINE: reason\n"
 	    "                         line per problem, then a summary; exit 0\n"
 	    "                         if every row is usable, 2 if not\n"
 	    "      --exec CMD         run CMD for every change, with SITEWATCH_NAME,\n"
 	    "                         SITEWATCH_URL, SITEWATCH_OLD, SITEWATCH_NEW in\n"
-	    "                         its environment (words split at spaces, no shell)\n"
+	    "                         its environment (words split at blanks, no shell)\n"
 	    "      --no-desktop       no desktop notifications (the log still has\n"
 	    "                         every change)\n"
 	    "      --log FILE         append log lines to FILE too\n"
@@ -61,7 +95,18 @@ usage(FILE *fp)
 	    "      --max-body BYTES   largest page accepted (default 10485760)\n"
 	    "      --cacert FILE      trust the CA certificates in FILE\n"
 	    "  -h, --help             show this help\n"
-	    "      --version          show the version\n");
+	    "      --version          show the version\n"
+	    "\n"
+	    "exit status: 0 done, 1 runtime failure, 2 bad command line, unusable\n"
+	    "jobs file, unknown job or invalid input\n");
+}
+
+/* Prints the help of one command. */
+static void
+command_usage(FILE *fp, const struct command *c)
+{
+	(void)fprintf(fp, "usage: sitewatch [-f FILE] %s%s%s\n  %s\n", c->name,
+	    *c->args ? " " : "", c->args, c->what);
 }
 
 /* Parses a positive number for option name.  Returns it, or -1 after
@@ -152,11 +197,101 @@ cmd_watch(const struct opts *op, const char *name)
 	return r == WATCHER_STOPPED ? 0 : r == WATCHER_NOROW ? 2 : 1;
 }
 
+/*
+ * Picks the jobs file when -f was not given: ./jobs.csv if it exists, else
+ * $XDG_CONFIG_HOME/sitewatch/jobs.csv (~/.config/sitewatch/jobs.csv) if
+ * that exists, else ./jobs.csv (so the error names the usual place).
+ */
+static const char *
+default_file(void)
+{
+	static char path[4096];
+	const char *xc = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (access("jobs.csv", F_OK) == 0)
+		return "jobs.csv";
+	if (xc != NULL && *xc == '/')
+		n = snprintf(path, sizeof(path), "%s/sitewatch/jobs.csv", xc);
+	else if (home != NULL)
+		n = snprintf(path, sizeof(path), "%s/.config/sitewatch/jobs.csv",
+		    home);
+	else
+		return "jobs.csv";
+	if (n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0)
+		return path;
+	return "jobs.csv";
+}
+
+/* The watcher options the command line set. */
+static void
+watcher_opts_from(const struct opts *op, struct watcher_opts *wo)
+{
+	memset(wo, 0, sizeof(*wo));
+	wo->notify_fd = -1;
+	wo->connect_timeout = op->connect_timeout;
+	wo->timeout = op->timeout;
+	wo->max_body = op->max_body;
+	wo->cafile = op->cafile;
+}
+
+/*
+ * Runs subcommand cmd with its arguments args[0..nargs).  Returns the exit
+ * code.
+ */
+static int
+run_command(const struct opts *op, const struct command *c, char **args,
+    int nargs)
+{
+	struct watcher_opts wo;
+	const char *name = c->name;
+
+	if (op->help) {
+		command_usage(stdout, c);
+		return 0;
+	}
+	if ((op->fmt_given && strcmp(name, "status") != 0) ||
+	    (op->interval != NULL && strcmp(name, "add") != 0) ||
+	    (op->url != NULL && strcmp(name, "check") != 0)) {
+		(void)fprintf(stderr, "sitewatch: an option does not go with "
+		    "'%s'\n", name);
+		command_usage(stderr, c);
+		return 2;
+	}
+	watcher_opts_from(op, &wo);
+	if (strcmp(name, "status") == 0 && nargs == 0)
+		return cmd_status(op->file, op->fmt_given ? op->fmt :
+		    isatty(STDOUT_FILENO) ? STATUS_TABLE : STATUS_PLAIN);
+	if ((strcmp(name, "stop") == 0 || strcmp(name, "start") == 0) &&
+	    nargs > 0)
+		return cmd_stop_start(op->file, args, nargs,
+		    strcmp(name, "stop") == 0);
+	if (strcmp(name, "add") == 0 && nargs == 2)
+		return cmd_add(op->file, op->interval != NULL ? op->interval :
+		    "1h", args[0], args[1]);
+	if (strcmp(name, "remove") == 0 && nargs > 0)
+		return cmd_remove(op->file, args, nargs);
+	if (strcmp(name, "edit") == 0 && nargs == 0)
+		return cmd_edit(op->file);
+	if (strcmp(name, "check") == 0 && op->url != NULL && nargs == 0)
+		return cmd_check_url(op->url, &wo);
+	if (strcmp(name, "check") == 0 && op->url == NULL && nargs == 1) {
+		if (fetch_global_init() == -1)
+			return 1;
+		return cmd_check(op->file, args[0], &wo);
+	}
+	if (strcmp(name, "watch") == 0 && nargs == 1)
+		return cmd_watch(op, args[0]);
+	command_usage(stderr, c);
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
 	enum { O_CHECK = 256, O_VERSION, O_EXEC, O_NODESKTOP, O_LOG,
-	    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT };
+	    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT, O_PLAIN, O_JSON,
+	    O_URL };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "file", required_argument, NULL, 'f' },
@@ -170,31 +305,36 @@ main(int argc, char **argv)
 		{ "connect-timeout", required_argument, NULL, O_CTIMEOUT },
 		{ "max-body", required_argument, NULL, O_MAXBODY },
 		{ "cacert", required_argument, NULL, O_CACERT },
+		{ "plain", no_argument, NULL, O_PLAIN },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "url", required_argument, NULL, O_URL },
 		{ NULL, 0, NULL, 0 }
 	};
+	const struct command *c;
 	struct opts op;
 	char err[256];
 	long v;
 	int ch, rc;
 
 	memset(&op, 0, sizeof(op));
-	op.file = "jobs.csv";
 	op.desktop = 1;
 	op.connect_timeout = 15;
 	op.timeout = 60;
 	op.max_body = 10 * 1024 * 1024;
 
-	while ((ch = getopt_long(argc, argv, "f:hv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hvi:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_CHECK:
 			op.check = 1;
 			break;
 		case 'f':
 			op.file = optarg;
+			op.file_given = 1;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			op.help = 1;
+			break;
 		case O_VERSION:
 			(void)printf("sitewatch %s\n", SITEWATCH_VERSION);
 			return 0;
@@ -238,11 +378,24 @@ main(int argc, char **argv)
 		case O_CACERT:
 			op.cafile = optarg;
 			break;
+		case O_PLAIN:
+		case O_JSON:
+			op.fmt = ch == O_JSON ? STATUS_JSON : STATUS_PLAIN;
+			op.fmt_given = 1;
+			break;
+		case 'i':
+			op.interval = optarg;
+			break;
+		case O_URL:
+			op.url = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
+	if (!op.file_given)
+		op.file = default_file();
 	if (op.check) {
 		if (optind < argc) {
 			(void)fprintf(stderr, "sitewatch: unexpected argument "
@@ -251,20 +404,25 @@ main(int argc, char **argv)
 		}
 		return check_file(op.file);
 	}
-	if (optind < argc && strcmp(argv[optind], "watch") == 0) {
-		if (argc - optind != 2) {
-			(void)fprintf(stderr, "sitewatch: watch takes one "
-			    "NAME\n");
+	if (optind < argc) {
+		for (c = commands; c->name != NULL; c++)
+			if (strcmp(c->name, argv[optind]) == 0)
+				break;
+		if (c->name == NULL) {
+			(void)fprintf(stderr, "sitewatch: unknown command "
+			    "'%s'\n", argv[optind]);
 			usage(stderr);
 			return 2;
 		}
-		rc = cmd_watch(&op, argv[optind + 1]);
+		rc = run_command(&op, c, argv + optind + 1, argc - optind - 1);
 		notify_free_argv(op.exec_argv);
 		return rc;
 	}
-	if (optind < argc) {
-		(void)fprintf(stderr, "sitewatch: unknown command '%s'\n",
-		    argv[optind]);
+	if (op.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (op.fmt_given || op.interval != NULL || op.url != NULL) {
 		usage(stderr);
 		return 2;
 	}

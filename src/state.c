@@ -2,8 +2,9 @@
  * state.c - a watcher's bookkeeping in a small text file of "key=value"
  * lines, one file per watcher, replaced atomically.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,31 @@
 int
 state_dir(const char *jobsfile, char *dir, size_t dirsz)
 {
+	char cfg[PATH_MAX], here[PATH_MAX], real_cfg[PATH_MAX], real_here[PATH_MAX];
+	const char *xc = getenv("XDG_CONFIG_HOME"), *xs = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	/* The XDG default location keeps its state where XDG says. */
+	if (util_dirname(jobsfile, here, sizeof(here)) == 0 &&
+	    realpath(here, real_here) != NULL) {
+		if (xc != NULL && *xc == '/')
+			n = snprintf(cfg, sizeof(cfg), "%s/sitewatch", xc);
+		else
+			n = snprintf(cfg, sizeof(cfg), "%s/.config/sitewatch",
+			    home != NULL ? home : "/");
+		if (n > 0 && (size_t)n < sizeof(cfg) &&
+		    realpath(cfg, real_cfg) != NULL &&
+		    strcmp(real_cfg, real_here) == 0) {
+			if (xs != NULL && *xs == '/')
+				n = snprintf(dir, dirsz, "%s/sitewatch", xs);
+			else
+				n = snprintf(dir, dirsz,
+				    "%s/.local/state/sitewatch",
+				    home != NULL ? home : "");
+			return n < 0 || (size_t)n >= dirsz ? -1 : 0;
+		}
+	}
 	return util_sidecar(jobsfile, "state", dir, dirsz);
 }
 
@@ -107,8 +133,15 @@ state_load(const char *path, struct state *st)
 		else if (strcmp(line, "last_result") == 0)
 			(void)snprintf(st->last_result,
 			    sizeof(st->last_result), "%s", v);
+		else if (strcmp(line, "last_error") == 0)
+			(void)snprintf(st->last_error,
+			    sizeof(st->last_error), "%s", v);
 		else if (strcmp(line, "failures") == 0)
 			st->failures = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(line, "checks") == 0)
+			st->checks = strtoul(v, NULL, 10);
+		else if (strcmp(line, "next_check") == 0)
+			st->next_check = atoll(v);
 	}
 	(void)fclose(fp);
 	return 0;
@@ -130,7 +163,7 @@ state_save(const char *path, const struct state *st)
 	if (slash != NULL) {
 		(void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
 		    path);
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		if (util_mkdirs(dir, 0700) == -1)
 			return -1;
 	}
 	for (i = 0; i < FETCH_HASH_LEN; i++)
@@ -148,9 +181,10 @@ state_save(const char *path, const struct state *st)
 	}
 	(void)fprintf(fp, "baseline=%d\netag=%s\nlast_modified=%s\n"
 	    "hash=%s\nlast_check=%lld\nlast_change=%lld\nlast_result=%s\n"
-	    "failures=%u\n", st->baseline, st->etag, st->last_modified,
-	    st->has_hash ? hash : "", st->last_check, st->last_change,
-	    st->last_result, st->failures);
+	    "last_error=%s\nfailures=%u\nchecks=%lu\nnext_check=%lld\n",
+	    st->baseline, st->etag, st->last_modified, st->has_hash ? hash : "",
+	    st->last_check, st->last_change, st->last_result, st->last_error,
+	    st->failures, st->checks, st->next_check);
 	if (fflush(fp) != 0 || ferror(fp)) {
 		e = errno;
 		(void)fclose(fp);

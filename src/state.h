@@ -18,13 +18,18 @@ struct state {
 	int has_hash;
 	long long last_check;		/* Unix time of the last check, 0: never */
 	long long last_change;		/* Unix time of the last change seen */
-	char last_result[128];		/* "unchanged", "changed", "HTTP 503", ... */
+	char last_result[128];		/* "unchanged", "changed", "HTTP 503", "timeout", ... */
+	char last_error[256];		/* the whole message of the last failure */
 	unsigned failures;		/* consecutive failed checks */
+	unsigned long checks;		/* checks made, to see a new one land */
+	long long next_check;		/* Unix time the next check is due, 0: unknown */
 };
 
 /*
  * Writes into dir the state folder of the jobs file at jobsfile:
- * ".BASENAME.state" in the same directory.  Returns 0, or -1 (too long).
+ * ".BASENAME.state" in the same directory, or $XDG_STATE_HOME/sitewatch
+ * (~/.local/state/sitewatch) for the default jobs file in
+ * $XDG_CONFIG_HOME/sitewatch.  Returns 0, or -1 (too long).
  */
 int state_dir(const char *jobsfile, char *dir, size_t dirsz);
 

@@ -40,6 +40,7 @@
 #include "jobsfile.h"
 #include "log.h"
 #include "notify.h"
+#include "state.h"
 #include "supervisor.h"
 #include "util.h"
 #include "watcher.h"
@@ -74,6 +75,7 @@ struct child {
 	long interval;
 	int seen;		/* found in the latest reconcile */
 	int restarting;		/* its backoff is over: start it unless stopped */
+	pid_t last_pid;		/* in backoff: the pid its field still shows */
 };
 
 struct supervisor {
@@ -93,6 +95,8 @@ struct supervisor {
 	char *last_problem;	/* the last unparsable-file message logged */
 	GHashTable *reported;	/* "line: reason" already reported */
 	unsigned rand_state;
+	int dirty;		/* a child changed state: publish it */
+	char pubpath[PATH_MAX];	/* what `sitewatch status` reads */
 };
 
 static long long
@@ -289,6 +293,7 @@ start_child(struct supervisor *s, struct child *c, long first_delay_ms)
 	c->pid = pid;
 	c->state = CHILD_RUNNING;
 	c->started_at = now_ms();
+	s->dirty = 1;
 	g_hash_table_insert(s->by_pid, GINT_TO_POINTER(pid), c);
 	return 0;
 }
@@ -454,8 +459,10 @@ reconcile(struct supervisor *s)
 			continue;
 		}
 		if (c->state == CHILD_BACKOFF) {
-			if (j->pid_kind == JOBS_PID_STOP)
+			if (j->pid_kind == JOBS_PID_STOP) {
 				c->state = CHILD_DOWN;
+				s->dirty = 1;
+			}
 			continue;
 		}
 		if (!start)
@@ -484,10 +491,12 @@ reconcile(struct supervisor *s)
 
 		if (c->seen)
 			continue;
-		if (c->state == CHILD_RUNNING)
+		if (c->state == CHILD_RUNNING) {
 			(void)kill(c->pid, SIGUSR2);
-		else
+		} else {
 			g_hash_table_iter_remove(&it);
+			s->dirty = 1;
+		}
 	}
 	write_pids(s, edits, nedits);
 out:
@@ -532,6 +541,7 @@ reap(struct supervisor *s, int shutting_down)
 		long long ran;
 
 		n++;
+		s->dirty = 1;
 		if (pid == s->n.pid) {
 			s->n.pid = 0;
 			if (!shutting_down) {
@@ -545,6 +555,7 @@ reap(struct supervisor *s, int shutting_down)
 			continue;
 		g_hash_table_remove(s->by_pid, GINT_TO_POINTER(pid));
 		c->pid = 0;
+		c->last_pid = pid;
 		if (shutting_down) {
 			c->state = CHILD_DOWN;
 			continue;
@@ -622,6 +633,7 @@ restarts(struct supervisor *s)
 			c->state = CHILD_DOWN;
 			c->restarting = 1;
 			due = 1;
+			s->dirty = 1;
 		} else if (c->restart_at < next) {
 			next = c->restart_at;
 		}
@@ -629,6 +641,40 @@ restarts(struct supervisor *s)
 	if (due)
 		reconcile(s);
 	return next;
+}
+
+/*
+ * Writes what `sitewatch status` needs to know of the children, one line
+ * each: "running|backoff|down TAB restart-time TAB name", replaced
+ * atomically.  A failure is not worth more than a retry next time.
+ */
+static void
+publish(struct supervisor *s)
+{
+	GHashTableIter it;
+	gpointer key, val;
+	GString *out = g_string_new(NULL);
+	char tmp[PATH_MAX + 8];
+	long long mono = now_ms(), wall = (long long)time(NULL);
+	int fd;
+
+	s->dirty = 0;
+	g_hash_table_iter_init(&it, s->by_name);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		struct child *c = val;
+
+		g_string_append_printf(out, "%s\t%lld\t%s\n",
+		    c->state == CHILD_RUNNING ? "running" :
+		    c->state == CHILD_BACKOFF ? "backoff" : "down",
+		    c->state == CHILD_BACKOFF ?
+		    wall + (c->restart_at - mono + 999) / 1000 : 0LL, c->name);
+	}
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", s->pubpath);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1 || util_write_all(fd, out->str, out->len) == -1 ||
+	    close(fd) == -1 || rename(tmp, s->pubpath) == -1)
+		s->dirty = 1;
+	g_string_free(out, TRUE);
 }
 
 /*
@@ -647,23 +693,29 @@ shutdown_all(struct supervisor *s)
 	long long deadline = now_ms() + KILL_AFTER_MS;
 	int killed = 0;
 
-	n = g_hash_table_size(s->by_pid);
+	/* Every running child's field, and the field of each one waiting to
+	 * restart (it still shows its dead pid), goes back to "-". */
+	n = g_hash_table_size(s->by_name);
 	edits = calloc(n ? n : 1, sizeof(*edits));
 	pids = calloc(n ? n : 1, sizeof(*pids));
-	g_hash_table_iter_init(&it, s->by_pid);
+	g_hash_table_iter_init(&it, s->by_name);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
 		struct child *c = val;
+		pid_t shown = c->state == CHILD_RUNNING ? c->pid :
+		    c->state == CHILD_BACKOFF ? c->last_pid : 0;
 
-		if (edits != NULL && pids != NULL && i < n) {
+		if (shown > 0 && edits != NULL && pids != NULL && i < n) {
 			(void)snprintf(pids[i], sizeof(pids[0]), "%ld",
-			    (long)c->pid);
+			    (long)shown);
 			edits[i].name = c->name;
 			edits[i].pid = "-";
 			edits[i].if_pid = pids[i];
 			i++;
 		}
-		(void)kill(c->pid, SIGTERM);
+		if (c->state == CHILD_RUNNING)
+			(void)kill(c->pid, SIGTERM);
 	}
+	n = g_hash_table_size(s->by_pid);
 	log_msg("sitewatch", "stopping %zu watcher%s", n, n == 1 ? "" : "s");
 	while (g_hash_table_size(s->by_pid) > 0) {
 		struct pollfd pfd = { s->sfd, POLLIN, 0 };
@@ -761,8 +813,6 @@ init(struct supervisor *s)
 	(void)strcpy(s->path, s->o->jobsfile);
 	slash = strrchr(s->path, '/');
 	s->base = slash != NULL ? slash + 1 : s->path;
-	if (util_dirname(s->path, dir, sizeof(dir)) == -1)
-		return 2;
 
 	if (jobsfile_read(s->path, &buf, &len, NULL) == -1) {
 		(void)fprintf(stderr, "sitewatch: %s: %s\n", s->path,
@@ -782,6 +832,14 @@ init(struct supervisor *s)
 	s->lockfd = take_lock(s->path);
 	if (s->lockfd == -1)
 		return 2;
+	if (state_dir(s->path, dir, sizeof(dir)) == -1 ||
+	    util_mkdirs(dir, 0700) == -1 ||
+	    snprintf(s->pubpath, sizeof(s->pubpath), "%s/.supervisor", dir) >=
+	    (int)sizeof(s->pubpath)) {
+		(void)fprintf(stderr, "sitewatch: cannot make the state "
+		    "folder %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
 	if (fetch_global_init() == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
 		return 1;
@@ -801,6 +859,8 @@ init(struct supervisor *s)
 	}
 	(void)signal(SIGPIPE, SIG_IGN);
 	s->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (util_dirname(s->path, dir, sizeof(dir)) == -1)
+		(void)strcpy(dir, ".");
 	if (s->ifd == -1 || inotify_add_watch(s->ifd, dir, IN_CLOSE_WRITE |
 	    IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM) == -1) {
 		log_msg("sitewatch", "inotify unavailable (%s): polling %s "
@@ -851,8 +911,25 @@ supervisor_run(const struct supervisor_opts *o)
 		long long now, next;
 		int n = 0, stop = 0;
 
+		/* Signals first: a SIGTERM that reached the watchers and us
+		 * together (a whole process group or cgroup) is a shutdown,
+		 * not a person stopping each of them. */
+		while (read(s.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+				stop = 1;
+			else if (si.ssi_signo == SIGHUP) {
+				log_msg("sitewatch", "SIGHUP: reading %s again",
+				    s.path);
+				s.reconcile_due = 1;
+				s.reconcile_at = now_ms();
+			}
+		}
+		if (stop)
+			break;
 		(void)reap(&s, 0);
 		next = restarts(&s);
+		if (s.dirty)
+			publish(&s);
 		now = now_ms();
 		if (s.reconcile_due && now >= s.reconcile_at) {
 			reconcile(&s);
@@ -871,19 +948,6 @@ supervisor_run(const struct supervisor_opts *o)
 		}
 		(void)poll(pfd, (nfds_t)n, next <= now ? 0 :
 		    (int)(next - now > 60000 ? 60000 : next - now));
-
-		while (read(s.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-				stop = 1;
-			else if (si.ssi_signo == SIGHUP) {
-				log_msg("sitewatch", "SIGHUP: reading %s again",
-				    s.path);
-				s.reconcile_due = 1;
-				s.reconcile_at = now_ms();
-			}
-		}
-		if (stop)
-			break;
 		if (s.ifd != -1 && file_event(&s) && !s.reconcile_due) {
 			/* Let the save finish before reading it. */
 			s.reconcile_due = 1;

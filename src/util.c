@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -149,4 +150,27 @@ util_dirname(const char *path, char *out, size_t outsz)
 		n = snprintf(out, outsz, "%.*s",
 		    slash == path ? 1 : (int)(slash - path), path);
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+int
+util_mkdirs(const char *path, unsigned mode)
+{
+	char buf[4096];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, (mode_t)mode) == -1 && errno != EEXIST)
+			return -1;
+		if (i < n)
+			buf[i] = '/';
+	}
+	return 0;
 }

@@ -39,6 +39,10 @@ int util_dirname(const char *path, char *out, size_t outsz);
  * errno. */
 int util_write_all(int fd, const char *buf, size_t len);
 
+/* Creates the directory path and its missing parents (mkdir -p).
+ * Returns 0, or -1 with errno. */
+int util_mkdirs(const char *path, unsigned mode);
+
 /* Sleeps for ms milliseconds, resuming after signals. */
 void util_sleep_ms(long ms);
 

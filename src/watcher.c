@@ -213,6 +213,8 @@ drain_signals(struct watcher *w)
 {
 	struct signalfd_siginfo si;
 
+	if (w->sfd == -1)
+		return;
 	while (read(w->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGTERM:
@@ -330,7 +332,7 @@ is_change(const struct state *st, const struct fetch_result *res)
 static int
 record(struct watcher *w, const char *value)
 {
-	struct jobs_edit e = { w->o->name, value, NULL, NULL, 0 };
+	struct jobs_edit e = { .name = w->o->name, .lastmod = value };
 	char err[512];
 
 	if (jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err)) != 0) {
@@ -368,7 +370,8 @@ check(struct watcher *w)
 	rq.timeout = w->o->timeout;
 	rq.max_body = w->o->max_body;
 	rq.cafile = w->o->cafile;
-	fds[nfds++] = w->sfd;
+	if (w->sfd != -1)
+		fds[nfds++] = w->sfd;
 	if (w->ifd != -1)
 		fds[nfds++] = w->ifd;
 
@@ -382,11 +385,20 @@ check(struct watcher *w)
 	if (res.error == FETCH_ABORTED)
 		return w->ending;
 	w->st.last_check = now;
+	w->st.checks++;
+	w->st.next_check = now + w->row.interval;
 	if (res.error != FETCH_OK) {
 		/* Never a change, and the validators stay as they were. */
 		w->st.failures++;
-		(void)snprintf(w->st.last_result, sizeof(w->st.last_result),
-		    "%.120s", res.message);
+		if (res.error == FETCH_HTTP)
+			(void)snprintf(w->st.last_result,
+			    sizeof(w->st.last_result), "HTTP %ld", res.status);
+		else
+			(void)snprintf(w->st.last_result,
+			    sizeof(w->st.last_result), "%s",
+			    fetch_error_name(res.error));
+		(void)snprintf(w->st.last_error, sizeof(w->st.last_error),
+		    "%s", res.message);
 		(void)snprintf(key, sizeof(key), "%s %ld",
 		    fetch_error_name(res.error), res.status);
 		log_error(w, key, res.message);
@@ -399,6 +411,7 @@ check(struct watcher *w)
 		w->last_error[0] = '\0';
 	}
 	w->st.failures = 0;
+	w->st.last_error[0] = '\0';
 
 	if (!w->st.baseline) {
 		changed = 0;
@@ -530,6 +543,10 @@ watcher_run(const struct watcher_opts *o)
 	}
 	(void)state_load(w.state_path, &w.st);
 	due = now_ms() + o->first_delay_ms;
+	/* `sitewatch status` shows when this watcher checks first. */
+	w.st.next_check = (long long)time(NULL) + (o->first_delay_ms + 999) / 1000;
+	if (w.st.baseline || w.st.checks > 0)
+		(void)state_save(w.state_path, &w.st);
 
 	while (!w.ending) {
 		struct pollfd pfd[2];
@@ -582,4 +599,30 @@ watcher_run(const struct watcher_opts *o)
 		(void)close(w.ifd);
 	(void)close(w.sfd);
 	return w.end;
+}
+
+int
+watcher_check_once(const struct watcher_opts *o, char *result,
+    size_t resultsz)
+{
+	struct watcher w;
+	char sdir[PATH_MAX];
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.sfd = w.ifd = -1;
+	w.base = strrchr(o->jobsfile, '/') != NULL ?
+	    strrchr(o->jobsfile, '/') + 1 : o->jobsfile;
+	if (state_dir(o->jobsfile, sdir, sizeof(sdir)) == -1 ||
+	    state_path(sdir, o->name, w.state_path, sizeof(w.state_path)) == -1)
+		return WATCHER_FAILED;
+	if (row_read(&w, &w.row) != ROW_OK)
+		return WATCHER_NOROW;
+	(void)state_load(w.state_path, &w.st);
+	(void)check(&w);
+	(void)snprintf(result, resultsz, "%s", w.st.last_result);
+	rc = w.st.failures > 0 ? WATCHER_FAILED : WATCHER_STOPPED;
+	row_free(&w.row);
+	return rc;
 }

@@ -36,6 +36,16 @@ struct watcher_opts {
  */
 int watcher_run(const struct watcher_opts *o);
 
+/*
+ * Checks the row once, now, as its watcher would: records a change in the
+ * row and the state, and notifies through o->notify_fd.  Writes the result
+ * ("unchanged", "changed", "HTTP 503", ...) into result.  Returns
+ * WATCHER_STOPPED (0) when the check succeeded, WATCHER_FAILED when it
+ * failed, WATCHER_NOROW when there is no usable row of that name.
+ */
+int watcher_check_once(const struct watcher_opts *o, char *result,
+    size_t resultsz);
+
 /* Formats t as an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") into buf. */
 void watcher_http_date(long long t, char *buf, size_t bufsz);
 

@@ -30,7 +30,7 @@ main(int argc, char **argv)
 	count = strtol(argv[3], NULL, 10);
 	pid_field = argc == 5 && strcmp(argv[4], "pid") == 0;
 	for (i = 1; count == 0 || i <= count; i++) {
-		struct jobs_edit e = { argv[2], NULL, NULL, NULL, 0 };
+		struct jobs_edit e = { .name = argv[2] };
 
 		if (pid_field) {
 			(void)snprintf(value, sizeof(value), "%ld", i);

@@ -981,8 +981,8 @@ t_bad_rows_all_reported(void)
 static void
 t_apply_lastmod(void)
 {
-	struct jobs_edit e = { "A", "Tue, 15 Nov 1994 08:12:31 GMT", NULL,
-	    NULL, -1 };
+	struct jobs_edit e = { .name = "A", .lastmod = "Tue, 15 Nov 1994 08:12:31 GMT", .pid = NULL,
+	    .if_pid = NULL, .result = -1};
 
 	check_apply(APPLY_IN, &e, 1, HDR "\n"
 	    "# comment\n"
@@ -995,7 +995,7 @@ t_apply_lastmod(void)
 static void
 t_apply_pid(void)
 {
-	struct jobs_edit e = { "B", NULL, "stop", NULL, -1 };
+	struct jobs_edit e = { .name = "B", .lastmod = NULL, .pid = "stop", .if_pid = NULL, .result = -1};
 
 	check_apply(APPLY_IN, &e, 1, HDR "\n"
 	    "# comment\n"
@@ -1008,7 +1008,7 @@ t_apply_pid(void)
 static void
 t_apply_both(void)
 {
-	struct jobs_edit e = { "A", "x", "123", NULL, -1 };
+	struct jobs_edit e = { .name = "A", .lastmod = "x", .pid = "123", .if_pid = NULL, .result = -1};
 
 	check_apply(APPLY_IN, &e, 1, HDR "\n"
 	    "# comment\n"
@@ -1021,7 +1021,7 @@ t_apply_both(void)
 static void
 t_apply_if_pid_matches(void)
 {
-	struct jobs_edit e = { "B", NULL, "-", "4242", -1 };
+	struct jobs_edit e = { .name = "B", .lastmod = NULL, .pid = "-", .if_pid = "4242", .result = -1};
 
 	check_apply(APPLY_IN, &e, 1, HDR "\n"
 	    "# comment\n"
@@ -1034,7 +1034,7 @@ t_apply_if_pid_matches(void)
 static void
 t_apply_if_pid_differs(void)
 {
-	struct jobs_edit e = { "B", "new", "-", "4243", -1 };
+	struct jobs_edit e = { .name = "B", .lastmod = "new", .pid = "-", .if_pid = "4243", .result = -1};
 
 	check_apply(APPLY_IN, &e, 1, APPLY_IN, 0);
 	check_int(e.result, ==, JOBS_EDIT_SKIPPED);
@@ -1047,8 +1047,8 @@ t_apply_unknown_name(void)
 {
 	const char *in = APPLY_IN "10m;Bad;ftp://x.example/;-;-\n";
 	struct jobs_edit e[2] = {
-		{ "Nobody", "x", "1", NULL, -1 },
-		{ "Bad", "x", "1", NULL, -1 },
+		{ .name = "Nobody", .lastmod = "x", .pid = "1", .if_pid = NULL, .result = -1},
+		{ .name = "Bad", .lastmod = "x", .pid = "1", .if_pid = NULL, .result = -1},
 	};
 
 	check_apply(in, e, 2, in, 0);
@@ -1069,7 +1069,7 @@ t_apply_value_needs_quotes(void)
 
 	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		const char *in = HDR "\n10m;A;http://a.example/;-;-\n";
-		struct jobs_edit e = { "A", values[i], NULL, NULL, -1 };
+		struct jobs_edit e = { .name = "A", .lastmod = values[i], .pid = NULL, .if_pid = NULL, .result = -1};
 		struct jobs_file jf, jo;
 		char *out = NULL, quoted[64], want[256];
 		size_t outlen = 0, changed = 0;
@@ -1102,8 +1102,8 @@ t_apply_value_with_newline(void)
 {
 	static const char in[] = APPLY_IN;
 	struct jobs_file jf;
-	struct jobs_edit e1 = { "A", "two\nlines", NULL, NULL, -1 };
-	struct jobs_edit e2 = { "A", NULL, "1\r", NULL, -1 };
+	struct jobs_edit e1 = { .name = "A", .lastmod = "two\nlines", .pid = NULL, .if_pid = NULL, .result = -1};
+	struct jobs_edit e2 = { .name = "A", .lastmod = NULL, .pid = "1\r", .if_pid = NULL, .result = -1};
 	static char dummy[] = "dummy";
 	char *out = dummy;
 	size_t outlen = 7, changed = 7;
@@ -1130,7 +1130,7 @@ t_apply_same_value(void)
 {
 	const char *in = HDR "\n"
 	    "10m;A;http://a.example/;  -  ;\"4242\"\n";
-	struct jobs_edit e = { "A", "-", "4242", "4242", -1 };
+	struct jobs_edit e = { .name = "A", .lastmod = "-", .pid = "4242", .if_pid = "4242", .result = -1};
 
 	check_apply(in, &e, 1, in, 0);
 	check_int(e.result, ==, JOBS_EDIT_DONE);
@@ -1143,7 +1143,7 @@ t_apply_same_value_beside_change(void)
 {
 	const char *in = HDR "\n"
 	    "10m;A;http://a.example/;  \"-\" ;-\n";
-	struct jobs_edit e = { "A", "-", "4242", NULL, -1 };
+	struct jobs_edit e = { .name = "A", .lastmod = "-", .pid = "4242", .if_pid = NULL, .result = -1};
 
 	check_apply(in, &e, 1, HDR "\n"
 	    "10m;A;http://a.example/;  \"-\" ;4242\n", 1);
@@ -1156,10 +1156,10 @@ static void
 t_apply_several_edits(void)
 {
 	struct jobs_edit e[4] = {
-		{ "A", NULL, "100", "-", -1 },
-		{ "A", "seen", "200", "-", -1 },	/* pid is 100 now */
-		{ "B", "b-time", NULL, NULL, -1 },
-		{ "C", "c", "c", NULL, -1 },
+		{ .name = "A", .lastmod = NULL, .pid = "100", .if_pid = "-", .result = -1},
+		{ .name = "A", .lastmod = "seen", .pid = "200", .if_pid = "-", .result = -1},	/* pid is 100 now */
+		{ .name = "B", .lastmod = "b-time", .pid = NULL, .if_pid = NULL, .result = -1},
+		{ .name = "C", .lastmod = "c", .pid = "c", .if_pid = NULL, .result = -1},
 	};
 
 	check_apply(APPLY_IN, e, 4, HDR "\n"
@@ -1181,9 +1181,9 @@ t_apply_keeps_crlf(void)
 	    "10m;B;http://b.example/;-;-\n"
 	    "10m;C;http://c.example/;-;-";
 	struct jobs_edit e[3] = {
-		{ "A", NULL, "1", NULL, -1 },
-		{ "B", NULL, "2", NULL, -1 },
-		{ "C", NULL, "3", NULL, -1 },
+		{ .name = "A", .lastmod = NULL, .pid = "1", .if_pid = NULL, .result = -1},
+		{ .name = "B", .lastmod = NULL, .pid = "2", .if_pid = NULL, .result = -1},
+		{ .name = "C", .lastmod = NULL, .pid = "3", .if_pid = NULL, .result = -1},
 	};
 
 	check_apply(in, e, 3, HDR "\r\n"
@@ -1198,7 +1198,7 @@ static void
 t_apply_keeps_raw_fields(void)
 {
 	const char *in;
-	struct jobs_edit e = { "Fe;fe", NULL, "31337", NULL, -1 };
+	struct jobs_edit e = { .name = "Fe;fe", .lastmod = NULL, .pid = "31337", .if_pid = NULL, .result = -1};
 
 	in = "note;interval;name;url;last-modified;pid;x\n"
 	    " \"a \"\"free\"\" note; yes\" ; 10m ;\"Fe;fe\";"
@@ -1215,7 +1215,7 @@ t_apply_unusable_file(void)
 {
 	const char *in = "interval;name;url;pid\n10m;A;http://a.example/;-\n";
 	struct jobs_file jf;
-	struct jobs_edit e = { "A", "x", "1", NULL, -1 };
+	struct jobs_edit e = { .name = "A", .lastmod = "x", .pid = "1", .if_pid = NULL, .result = -1};
 	char *out = NULL;
 	size_t outlen = 0, changed = 9;
 
@@ -1245,8 +1245,8 @@ t_apply_first_column(void)
 {
 	const char *in = "last-modified;interval;name;url;pid\n"
 	    "-;10m;A;http://a.example/;-\n";
-	struct jobs_edit e = { "A", "#1", NULL, NULL, -1 };
-	struct jobs_edit sp = { "A", "  ", NULL, NULL, -1 };
+	struct jobs_edit e = { .name = "A", .lastmod = "#1", .pid = NULL, .if_pid = NULL, .result = -1};
+	struct jobs_edit sp = { .name = "A", .lastmod = "  ", .pid = NULL, .if_pid = NULL, .result = -1};
 	struct jobs_file jf;
 
 	check_apply(in, &e, 1, "last-modified;interval;name;url;pid\n"
@@ -1267,7 +1267,7 @@ t_apply_keeps_bom(void)
 {
 	const char *in = "\xef\xbb\xbf" HDR "\r\n"
 	    "10m;A;http://a.example/;-;-\r\n";
-	struct jobs_edit e = { "A", NULL, "99", NULL, -1 };
+	struct jobs_edit e = { .name = "A", .lastmod = NULL, .pid = "99", .if_pid = NULL, .result = -1};
 
 	check_apply(in, &e, 1, "\xef\xbb\xbf" HDR "\r\n"
 	    "10m;A;http://a.example/;-;99\r\n", 1);
@@ -1281,7 +1281,7 @@ t_many_rows(void)
 	size_t cap = 64 * 1024, len = 0, i;
 	char *buf = malloc(cap), *out = NULL, name[32];
 	struct jobs_file jf;
-	struct jobs_edit e = { "row999", "x", NULL, NULL, -1 };
+	struct jobs_edit e = { .name = "row999", .lastmod = "x", .pid = NULL, .if_pid = NULL, .result = -1};
 	size_t outlen = 0, changed = 0;
 
 	if (!check(buf != NULL))
@@ -1394,8 +1394,8 @@ t_roundtrip_every_row(void)
 	if (!check_int(jobs_parse(&jf, varied, sizeof(varied) - 1), ==, 0))
 		return;
 	for (i = 0; i < jf.njobs; i++) {
-		struct jobs_edit e = { jf.jobs[i].name, "Mon; \"odd\" ", "777",
-		    NULL, -1 };
+		struct jobs_edit e = { .name = jf.jobs[i].name, .lastmod = "Mon; \"odd\" ", .pid = "777",
+		    .if_pid = NULL, .result = -1};
 		struct jobs_file jo;
 		char *out = NULL;
 		size_t outlen = 0, changed = 0;
@@ -1430,12 +1430,12 @@ t_roundtrip_noop_and_pair(void)
 {
 	struct jobs_file jf;
 	struct jobs_edit same[2] = {
-		{ "Fe;fe", "Tue, 15 Nov 1994 08:12:31 GMT", "4242", NULL, -1 },
-		{ "Last", "-", "", "", -1 },
+		{ .name = "Fe;fe", .lastmod = "Tue, 15 Nov 1994 08:12:31 GMT", .pid = "4242", .if_pid = NULL, .result = -1},
+		{ .name = "Last", .lastmod = "-", .pid = "", .if_pid = "", .result = -1},
 	};
 	struct jobs_edit pair[2] = {
-		{ "spaced", NULL, "-", "stop", -1 },
-		{ "Z\xc3\xbcrich", "now", NULL, NULL, -1 },
+		{ .name = "spaced", .lastmod = NULL, .pid = "-", .if_pid = "stop", .result = -1},
+		{ .name = "Z\xc3\xbcrich", .lastmod = "now", .pid = NULL, .if_pid = NULL, .result = -1},
 	};
 	char *out = NULL;
 	size_t outlen = 0, changed = 9;

@@ -45,7 +45,7 @@ get(void)
 static void
 t_edit_keeps_other_bytes(void)
 {
-	struct jobs_edit e = { "b", "Mon, 02 Jan 2026 10:00:00 GMT", "42", NULL, -1 };
+	struct jobs_edit e = { .name = "b", .lastmod = "Mon, 02 Jan 2026 10:00:00 GMT", .pid = "42", .if_pid = NULL, .result = -1};
 	char err[256];
 	char *s;
 
@@ -63,7 +63,7 @@ t_edit_keeps_other_bytes(void)
 static void
 t_edit_keeps_mode(void)
 {
-	struct jobs_edit e = { "a", NULL, "stop", NULL, -1 };
+	struct jobs_edit e = { .name = "a", .lastmod = NULL, .pid = "stop", .if_pid = NULL, .result = -1};
 	struct stat st;
 	char err[256];
 
@@ -77,7 +77,7 @@ t_edit_keeps_mode(void)
 static void
 t_missing_row_not_created(void)
 {
-	struct jobs_edit e = { "gone", "x", NULL, NULL, -1 };
+	struct jobs_edit e = { .name = "gone", .lastmod = "x", .pid = NULL, .if_pid = NULL, .result = -1};
 	const char *orig = "interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n";
 	struct stat st0, st1;
 	char err[256];
@@ -97,7 +97,7 @@ t_missing_row_not_created(void)
 static void
 t_if_pid_guard(void)
 {
-	struct jobs_edit e = { "a", NULL, "-", "123", -1 };
+	struct jobs_edit e = { .name = "a", .lastmod = NULL, .pid = "-", .if_pid = "123", .result = -1};
 	char err[256];
 	char *s;
 
@@ -112,7 +112,7 @@ t_if_pid_guard(void)
 static void
 t_unparsable_never_overwritten(void)
 {
-	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	struct jobs_edit e = { .name = "a", .lastmod = "x", .pid = NULL, .if_pid = NULL, .result = -1};
 	const char *orig = "this is not a jobs file\n1h;a;http://x/;-;-\n";
 	struct timespec t0, t1;
 	char err[256];
@@ -137,7 +137,7 @@ t_unparsable_never_overwritten(void)
 static void
 t_unparsable_then_fixed(void)
 {
-	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	struct jobs_edit e = { .name = "a", .lastmod = "x", .pid = NULL, .if_pid = NULL, .result = -1};
 	char err[256];
 	char *s;
 	pid_t pid;
@@ -164,7 +164,7 @@ t_unparsable_then_fixed(void)
 static void
 t_symlink_followed(void)
 {
-	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	struct jobs_edit e = { .name = "a", .lastmod = "x", .pid = NULL, .if_pid = NULL, .result = -1};
 	char link[300], err[256];
 	struct stat st;
 	char *s;
@@ -184,7 +184,7 @@ t_symlink_followed(void)
 static void
 t_missing_file(void)
 {
-	struct jobs_edit e = { "a", "x", NULL, NULL, -1 };
+	struct jobs_edit e = { .name = "a", .lastmod = "x", .pid = NULL, .if_pid = NULL, .result = -1};
 	char p[300], err[256];
 
 	(void)snprintf(p, sizeof(p), "%s/nosuch.csv", dir);

@@ -1,0 +1,406 @@
+/*
+ * commands.c - stop, start, add, remove and check: small locked edits of
+ * the jobs file, validated before anything is written.
+ */
+#define _GNU_SOURCE		/* strcasestr */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "fetch.h"
+#include "jobs.h"
+#include "jobsfile.h"
+#include "log.h"
+#include "state.h"
+#include "supervisor.h"
+#include "util.h"
+#include "watcher.h"
+
+/*
+ * Reads and parses the jobs file for a command.  Returns 0, or prints why
+ * not and returns the exit code (2).
+ */
+static int
+load(const char *file, struct jobs_file *jf, char **buf)
+{
+	size_t len;
+
+	if (jobsfile_read(file, buf, &len, NULL) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
+		    strerror(errno));
+		return 2;
+	}
+	if (jobs_parse(jf, *buf, len) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s is not usable (see "
+		    "sitewatch --check -f %s)\n", file, file);
+		jobs_free(jf);
+		free(*buf);
+		return 2;
+	}
+	return 0;
+}
+
+/* Returns the edit distance of a and b, ignoring case. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, d;
+
+	row = malloc((lb + 1) * sizeof(*row));
+	if (row == NULL)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag +
+			    (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+/* Says that name is not a job of file, with the close matches. */
+static void
+unknown(const char *file, const struct jobs_file *jf, const char *name)
+{
+	size_t i, shown = 0, limit = strlen(name) / 3 < 2 ? 2 : strlen(name) / 3;
+
+	(void)fprintf(stderr, "sitewatch: %s: no job called \"%s\"", file,
+	    name);
+	for (i = 0; i < jf->njobs && shown < 5; i++) {
+		const char *j = jf->jobs[i].name;
+
+		if (distance(name, j) > limit && strcasestr(j, name) == NULL &&
+		    strcasestr(name, j) == NULL)
+			continue;
+		(void)fprintf(stderr, "%s\"%s\"", shown == 0 ?
+		    "; did you mean " : " or ", j);
+		shown++;
+	}
+	(void)fputs(shown > 0 ? "?\n" : "\n", stderr);
+}
+
+/* Checks that every name is a usable row.  Returns 0, or 2 after saying
+ * which are not. */
+static int
+known(const char *file, const struct jobs_file *jf, char *const *names, int n)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (jobs_find(jf, names[i]) == NULL) {
+			unknown(file, jf, names[i]);
+			rc = 2;
+		}
+	return rc;
+}
+
+int
+cmd_stop_start(const char *file, char *const *names, int n, int stop)
+{
+	struct jobs_file jf;
+	struct jobs_edit *e;
+	char *buf, err[512];
+	int i, rc, running = supervisor_holder(file) > 0;
+
+	if ((rc = load(file, &jf, &buf)) != 0)
+		return rc;
+	if ((rc = known(file, &jf, names, n)) != 0)
+		goto out;
+	e = n > 0 ? calloc((size_t)n, sizeof(*e)) : NULL;
+	if (e == NULL) {
+		rc = 1;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct job *j = jobs_find(&jf, names[i]);
+
+		e[i].name = names[i];
+		if (stop) {
+			e[i].pid = "stop";
+		} else if (j->pid_kind != JOBS_PID_NUMBER) {
+			e[i].pid = "-";
+		} else {
+			/* Running already: leave its pid alone. */
+			e[i].pid = j->pid_text;
+		}
+	}
+	if (jobsfile_edit(file, e, (size_t)n, err, sizeof(err)) != 0) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		rc = 1;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (e[i].result == JOBS_EDIT_NOROW)
+				(void)printf("%s: gone from %s meanwhile\n",
+				    names[i], file);
+			else if (!stop && strcmp(e[i].pid, "-") != 0)
+				(void)printf("%s: already running (pid %s)\n",
+				    names[i], e[i].pid);
+			else if (stop)
+				(void)printf("%s: stopped%s\n", names[i],
+				    running ? "" : " (no supervisor is "
+				    "running; it stays stopped)");
+			else
+				(void)printf("%s: started%s\n", names[i],
+				    running ? "" : " (it runs when the "
+				    "supervisor starts)");
+		}
+	}
+	free(e);
+out:
+	jobs_free(&jf);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Creates a jobs file holding only the header (and its directory), for a
+ * first `add`.  Returns 0, or -1 after saying why.
+ */
+static int
+create_file(const char *file)
+{
+	static const char header[] = "interval;name;url;last-modified;pid\n";
+	char dir[4096];
+	int fd;
+
+	if (util_dirname(file, dir, sizeof(dir)) == -1 ||
+	    util_mkdirs(dir, 0755) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", dir,
+		    strerror(errno));
+		return -1;
+	}
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd == -1 && errno == EEXIST)
+		return 0;	/* made meanwhile: fine */
+	if (fd == -1 || util_write_all(fd, header, sizeof(header) - 1) == -1 ||
+	    close(fd) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
+		    strerror(errno));
+		return -1;
+	}
+	(void)fprintf(stderr, "sitewatch: created %s\n", file);
+	return 0;
+}
+
+int
+cmd_add(const char *file, const char *interval, const char *name,
+    const char *url)
+{
+	struct jobs_edit e;
+	char err[512];
+
+	if (*name == '\0' || strpbrk(name, "\r\n") != NULL) {
+		(void)fprintf(stderr, "sitewatch: name: must be non-empty, "
+		    "on one line\n");
+		return 2;
+	}
+	if (jobs_check_url(url, err, sizeof(err)) == -1 ||
+	    jobs_parse_interval(interval, err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return 2;
+	}
+	if (access(file, F_OK) == -1 && errno == ENOENT &&
+	    create_file(file) == -1)
+		return 1;
+	memset(&e, 0, sizeof(e));
+	e.op = JOBS_EDIT_ADD;
+	e.name = name;
+	e.url = url;
+	e.interval = interval;
+	if (jobsfile_edit(file, &e, 1, err, sizeof(err)) != 0) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return errno == ENOENT ? 2 : 1;
+	}
+	if (e.result == JOBS_EDIT_EXISTS) {
+		(void)fprintf(stderr, "sitewatch: %s: name \"%s\" is already "
+		    "used\n", file, name);
+		return 2;
+	}
+	(void)printf("%s: added, every %s: %s\n", name, interval, url);
+	return 0;
+}
+
+int
+cmd_remove(const char *file, char *const *names, int n)
+{
+	struct jobs_file jf;
+	struct jobs_edit *e;
+	char *buf, err[512];
+	int i, rc;
+
+	if ((rc = load(file, &jf, &buf)) != 0)
+		return rc;
+	if ((rc = known(file, &jf, names, n)) != 0)
+		goto out;
+	e = n > 0 ? calloc((size_t)n, sizeof(*e)) : NULL;
+	if (e == NULL) {
+		rc = 1;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		e[i].op = JOBS_EDIT_REMOVE;
+		e[i].name = names[i];
+	}
+	if (jobsfile_edit(file, e, (size_t)n, err, sizeof(err)) != 0) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		rc = 1;
+	} else {
+		for (i = 0; i < n; i++)
+			(void)printf("%s: %s\n", names[i],
+			    e[i].result == JOBS_EDIT_DONE ? "removed" :
+			    "gone meanwhile");
+	}
+	free(e);
+out:
+	jobs_free(&jf);
+	free(buf);
+	return rc;
+}
+
+/* Loads the state of the job called name; returns 0 or -1. */
+static int
+job_state(const char *file, const char *name, struct state *st)
+{
+	char dir[4096], path[4096];
+
+	if (state_dir(file, dir, sizeof(dir)) == -1 ||
+	    state_path(dir, name, path, sizeof(path)) == -1)
+		return -1;
+	return state_load(path, st);
+}
+
+int
+cmd_check(const char *file, const char *name, const struct watcher_opts *wo)
+{
+	struct jobs_file jf;
+	struct watcher_opts o = *wo;
+	const struct job *j;
+	char *buf, result[512];
+	int rc;
+
+	if ((rc = load(file, &jf, &buf)) != 0)
+		return rc;
+	j = jobs_find(&jf, name);
+	if (j == NULL) {
+		unknown(file, &jf, name);
+		jobs_free(&jf);
+		free(buf);
+		return 2;
+	}
+	if (supervisor_holder(file) > 0 && j->pid_kind == JOBS_PID_NUMBER &&
+	    kill(j->pid, 0) == 0) {
+		/* Its watcher checks now; wait for the check to land. */
+		struct state before, after;
+		pid_t pid = j->pid;
+		long long until;
+
+		(void)job_state(file, name, &before);
+		jobs_free(&jf);
+		free(buf);
+		if (kill(pid, SIGUSR1) == -1) {
+			(void)fprintf(stderr, "sitewatch: %s: cannot signal "
+			    "pid %ld: %s\n", name, (long)pid, strerror(errno));
+			return 1;
+		}
+		until = (long long)time(NULL) + wo->timeout + 10;
+		for (;;) {
+			if (job_state(file, name, &after) == 0 &&
+			    after.checks != before.checks)
+				break;
+			if ((long long)time(NULL) > until) {
+				(void)fprintf(stderr, "sitewatch: %s: no "
+				    "result from pid %ld\n", name, (long)pid);
+				return 1;
+			}
+			util_sleep_ms(50);
+		}
+		if (after.failures > 0)
+			(void)printf("%s: %s (%s)\n", name, after.last_result,
+			    after.last_error);
+		else
+			(void)printf("%s: %s\n", name, after.last_result);
+		return after.failures > 0 ? 1 : 0;
+	}
+	jobs_free(&jf);
+	free(buf);
+	o.jobsfile = file;
+	o.name = name;
+	rc = watcher_check_once(&o, result, sizeof(result));
+	if (rc == WATCHER_FAILED) {
+		struct state st;
+
+		if (job_state(file, name, &st) == 0 && st.last_error[0] != '\0')
+			(void)snprintf(result + strlen(result),
+			    sizeof(result) - strlen(result), " (%.300s)",
+			    st.last_error);
+	}
+	if (rc == WATCHER_NOROW) {
+		(void)fprintf(stderr, "sitewatch: %s: no job called \"%s\"\n",
+		    file, name);
+		return 2;
+	}
+	(void)printf("%s: %s\n", name, result);
+	return rc == WATCHER_STOPPED ? 0 : 1;
+}
+
+int
+cmd_check_url(const char *url, const struct watcher_opts *wo)
+{
+	struct fetch_request rq;
+	struct fetch_result res;
+	char err[512];
+	size_t i;
+
+	if (jobs_check_url(url, err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return 2;
+	}
+	if (fetch_global_init() == -1) {
+		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
+		return 1;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.url = url;
+	rq.connect_timeout = wo->connect_timeout;
+	rq.timeout = wo->timeout;
+	rq.max_body = wo->max_body;
+	rq.cafile = wo->cafile;
+	if (fetch_run(&rq, &res, NULL, 0, NULL, NULL) == -1 ||
+	    res.error != FETCH_OK) {
+		(void)printf("url:           %s\nerror:         %s (%s)\n"
+		    "time:          %.3f s\n", url, res.message,
+		    fetch_error_name(res.error), res.seconds);
+		return 1;
+	}
+	(void)printf("url:           %s\nstatus:        %ld\n"
+	    "last-modified: %s\netag:          %s\nbytes:         %zu\n"
+	    "sha256:        ", url, res.status,
+	    res.last_modified[0] ? res.last_modified : "-",
+	    res.etag[0] ? res.etag : "-", res.body_len);
+	for (i = 0; i < FETCH_HASH_LEN; i++)
+		(void)printf("%02x", res.hash[i]);
+	(void)printf("\ntime:          %.3f s\n", res.seconds);
+	return 0;
+}

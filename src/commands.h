@@ -1,0 +1,41 @@
+/*
+ * commands.h - the everyday subcommands: stop, start, add, remove, check,
+ * status, edit.  Each returns the process's exit code: 0 done, 1 a runtime
+ * failure, 2 bad input (unknown name, invalid value: nothing written).
+ */
+#ifndef SITEWATCH_COMMANDS_H
+#define SITEWATCH_COMMANDS_H
+
+#include <stddef.h>
+
+#include "watcher.h"
+
+enum status_format { STATUS_TABLE, STATUS_PLAIN, STATUS_JSON };
+
+/* `stop NAME...` (stop = 1) and `start NAME...` (stop = 0). */
+int cmd_stop_start(const char *file, char *const *names, int n, int stop);
+
+/* `add [-i INTERVAL] NAME URL`. */
+int cmd_add(const char *file, const char *interval, const char *name,
+    const char *url);
+
+/* `remove NAME...`. */
+int cmd_remove(const char *file, char *const *names, int n);
+
+/*
+ * `check NAME`: with a supervisor running the row, signals its watcher and
+ * waits for the result; otherwise checks once itself.  wo carries the
+ * fetch options.
+ */
+int cmd_check(const char *file, const char *name, const struct watcher_opts *wo);
+
+/* `check --url URL`: fetch once and print what came back; records nothing. */
+int cmd_check_url(const char *url, const struct watcher_opts *wo);
+
+/* `status`: one line per job. */
+int cmd_status(const char *file, enum status_format fmt);
+
+/* `edit`: the jobs file in $VISUAL / $EDITOR, validated, installed safely. */
+int cmd_edit(const char *file);
+
+#endif
