@@ -1490,6 +1490,65 @@ t_roundtrip_noop_and_pair(void)
 /* ------------------------------------------------------------------ */
 
 /* The test list.  Each TEST() is one verdict. */
+
+/* ---- add and remove edits ------------------------------------------- */
+
+static void
+t_add_appends_in_header_order(void)
+{
+	struct jobs_edit e = { .name = "New;one", .op = JOBS_EDIT_ADD,
+	    .url = "https://n.example/", .interval = "5m" };
+	const char *in = "pid;note;name;url;interval;last-modified\r\n"
+	    "-;x;A;http://a.example/;10m;-\r\n";
+
+	check_apply(in, &e, 1, "pid;note;name;url;interval;last-modified\r\n"
+	    "-;x;A;http://a.example/;10m;-\r\n"
+	    "-;;\"New;one\";https://n.example/;5m;-\r\n", 1);
+	check_int(e.result, ==, JOBS_EDIT_DONE);
+}
+
+static void
+t_add_without_final_newline(void)
+{
+	struct jobs_edit e = { .name = "N", .op = JOBS_EDIT_ADD,
+	    .url = "http://n.example/", .interval = "1h" };
+
+	check_apply(HDR "\n10m;A;http://a.example/;-;-", &e, 1,
+	    HDR "\n10m;A;http://a.example/;-;-\n1h;N;http://n.example/;-;-\n", 1);
+}
+
+static void
+t_add_taken_name(void)
+{
+	struct jobs_edit e[2] = {
+		{ .name = "A", .op = JOBS_EDIT_ADD, .url = "http://x/",
+		    .interval = "1h" },
+		/* A bad row still owns its name. */
+		{ .name = "Bad", .op = JOBS_EDIT_ADD, .url = "http://x/",
+		    .interval = "1h" },
+	};
+	const char *in = HDR "\n10m;A;http://a.example/;-;-\n"
+	    "10x;Bad;http://b.example/;-;-\n";
+
+	check_apply(in, e, 2, in, 0);
+	check_int(e[0].result, ==, JOBS_EDIT_EXISTS);
+	check_int(e[1].result, ==, JOBS_EDIT_EXISTS);
+}
+
+static void
+t_remove_row(void)
+{
+	struct jobs_edit e[2] = {
+		{ .name = "A", .op = JOBS_EDIT_REMOVE },
+		{ .name = "Nobody", .op = JOBS_EDIT_REMOVE },
+	};
+
+	check_apply(APPLY_IN, e, 2, HDR "\n# comment\n"
+	    "20m;B;http://b.example/;-;4242\n", 1);
+	check_int(e[0].result, ==, JOBS_EDIT_DONE);
+	check_int(e[1].result, ==, JOBS_EDIT_NOROW);
+}
+
 int
 main(void)
 {
@@ -1748,5 +1807,9 @@ main(void)
 	TEST(t_roundtrip_noop_and_pair(), "roundtrip: a no-op edit gives the "
 	    "input back, a two-row edit touches only those lines");
 
+	TEST(t_add_appends_in_header_order(), "add: a row in the header's column order and line ending, quoted where needed");
+	TEST(t_add_without_final_newline(), "add: a file without a final line break gets one first");
+	TEST(t_add_taken_name(), "add: a name taken by a good or a bad row is refused, nothing written");
+	TEST(t_remove_row(), "remove: the row's line goes, every other byte stays; unknown names are NOROW");
 	return test_done();
 }
