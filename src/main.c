@@ -198,9 +198,9 @@ cmd_watch(const struct opts *op, const char *name)
 }
 
 /*
- * Picks the jobs file when -f was not given: ./jobs.csv if it exists, else
- * $XDG_CONFIG_HOME/sitewatch/jobs.csv (~/.config/sitewatch/jobs.csv) if
- * that exists, else ./jobs.csv (so the error names the usual place).
+ * Picks the jobs file when -f was not given: ./jobs.csv if it exists,
+ * else $XDG_CONFIG_HOME/sitewatch/jobs.csv (~/.config/sitewatch/jobs.csv),
+ * the home of the systemd unit's file, which `add` creates if need be.
  */
 static const char *
 default_file(void)
@@ -213,14 +213,12 @@ default_file(void)
 		return "jobs.csv";
 	if (xc != NULL && *xc == '/')
 		n = snprintf(path, sizeof(path), "%s/sitewatch/jobs.csv", xc);
-	else if (home != NULL)
+	else if (home != NULL && *home != '\0')
 		n = snprintf(path, sizeof(path), "%s/.config/sitewatch/jobs.csv",
 		    home);
 	else
 		return "jobs.csv";
-	if (n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0)
-		return path;
-	return "jobs.csv";
+	return n > 0 && (size_t)n < sizeof(path) ? path : "jobs.csv";
 }
 
 /* The watcher options the command line set. */
