@@ -39,7 +39,8 @@ LIBS        = $(PKG_LIBS) -lcsv
 
 SRCS     = src/main.c src/check.c src/commands.c src/edit.c src/fetch.c \
            src/jobs.c src/jobsfile.c src/log.c src/notify.c src/state.c \
-           src/status.c src/supervisor.c src/util.c src/watcher.c
+           src/schedule.c src/status.c src/supervisor.c src/util.c \
+           src/watcher.c
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 

@@ -2,7 +2,7 @@
  * commands.c - stop, start, add, remove and check: small locked edits of
  * the jobs file, validated before anything is written.
  */
-#define _GNU_SOURCE		/* strcasestr */
+#define _GNU_SOURCE		/* strcasestr, strptime */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +18,7 @@
 #include "jobs.h"
 #include "jobsfile.h"
 #include "log.h"
+#include "schedule.h"
 #include "state.h"
 #include "supervisor.h"
 #include "util.h"
@@ -139,7 +140,9 @@ cmd_stop_start(const char *file, char *const *names, int n, int stop)
 		e[i].name = names[i];
 		if (stop) {
 			e[i].pid = "stop";
-		} else if (j->pid_kind != JOBS_PID_NUMBER) {
+		} else if (j->pid_kind != JOBS_PID_NUMBER || !running ||
+		    kill(j->pid, 0) == -1) {
+			/* Not running, or a pid left by a run that ended. */
 			e[i].pid = "-";
 		} else {
 			/* Running already: leave its pid alone. */
@@ -211,10 +214,17 @@ cmd_add(const char *file, const char *interval, const char *name,
 	struct jobs_edit e;
 	char err[512];
 
-	if (*name == '\0' || strpbrk(name, "\r\n") != NULL) {
-		(void)fprintf(stderr, "sitewatch: name: must be non-empty, "
-		    "on one line\n");
-		return 2;
+	{
+		const unsigned char *q;
+
+		for (q = (const unsigned char *)name; *q != '\0'; q++)
+			if (*q < 0x20 || *q == 0x7f)
+				break;
+		if (*name == '\0' || *q != '\0') {
+			(void)fprintf(stderr, "sitewatch: name: must be "
+			    "non-empty, without control characters\n");
+			return 2;
+		}
 	}
 	if (jobs_check_url(url, err, sizeof(err)) == -1 ||
 	    jobs_parse_interval(interval, err, sizeof(err)) == -1) {
@@ -329,6 +339,12 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo)
 			if (job_state(file, name, &after) == 0 &&
 			    after.checks != before.checks)
 				break;
+			if (kill(pid, 0) == -1) {
+				(void)fprintf(stderr, "sitewatch: %s: its watcher "
+				    "(pid %ld) ended before checking\n", name,
+				    (long)pid);
+				return 1;
+			}
 			if ((long long)time(NULL) > until) {
 				(void)fprintf(stderr, "sitewatch: %s: no "
 				    "result from pid %ld\n", name, (long)pid);
@@ -336,7 +352,8 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo)
 			}
 			util_sleep_ms(50);
 		}
-		if (after.failures > 0)
+		if (after.failures > 0 &&
+		    strcmp(after.last_error, after.last_result) != 0)
 			(void)printf("%s: %s (%s)\n", name, after.last_result,
 			    after.last_error);
 		else
@@ -351,7 +368,8 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo)
 	if (rc == WATCHER_FAILED) {
 		struct state st;
 
-		if (job_state(file, name, &st) == 0 && st.last_error[0] != '\0')
+		if (job_state(file, name, &st) == 0 && st.last_error[0] != '\0' &&
+		    strcmp(st.last_error, st.last_result) != 0)
 			(void)snprintf(result + strlen(result),
 			    sizeof(result) - strlen(result), " (%.300s)",
 			    st.last_error);
@@ -402,5 +420,60 @@ cmd_check_url(const char *url, const struct watcher_opts *wo)
 	for (i = 0; i < FETCH_HASH_LEN; i++)
 		(void)printf("%02x", res.hash[i]);
 	(void)printf("\ntime:          %.3f s\n", res.seconds);
+	return 0;
+}
+
+/* Reads $SITEWATCH_NOW, the fixed clock of the tests, or returns now. */
+static time_t
+clock_now(void)
+{
+	const char *v = getenv("SITEWATCH_NOW");
+	struct tm tm;
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return time(NULL);
+	if (*v == '@')
+		return (time_t)strtoll(v + 1, NULL, 10);
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(v, "%Y-%m-%d %H:%M", &tm);
+	if (end != NULL && *end == ':')
+		end = strptime(end, ":%S", &tm);
+	if (end == NULL || *end != '\0')
+		return time(NULL);
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+int
+cmd_next(const char *text, int n)
+{
+	struct schedule sc;
+	char err[512], buf[64];
+	time_t t;
+	struct tm tm;
+	int i;
+
+	if (schedule_parse(text, &sc, err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return 2;
+	}
+	t = clock_now();
+	for (i = 0; i < n; i++) {
+		t = schedule_next(&sc, t);
+		if (t == (time_t)-1) {
+			if (i == 0)
+				(void)printf("no run after now: that time has "
+				    "passed (a row with it runs once, at "
+				    "start)\n");
+			break;
+		}
+		(void)localtime_r(&t, &tm);
+		(void)strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S %Z %a", &tm);
+		(void)printf("%s\n", buf);
+	}
+	if (sc.jitter > 0)
+		(void)printf("(each run moves by up to %ld s either way: "
+		    "jitter)\n", sc.jitter);
 	return 0;
 }

@@ -32,6 +32,13 @@ int cmd_check(const char *file, const char *name, const struct watcher_opts *wo)
 /* `check --url URL`: fetch once and print what came back; records nothing. */
 int cmd_check_url(const char *url, const struct watcher_opts *wo);
 
+/*
+ * `next SCHEDULE [-n N]`: prints the next n run times of a schedule in
+ * local time, from now (or from $SITEWATCH_NOW, a fixed clock for tests:
+ * "YYYY-MM-DD HH:MM[:SS]" local, or "@UNIXTIME").
+ */
+int cmd_next(const char *schedule_text, int n);
+
 /* `status`: one line per job. */
 int cmd_status(const char *file, enum status_format fmt);
 

@@ -259,6 +259,10 @@ jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
 		*kind = JOBS_PID_STOP;
 		return 0;
 	}
+	if (strcasecmp(s, "done") == 0) {
+		*kind = JOBS_PID_DONE;
+		return 0;
+	}
 	for (p = s; *p >= '0' && *p <= '9'; p++) {
 		if (n > (INT_MAX - (*p - '0')) / 10)
 			break;
@@ -510,12 +514,23 @@ read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
 		    "(quote a field that holds ';')", f->n, jf->ncols);
 	if (*v[jf->col[JOBS_COL_NAME]] == '\0')
 		return errf(err, errsz, "name: empty");
+	{
+		const unsigned char *q =
+		    (const unsigned char *)v[jf->col[JOBS_COL_NAME]];
+
+		for (; *q != '\0'; q++)
+			if (*q < 0x20 || *q == 0x7f)
+				return errf(err, errsz, "name: holds a control "
+				    "character (a tab?)");
+	}
 	if (jobs_check_url(v[jf->col[JOBS_COL_URL]], err, errsz) == -1)
 		return -1;
-	j->interval = jobs_parse_interval(v[jf->col[JOBS_COL_INTERVAL]],
-	    err, errsz);
-	if (j->interval == -1)
+	if (schedule_parse(v[jf->col[JOBS_COL_INTERVAL]], &j->sched, err,
+	    errsz) == -1)
 		return -1;
+	j->interval = schedule_period_hint(&j->sched);
+	if (j->interval < 1)
+		j->interval = 1;
 	if (jobs_parse_pid(v[jf->col[JOBS_COL_PID]], &j->pid_kind, &j->pid,
 	    err, errsz) == -1)
 		return -1;

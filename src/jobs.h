@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "schedule.h"
+
 #define JOBS_MAX_LINE (64 * 1024)     /* longest line accepted, in bytes */
 #define JOBS_MAX_INTERVAL (3650L * 86400L) /* ten years, in seconds */
 
@@ -36,8 +38,12 @@ enum jobs_line_kind {
 enum jobs_pid_kind {
 	JOBS_PID_NONE,		/* "-" or empty: not running, start it */
 	JOBS_PID_NUMBER,	/* a pid written by the program */
-	JOBS_PID_STOP		/* "stop" or "commit_suicide": keep it down */
+	JOBS_PID_STOP,		/* "stop" or "commit_suicide": keep it down */
+	JOBS_PID_DONE		/* "done": a one-shot schedule has run */
 };
+
+/* Returns 1 when a pid field of this kind keeps the row from running. */
+#define JOBS_PID_DOWN(k) ((k) == JOBS_PID_STOP || (k) == JOBS_PID_DONE)
 
 struct jobs_line {
 	size_t off;		/* offset of the line's first byte in the buffer */
@@ -52,7 +58,8 @@ struct job {
 	char *name;
 	char *url;
 	char *interval_text;	/* the interval field as written */
-	long interval;		/* seconds, >= 1 */
+	struct schedule sched;	/* ... as parsed: a duration, cron or at */
+	long interval;		/* seconds between checks, or a typical gap */
 	char *lastmod;		/* the last-modified field; "-" or "" when unknown */
 	char *pid_text;		/* the pid field as written */
 	enum jobs_pid_kind pid_kind;

@@ -41,6 +41,7 @@ struct opts {
 	int fmt_given;
 	const char *interval;	/* add -i */
 	const char *url;	/* check --url */
+	long count;		/* next -n */
 };
 
 /* The subcommands, their synopsis and what they do, for --help. */
@@ -55,6 +56,7 @@ static const struct command {
 	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed" },
 	{ "check", "NAME | --url URL", "check now and print the result (--url: a dry run)" },
 	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor" },
+	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time" },
 	{ NULL, NULL, NULL }
 };
 
@@ -250,7 +252,8 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	}
 	if ((op->fmt_given && strcmp(name, "status") != 0) ||
 	    (op->interval != NULL && strcmp(name, "add") != 0) ||
-	    (op->url != NULL && strcmp(name, "check") != 0)) {
+	    (op->url != NULL && strcmp(name, "check") != 0) ||
+	    (op->count != 0 && strcmp(name, "next") != 0)) {
 		(void)fprintf(stderr, "sitewatch: an option does not go with "
 		    "'%s'\n", name);
 		command_usage(stderr, c);
@@ -280,6 +283,18 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	}
 	if (strcmp(name, "watch") == 0 && nargs == 1)
 		return cmd_watch(op, args[0]);
+	if (strcmp(name, "next") == 0 && nargs >= 1) {
+		/* The schedule may come as one word or as several. */
+		char text[1024] = "";
+		int i;
+
+		for (i = 0; i < nargs; i++) {
+			if (i > 0)
+				(void)strncat(text, " ", sizeof(text) - strlen(text) - 1);
+			(void)strncat(text, args[i], sizeof(text) - strlen(text) - 1);
+		}
+		return cmd_next(text, op->count != 0 ? (int)op->count : 5);
+	}
 	command_usage(stderr, c);
 	return 2;
 }
@@ -307,6 +322,7 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, O_JSON },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "url", required_argument, NULL, O_URL },
+		{ "count", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct command *c;
@@ -321,7 +337,7 @@ main(int argc, char **argv)
 	op.timeout = 60;
 	op.max_body = 10 * 1024 * 1024;
 
-	while ((ch = getopt_long(argc, argv, "f:hvi:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hvi:n:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_CHECK:
 			op.check = 1;
@@ -386,6 +402,12 @@ main(int argc, char **argv)
 			break;
 		case O_URL:
 			op.url = optarg;
+			break;
+		case 'n':
+			v = positive("-n", optarg);
+			if (v == -1)
+				return 2;
+			op.count = v > 1000 ? 1000 : v;
 			break;
 		default:
 			usage(stderr);

@@ -113,6 +113,8 @@ fill(struct line *l, const struct job *j, const char *statedir,
 	l->cell[1] = strdup(j->interval_text);
 	if (j->pid_kind == JOBS_PID_STOP)
 		l->word = "stopped";
+	else if (j->pid_kind == JOBS_PID_DONE)
+		l->word = "done";
 	else if (!supervised)
 		l->word = "not running";
 	else if (word == NULL)
@@ -124,7 +126,13 @@ fill(struct line *l, const struct job *j, const char *statedir,
 	else
 		l->word = l->st.failures > 0 ? "error" : "running";
 	if (strcmp(l->word, "restarting") == 0) {
-		l->restart_in = restart_at > now ? (long)(restart_at - now) : 0;
+		struct timespec ts;
+		long long now_ms;
+
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		l->restart_in = restart_at > now_ms ?
+		    (long)((restart_at - now_ms + 999) / 1000) : 0;
 		span(l->restart_in, b, sizeof(b));
 		l->cell[2] = malloc(64);
 		if (l->cell[2] != NULL)

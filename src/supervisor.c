@@ -422,12 +422,12 @@ reconcile(struct supervisor *s)
 			g_hash_table_insert(s->by_name, c->name, c);
 			/* A new row, or a number left by an earlier run
 			 * that ended abruptly: either way, start it. */
-			start = j->pid_kind != JOBS_PID_STOP;
+			start = !JOBS_PID_DOWN(j->pid_kind);
 		} else if (c->state == CHILD_DOWN) {
 			/* Stopped earlier, "-" in its field starts it; after
 			 * a crash, anything but stop does. */
 			start = j->pid_kind == JOBS_PID_NONE ||
-			    (c->restarting && j->pid_kind != JOBS_PID_STOP);
+			    (c->restarting && !JOBS_PID_DOWN(j->pid_kind));
 			c->restarting = 0;
 		}
 		c->seen = 1;
@@ -438,7 +438,7 @@ reconcile(struct supervisor *s)
 
 			/* The watcher reads its row itself: wake it for a
 			 * stop, or to take up a new url or interval. */
-			if (j->pid_kind == JOBS_PID_STOP || edited)
+			if (JOBS_PID_DOWN(j->pid_kind) || edited)
 				(void)kill(c->pid, SIGUSR2);
 			if (edited) {
 				free(c->url);
@@ -447,7 +447,7 @@ reconcile(struct supervisor *s)
 			}
 			/* Our pid write can be lost to a person's save that
 			 * raced it: write it again. */
-			if (j->pid_kind != JOBS_PID_STOP &&
+			if (!JOBS_PID_DOWN(j->pid_kind) &&
 			    (j->pid_kind != JOBS_PID_NUMBER || j->pid != c->pid)) {
 				(void)snprintf(pids[nedits], sizeof(pids[0]),
 				    "%ld", (long)c->pid);
@@ -459,7 +459,7 @@ reconcile(struct supervisor *s)
 			continue;
 		}
 		if (c->state == CHILD_BACKOFF) {
-			if (j->pid_kind == JOBS_PID_STOP) {
+			if (JOBS_PID_DOWN(j->pid_kind)) {
 				c->state = CHILD_DOWN;
 				s->dirty = 1;
 			}
@@ -645,7 +645,7 @@ restarts(struct supervisor *s)
 
 /*
  * Writes what `sitewatch status` needs to know of the children, one line
- * each: "running|backoff|down TAB restart-time TAB name", replaced
+ * each: "running|backoff|down TAB restart-time-in-ms TAB name", replaced
  * atomically.  A failure is not worth more than a retry next time.
  */
 static void
@@ -655,7 +655,11 @@ publish(struct supervisor *s)
 	gpointer key, val;
 	GString *out = g_string_new(NULL);
 	char tmp[PATH_MAX + 8];
-	long long mono = now_ms(), wall = (long long)time(NULL);
+	long long mono = now_ms(), wall;
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	wall = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	int fd;
 
 	s->dirty = 0;
@@ -667,7 +671,7 @@ publish(struct supervisor *s)
 		    c->state == CHILD_RUNNING ? "running" :
 		    c->state == CHILD_BACKOFF ? "backoff" : "down",
 		    c->state == CHILD_BACKOFF ?
-		    wall + (c->restart_at - mono + 999) / 1000 : 0LL, c->name);
+		    wall + (c->restart_at - mono) : 0LL, c->name);
 	}
 	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", s->pubpath);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

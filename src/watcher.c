@@ -32,6 +32,7 @@
 #include "jobsfile.h"
 #include "log.h"
 #include "notify.h"
+#include "schedule.h"
 #include "state.h"
 #include "util.h"
 #include "watcher.h"
@@ -39,10 +40,12 @@
 /* The watcher's own row, as last read. */
 struct row {
 	char *url;
-	long interval;
+	char *interval_text;	/* the schedule as written, to see edits */
+	struct schedule sched;
 	char *lastmod;
 	enum jobs_pid_kind pid_kind;
 	pid_t pid;
+	const char *pid_text_word;	/* "stop" or "done", for the log */
 };
 
 /* Everything the loop and the fetch interrupt share. */
@@ -55,22 +58,19 @@ struct watcher {
 	int sfd;		/* signalfd */
 	int ifd;		/* inotify on the directory, -1 when supervised */
 	struct stat seen;	/* the file as last read, for the stat poll */
+	/* When the next check is due.  Durations count on CLOCK_BOOTTIME,
+	 * which wall-clock changes do not disturb and which goes on through
+	 * a suspend; cron and at times are wall-clock times. */
+	long long due_boot;	/* SCHEDULE_EVERY: boot-clock ms */
+	time_t due_wall;	/* SCHEDULE_CRON / _AT: the time, jitter added */
+	time_t sched_wall;	/* ... and the scheduled time without jitter */
+	unsigned rand_state;
 	int check_now;
 	int reread;		/* the row must be read again */
 	int end;		/* set: leave the loop with this result */
 	int ending;
 	char last_error[256];	/* the error last logged, for "once" */
 };
-
-/* Returns the monotonic clock in milliseconds. */
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 watcher_http_date(long long t, char *buf, size_t bufsz)
@@ -95,6 +95,7 @@ static void
 row_free(struct row *r)
 {
 	free(r->url);
+	free(r->interval_text);
 	free(r->lastmod);
 	memset(r, 0, sizeof(*r));
 }
@@ -127,11 +128,14 @@ row_read(struct watcher *w, struct row *r)
 	if (j != NULL) {
 		r->url = strdup(j->url);
 		r->lastmod = strdup(j->lastmod);
-		r->interval = j->interval;
+		r->interval_text = strdup(j->interval_text);
+		r->sched = j->sched;
 		r->pid_kind = j->pid_kind;
 		r->pid = j->pid;
+		r->pid_text_word = j->pid_kind == JOBS_PID_DONE ? "done" : "stop";
 		rc = ROW_OK;
-		if (r->url == NULL || r->lastmod == NULL) {
+		if (r->url == NULL || r->lastmod == NULL ||
+		    r->interval_text == NULL) {
 			row_free(r);
 			rc = ROW_UNREADABLE;
 		}
@@ -141,13 +145,114 @@ row_read(struct watcher *w, struct row *r)
 	return rc;
 }
 
+/* Returns CLOCK_BOOTTIME in milliseconds: monotonic, and counting the
+ * time the machine was suspended. */
+static long long
+boot_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == -1)
+		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns a random shift within +-jitter seconds, in milliseconds. */
+static long long
+jitter_ms(struct watcher *w)
+{
+	long j = w->row.sched.jitter;
+
+	if (j <= 0)
+		return 0;
+	return (long long)(rand_r(&w->rand_state) % (unsigned)(2 * j * 1000 + 1)) -
+	    (long long)j * 1000;
+}
+
+/*
+ * Plans the check after the one made now (or, with first != 0, the first
+ * check, after delay_ms).  For a one-shot time, the first check is at that
+ * time, or at once when it has passed; there is no second.
+ */
+static void
+plan(struct watcher *w, int first, long delay_ms)
+{
+	const struct schedule *sc = &w->row.sched;
+	time_t now = time(NULL), t;
+
+	if (sc->kind == SCHEDULE_EVERY) {
+		w->due_boot = boot_ms() + (first ? delay_ms :
+		    (long long)sc->every * 1000 + jitter_ms(w));
+		w->st.next_check = (long long)now +
+		    (w->due_boot - boot_ms() + 999) / 1000;
+		return;
+	}
+	/* After a run that jitter made early, plan from its scheduled time,
+	 * or the same time would come round again. */
+	t = schedule_next(sc, first || w->sched_wall < now ? now : w->sched_wall);
+	if (t == (time_t)-1) {
+		/* A one-shot time already past: run it once, now. */
+		w->sched_wall = first ? now : (time_t)-1;
+		w->due_wall = w->sched_wall;
+	} else {
+		w->sched_wall = t;
+		w->due_wall = t + (time_t)(jitter_ms(w) / 1000);
+	}
+	w->st.next_check = w->due_wall == (time_t)-1 ? 0 : (long long)w->due_wall;
+}
+
+/* Returns the milliseconds until the next check is due (0: due now, or
+ * LLONG_MAX: none planned). */
+static long long
+until_due(const struct watcher *w)
+{
+	long long d;
+
+	if (w->row.sched.kind == SCHEDULE_EVERY)
+		d = w->due_boot - boot_ms();
+	else if (w->due_wall == (time_t)-1)
+		return LLONG_MAX;
+	else
+		d = ((long long)w->due_wall - (long long)time(NULL)) * 1000;
+	return d < 0 ? 0 : d;
+}
+
+/*
+ * Says so in the log when the check now due is late by more than one
+ * period: the machine slept, or the process was stopped.  The missed runs
+ * are not made up: one check now stands for all of them.
+ */
+static void
+log_catch_up(struct watcher *w)
+{
+	const struct schedule *sc = &w->row.sched;
+	long missed = 0;
+
+	if (sc->kind == SCHEDULE_EVERY) {
+		long long late = boot_ms() - w->due_boot;
+
+		if (late > 0)
+			missed = (long)(late / ((long long)sc->every * 1000));
+	} else if (sc->kind == SCHEDULE_CRON && w->sched_wall != (time_t)-1) {
+		time_t t = w->sched_wall, now = time(NULL);
+
+		while (missed < 100000 && (t = schedule_next(sc, t)) !=
+		    (time_t)-1 && t <= now)
+			missed++;
+	}
+	if (missed > 0)
+		log_msg(w->o->name, "caught up: %ld check%s missed while the "
+		    "machine slept or the watcher was stopped; checking once "
+		    "now", missed, missed == 1 ? "" : "s");
+}
+
 /*
  * Reads the row again and acts on what changed: a stop or a removed row
  * ends the watcher; a new URL starts a new baseline; a new interval is
  * used from the next check.  Returns 1 when the watcher must end.
  */
 static int
-reread_row(struct watcher *w, long long *due, long long last_check)
+reread_row(struct watcher *w)
 {
 	struct row r;
 	enum row_read rr;
@@ -167,9 +272,9 @@ reread_row(struct watcher *w, long long *due, long long last_check)
 		    w->o->jobsfile);
 		return 1;
 	}
-	if (r.pid_kind == JOBS_PID_STOP) {
-		log_msg(w->o->name, "stopped (pid field says stop; set it "
-		    "to - to start it again)");
+	if (JOBS_PID_DOWN(r.pid_kind)) {
+		log_msg(w->o->name, "stopped (pid field says %s; set it "
+		    "to - to start it again)", r.pid_text_word);
 		row_free(&r);
 		return 1;
 	}
@@ -178,15 +283,20 @@ reread_row(struct watcher *w, long long *due, long long last_check)
 		    "records a new baseline", r.url);
 		memset(&w->st, 0, sizeof(w->st));
 		(void)unlink(w->state_path);
-		*due = now_ms();
+		w->check_now = 1;
 	}
-	if (r.interval != w->row.interval) {
-		log_msg(w->o->name, "interval changed to %ld s",
-		    r.interval);
-		if (last_check > 0)
-			*due = last_check + (long long)r.interval * 1000;
+	if (strcmp(r.interval_text, w->row.interval_text) != 0) {
+		log_msg(w->o->name, "interval changed to %s",
+		    r.interval_text);
+		row_free(&w->row);
+		w->row = r;
+		/* The new schedule counts from the last check. */
+		if (w->row.sched.kind == SCHEDULE_EVERY && w->st.last_check > 0)
+			w->due_boot = boot_ms() + ((long long)w->st.last_check +
+			    w->row.sched.every - (long long)time(NULL)) * 1000;
 		else
-			*due = now_ms();
+			plan(w, 1, 0);
+		return 0;
 	}
 	row_free(&w->row);
 	w->row = r;
@@ -268,7 +378,6 @@ static int
 check_interrupt(void *arg)
 {
 	struct watcher *w = arg;
-	long long dummy = 0;
 
 	drain_signals(w);
 	drain_inotify(w);
@@ -278,7 +387,7 @@ check_interrupt(void *arg)
 		w->reread = 1;
 	if (w->reread) {
 		char *url = strdup(w->row.url);
-		int stop = reread_row(w, &dummy, 1);
+		int stop = reread_row(w);
 
 		/* A new URL makes the running check pointless too. */
 		if (stop || url == NULL || strcmp(url, w->row.url) != 0) {
@@ -386,7 +495,6 @@ check(struct watcher *w)
 		return w->ending;
 	w->st.last_check = now;
 	w->st.checks++;
-	w->st.next_check = now + w->row.interval;
 	if (res.error != FETCH_OK) {
 		/* Never a change, and the validators stay as they were. */
 		w->st.failures++;
@@ -506,12 +614,36 @@ setup_events(struct watcher *w)
 	return 0;
 }
 
+/*
+ * A one-shot time has been checked: writes "done" into the pid field (if
+ * it still shows this watcher, or is free), so the row is not run again.
+ */
+static void
+finish_one_shot(struct watcher *w)
+{
+	struct jobs_edit e;
+	char pid[32], err[512];
+
+	(void)snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	memset(&e, 0, sizeof(e));
+	e.name = w->o->name;
+	e.pid = "done";
+	e.if_pid = pid;
+	if (jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err)) != 0)
+		log_msg(w->o->name, "cannot write done: %s", err);
+	else if (e.result == JOBS_EDIT_SKIPPED) {
+		e.if_pid = "-";
+		(void)jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err));
+	}
+	log_msg(w->o->name, "done: the one-shot check at %s has run "
+	    "(set the pid field to - to run it again)", w->row.interval_text);
+}
+
 int
 watcher_run(const struct watcher_opts *o)
 {
 	struct watcher w;
 	char sdir[PATH_MAX];
-	long long due, last_check = 0;
 	enum row_read rr;
 
 	memset(&w, 0, sizeof(w));
@@ -535,33 +667,36 @@ watcher_run(const struct watcher_opts *o)
 			return o->supervised ? WATCHER_STOPPED : WATCHER_NOROW;
 		return WATCHER_FAILED;
 	}
-	if (w.row.pid_kind == JOBS_PID_STOP) {
-		log_msg(o->name, "stopped (pid field says stop; set it to - "
-		    "to start it again)");
+	if (JOBS_PID_DOWN(w.row.pid_kind)) {
+		log_msg(o->name, "stopped (pid field says %s; set it to - "
+		    "to start it again)", w.row.pid_text_word);
 		row_free(&w.row);
 		return WATCHER_STOPPED;
 	}
 	(void)state_load(w.state_path, &w.st);
-	due = now_ms() + o->first_delay_ms;
+	w.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
+	plan(&w, 1, o->first_delay_ms);
 	/* `sitewatch status` shows when this watcher checks first. */
-	w.st.next_check = (long long)time(NULL) + (o->first_delay_ms + 999) / 1000;
-	if (w.st.baseline || w.st.checks > 0)
-		(void)state_save(w.state_path, &w.st);
+	(void)state_save(w.state_path, &w.st);
 
 	while (!w.ending) {
 		struct pollfd pfd[2];
-		long long now = now_ms();
+		long long left;
 		long timeout;
 		int n = 0;
 
-		if (w.reread && reread_row(&w, &due, last_check)) {
+		if (w.reread && reread_row(&w)) {
 			w.end = WATCHER_STOPPED;
 			break;
 		}
-		if (w.check_now || now >= due) {
+		left = until_due(&w);
+		if (w.check_now || left == 0) {
+			int one_shot = w.row.sched.kind == SCHEDULE_AT &&
+			    !w.check_now;
+
+			if (!w.check_now)
+				log_catch_up(&w);
 			w.check_now = 0;
-			last_check = now;
-			due = now + (long long)w.row.interval * 1000;
 			if (check(&w)) {
 				if (!w.ending)
 					w.end = WATCHER_STOPPED;
@@ -570,13 +705,18 @@ watcher_run(const struct watcher_opts *o)
 			/* A check may have been aborted for a new URL. */
 			if (w.check_now)
 				continue;
+			if (one_shot && w.st.checks > 0) {
+				finish_one_shot(&w);
+				w.end = WATCHER_STOPPED;
+				break;
+			}
+			plan(&w, 0, 0);
+			(void)state_save(w.state_path, &w.st);
 			/* Look at the row after every check. */
 			w.reread = 1;
 			continue;
 		}
-		timeout = (long)(due - now);
-		if (timeout > 1000)
-			timeout = 1000;
+		timeout = left > 1000 ? 1000 : (long)left;
 		pfd[n].fd = w.sfd;
 		pfd[n++].events = POLLIN;
 		if (w.ifd != -1) {
