@@ -198,17 +198,15 @@ parse_duration(const struct parse *p, struct span d, const char *what)
 	long total = 0;
 	int next_unit = 0;	/* index in units of the smallest unit allowed next */
 
-	if (q == d.e || !is_digit(*q))
-		return fail(p, "%snot a duration (like 90, 30s, 10m, 2h, 1d, "
-		    "1h30m)", what);
+	if (q == d.e)
+		goto not_duration;
 	while (q < d.e) {
 		long n = 0;
 		const char *u;
 		int ui;
 
 		if (!is_digit(*q))
-			return fail(p, "%snot a duration (like 90, 30s, 10m, "
-			    "2h, 1d, 1h30m)", what);
+			goto not_duration;
 		while (q < d.e && is_digit(*q)) {
 			if (n > (SCHEDULE_MAX_DURATION - (*q - '0')) / 10)
 				goto too_long;
@@ -238,8 +236,19 @@ parse_duration(const struct parse *p, struct span d, const char *what)
 		q++;
 	}
 	return total;
+not_duration:
+	return fail(p, "%snot a duration (like 90, 30s, 10m, 2h, 1d, 1h30m)",
+	    what);
 too_long:
 	return fail(p, "%slonger than ten years", what);
+}
+
+/* The message for a field that is not cron syntax; whole is its text. */
+static int
+cannot_read(const struct parse *p, const struct field *f, struct span whole)
+{
+	return fail(p, "%s: cannot read \"%.*s\"", f->name,
+	    (int)(whole.e - whole.s), whole.s);
 }
 
 /*
@@ -278,8 +287,7 @@ read_value(const struct parse *p, const struct field *f, const char **q,
 		*v = n;
 		return 0;
 	} else {
-		return fail(p, "%s: cannot read \"%.*s\"", f->name,
-		    (int)(whole.e - whole.s), whole.s);
+		return cannot_read(p, f, whole);
 	}
 	if (n < f->min || n > f->max)
 		return out_of_range(p, f->name, n, f->min, f->max);
@@ -321,8 +329,7 @@ parse_item(const struct parse *p, const struct field *f, struct span it,
 	if (q < it.e && *q == '/') {
 		q++;
 		if (q == it.e || !is_digit(*q))
-			return fail(p, "%s: cannot read \"%.*s\"", f->name,
-			    (int)(whole.e - whole.s), whole.s);
+			return cannot_read(p, f, whole);
 		step = 0;
 		for (; q < it.e && is_digit(*q); q++)
 			step = step > 99999999L ? 999999999L :
@@ -334,8 +341,7 @@ parse_item(const struct parse *p, const struct field *f, struct span it,
 			    f->name, step, f->max);
 	}
 	if (q != it.e)
-		return fail(p, "%s: cannot read \"%.*s\"", f->name,
-		    (int)(whole.e - whole.s), whole.s);
+		return cannot_read(p, f, whole);
 	for (v = lo; v <= hi; v += step)
 		*bits |= 1ULL << v;
 	return 0;
@@ -582,8 +588,7 @@ schedule_parse(const char *text, struct schedule *s, char *err,
 		r.jitter = parse_duration(&p, j, "jitter: ");
 		if (r.jitter == -1)
 			return -1;
-		if (r.jitter < 1)
-			return fail(&p, "jitter must be at least 1 second");
+		/* "~0s" says "no jitter" explicitly: allowed. */
 		t.e = tilde;
 		while (is_space(t.e[-1]))
 			t.e--;	/* stops at t.s, which is not a space */

@@ -519,10 +519,8 @@ main(void)
 	    "at: digits missing");
 	TEST(t_err("at 2026-12-01 09:00:00", "interval: \"at 2026-12-01 09:00:00\": expected at YYYY-MM-DD HH:MM"),
 	    "at: no seconds");
-	TEST(t_err("10m ~0s", "interval: \"10m ~0s\": jitter must be at least 1 second"),
-	    "jitter 0");
-	TEST(t_err("@hourly ~0", "interval: \"@hourly ~0\": jitter must be at least 1 second"),
-	    "jitter 0 on a nickname");
+	TEST(t_every("10m ~0s", 600, 0), "jitter ~0s: no jitter, said explicitly");
+	TEST(t_every("10m ~0", 600, 0), "jitter ~0: no jitter");
 	TEST(t_err("10m ~10m", "interval: \"10m ~10m\": jitter must be smaller than the interval"),
 	    "jitter as long as the interval");
 	TEST(t_err("10m ~5x", "interval: \"10m ~5x\": jitter: unknown unit 'x' (use s, m, h or d)"),
