@@ -101,6 +101,7 @@ fill(struct line *l, const struct job *j, const char *statedir,
 	char path[4096], b[32];
 	const char *word;
 	long long restart_at = 0;
+	int restarting = 0;
 
 	memset(l, 0, sizeof(*l));
 	l->job = j;
@@ -119,13 +120,15 @@ fill(struct line *l, const struct job *j, const char *statedir,
 		l->word = "not running";
 	else if (word == NULL)
 		l->word = "starting";
-	else if (strcmp(word, "backoff") == 0)
+	else if (strcmp(word, "backoff") == 0) {
 		l->word = "restarting";
+		restarting = 1;
+	}
 	else if (strcmp(word, "down") == 0)
 		l->word = "stopped";
 	else
 		l->word = l->st.failures > 0 ? "error" : "running";
-	if (strcmp(l->word, "restarting") == 0) {
+	if (restarting) {
 		struct timespec ts;
 		long long now_ms;
 
