@@ -8,7 +8,7 @@
  * each line's offset, length and terminator so that a rewrite can copy
  * every line it does not change byte for byte.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE		/* memmem */
 #include <csv.h>
 #include <errno.h>
 #include <limits.h>
@@ -586,8 +586,13 @@ split_lines(struct jobs_file *jf, const char *buf, size_t len)
 	return 0;
 }
 
-int
-jobs_parse(struct jobs_file *jf, const char *buf, size_t len)
+/*
+ * The parse behind jobs_parse() and jobs_parse_only(): with only set,
+ * rows whose bytes do not hold that text are not parsed at all (kind
+ * JOBS_LINE_SKIPPED).
+ */
+static int
+parse(struct jobs_file *jf, const char *buf, size_t len, const char *only)
 {
 	struct csv_parser p;
 	struct fields f;
@@ -631,6 +636,14 @@ jobs_parse(struct jobs_file *jf, const char *buf, size_t len)
 		}
 		if (s[k] == '#') {
 			l->kind = JOBS_LINE_COMMENT;
+			continue;
+		}
+		/* A watcher looking for its own row needs only the header
+		 * and the lines that can hold its name: memmem is far
+		 * cheaper than libcsv one byte at a time. */
+		if (only != NULL && jf->header != -1 &&
+		    memmem(s, n, only, strlen(only)) == NULL) {
+			l->kind = JOBS_LINE_SKIPPED;
 			continue;
 		}
 		l->kind = JOBS_LINE_BAD;
@@ -738,6 +751,20 @@ out:
 		errno = e;
 	}
 	return rc;
+}
+
+int
+jobs_parse(struct jobs_file *jf, const char *buf, size_t len)
+{
+	return parse(jf, buf, len, NULL);
+}
+
+int
+jobs_parse_only(struct jobs_file *jf, const char *buf, size_t len,
+    const char *name)
+{
+	/* A quote in the name is doubled in the file: the bytes differ. */
+	return parse(jf, buf, len, strchr(name, '"') != NULL ? NULL : name);
 }
 
 void

@@ -31,7 +31,8 @@ enum jobs_line_kind {
 	JOBS_LINE_COMMENT,	/* first non-blank character is '#' */
 	JOBS_LINE_HEADER,
 	JOBS_LINE_ROW,		/* a usable row: see its struct job */
-	JOBS_LINE_BAD		/* a row (or would-be header) that cannot be used */
+	JOBS_LINE_BAD,		/* a row (or would-be header) that cannot be used */
+	JOBS_LINE_SKIPPED	/* jobs_parse_only(): a row not looked at */
 };
 
 /* What the pid field says. */
@@ -93,6 +94,16 @@ struct jobs_file {
  * describes every line, so the file can be rewritten byte for byte.
  */
 int jobs_parse(struct jobs_file *jf, const char *buf, size_t len);
+
+/*
+ * Like jobs_parse(), but only the header and the rows whose bytes hold
+ * name are parsed; every other row is JOBS_LINE_SKIPPED, and its problems
+ * are not reported.  What jobs_find(jf, name) and jobs_apply() for edits
+ * of that name see is the same as after jobs_parse(), at a fraction of the
+ * cost in a large file.
+ */
+int jobs_parse_only(struct jobs_file *jf, const char *buf, size_t len,
+    const char *name);
 
 /* Frees everything jobs_parse() allocated in *jf and zeroes it. */
 void jobs_free(struct jobs_file *jf);

@@ -310,7 +310,9 @@ jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
 			errno = e;
 			return errf(err, errsz, "%s: %s", p.file, strerror(e));
 		}
-		parsed = jobs_parse(&jf, buf, len);
+		/* One row's edit needs only that row parsed. */
+		parsed = n == 1 ? jobs_parse_only(&jf, buf, len, edits[0].name) :
+		    jobs_parse(&jf, buf, len);
 		if (parsed == -1 && errno == ENOMEM) {
 			jobs_free(&jf);
 			free(buf);

@@ -119,7 +119,7 @@ row_read(struct watcher *w, struct row *r)
 	memset(r, 0, sizeof(*r));
 	if (jobsfile_read(w->o->jobsfile, &buf, &len, &w->seen) == -1)
 		return ROW_UNREADABLE;
-	if (jobs_parse(&jf, buf, len) == -1) {
+	if (jobs_parse_only(&jf, buf, len, w->o->name) == -1) {
 		jobs_free(&jf);
 		free(buf);
 		return ROW_UNREADABLE;

@@ -1549,6 +1549,69 @@ t_remove_row(void)
 	check_int(e[1].result, ==, JOBS_EDIT_NOROW);
 }
 
+
+/* ---- jobs_parse_only ------------------------------------------------- */
+
+/* jobs_parse_only() finds for name what jobs_parse() finds. */
+static void
+t_only_same(const char *in, const char *name, const char *want_url)
+{
+	struct jobs_file all, one;
+	const struct job *a, *o;
+
+	check_int(jobs_parse(&all, in, strlen(in)), ==, 0);
+	check_int(jobs_parse_only(&one, in, strlen(in), name), ==, 0);
+	a = jobs_find(&all, name);
+	o = jobs_find(&one, name);
+	if (want_url == NULL) {
+		check(a == NULL);
+		check(o == NULL);
+	} else if (check(a != NULL) && check(o != NULL)) {
+		check_str(a->url, want_url);
+		check_str(o->url, want_url);
+		check_uint(a->lineno, ==, o->lineno);
+	}
+	jobs_free(&all);
+	jobs_free(&one);
+}
+
+static void
+t_only_cases(void)
+{
+	const char *in = "# c\n" HDR "\n"
+	    "10m;a;http://a.example/b;-;-\n"
+	    "10m;b;http://b.example/a;-;-\n"
+	    "10x;dup;http://bad.example/;-;-\n"
+	    "10m;dup;http://good.example/;-;-\n"
+	    "10m;dup;http://third.example/;-;-\n"
+	    "10m;\"q\"\"x\";http://q.example/;-;-\n"
+	    "10m; sp ;http://sp.example/;-;-\n";
+
+	t_only_same(in, "a", "http://a.example/b");
+	t_only_same(in, "b", "http://b.example/a");
+	/* The first usable row of a name wins, as in a full parse. */
+	t_only_same(in, "dup", "http://good.example/");
+	t_only_same(in, "q\"x", "http://q.example/");
+	t_only_same(in, "sp", "http://sp.example/");
+	t_only_same(in, "nobody", NULL);
+}
+
+static void
+t_only_skips(void)
+{
+	const char *in = HDR "\n10m;alpha;http://a.example/;-;-\n"
+	    "10m;b;ftp://b.example/;-;-\n";
+	struct jobs_file jf;
+
+	check_int(jobs_parse_only(&jf, in, strlen(in), "alpha"), ==, 0);
+	check_int(jf.lines[1].kind, ==, JOBS_LINE_ROW);
+	check_int(jf.lines[2].kind, ==, JOBS_LINE_SKIPPED);
+	check_uint(jf.nproblems, ==, 0);	/* b's bad URL was not looked at */
+	jobs_free(&jf);
+	check_int(jobs_parse_only(&jf, "# no header\n", 12, "a"), ==, -1);
+	jobs_free(&jf);
+}
+
 int
 main(void)
 {
@@ -1811,5 +1874,7 @@ main(void)
 	TEST(t_add_without_final_newline(), "add: a file without a final line break gets one first");
 	TEST(t_add_taken_name(), "add: a name taken by a good or a bad row is refused, nothing written");
 	TEST(t_remove_row(), "remove: the row's line goes, every other byte stays; unknown names are NOROW");
+	TEST(t_only_cases(), "parse_only: finds what a full parse finds (substrings, duplicates, quotes, spaces)");
+	TEST(t_only_skips(), "parse_only: other rows are skipped, unread; no header is still unusable");
 	return test_done();
 }
