@@ -164,8 +164,9 @@ jobsfile_lock(const char *path)
  */
 static int
 write_tmp(const struct paths *p, const char *buf, size_t len,
-    const struct stat *old, char *err, size_t errsz)
+    const struct stat *old, ino_t *ino, char *err, size_t errsz)
 {
+	struct stat st;
 	int fd, e;
 
 	if (unlink(p->tmp) == -1 && errno != ENOENT)
@@ -177,12 +178,13 @@ write_tmp(const struct paths *p, const char *buf, size_t len,
 	    fchmod(fd, old->st_mode & 07777) == -1 ||
 	    ((old->st_uid != geteuid() || old->st_gid != getegid()) &&
 	    fchown(fd, old->st_uid, old->st_gid) == -1) ||
-	    fsync(fd) == -1) {
+	    fsync(fd) == -1 || fstat(fd, &st) == -1) {
 		e = errno;
 		(void)close(fd);
 		(void)unlink(p->tmp);
 		return errf(err, errsz, "%s: %s", p->tmp, strerror(e));
 	}
+	*ino = st.st_ino;
 	if (close(fd) == -1) {
 		e = errno;
 		(void)unlink(p->tmp);
@@ -239,8 +241,9 @@ sync_dir(const char *dir)
  */
 static int
 install_tmp(const struct paths *p, const struct stat *st0, const char *base,
-    size_t baselen)
+    size_t baselen, ino_t ours)
 {
+	struct stat st;
 	int same;
 
 	if (renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->file,
@@ -258,6 +261,12 @@ install_tmp(const struct paths *p, const struct stat *st0, const char *base,
 	if (renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->file,
 	    RENAME_EXCHANGE) == -1)
 		return -1;
+	/* What came back should be our own file.  If it is not, somebody
+	 * saved again in these microseconds: theirs is the newest, so it
+	 * goes back in place. */
+	if (lstat(p->tmp, &st) == 0 && st.st_ino != ours)
+		(void)renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->file,
+		    RENAME_EXCHANGE);
 	(void)unlink(p->tmp);
 	return 0;
 }
@@ -301,6 +310,7 @@ jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
 		struct stat st;
 		char *buf, *out;
 		size_t len, outlen, changed;
+		ino_t ours;
 		int parsed, r;
 
 		if (jobsfile_read(p.file, &buf, &len, &st) == -1) {
@@ -368,7 +378,7 @@ jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
 			(void)close(lockfd);
 			return JOBSFILE_OK;
 		}
-		if (write_tmp(&p, out, outlen, &st, err, errsz) == -1) {
+		if (write_tmp(&p, out, outlen, &st, &ours, err, errsz) == -1) {
 			free(out);
 			free(buf);
 			(void)close(lockfd);
@@ -377,7 +387,7 @@ jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
 		free(out);
 		r = unchanged_since(p.file, &st, buf, len);
 		if (r == 1)
-			r = install_tmp(&p, &st, buf, len);
+			r = install_tmp(&p, &st, buf, len, ours);
 		else if (r == 0)
 			(void)unlink(p.tmp);
 		free(buf);
@@ -415,6 +425,7 @@ jobsfile_replace(const char *path, const char *old, size_t oldlen,
 {
 	struct paths p;
 	struct stat st;
+	ino_t ours;
 	int lockfd, r, rc = JOBSFILE_ERROR;
 
 	if (paths_init(&p, path) == -1)
@@ -435,13 +446,13 @@ jobsfile_replace(const char *path, const char *old, size_t oldlen,
 		(void)errf(err, errsz, "%s: %s", p.file, strerror(errno));
 		goto out;
 	}
-	if (write_tmp(&p, buf, len, &st, err, errsz) == -1)
+	if (write_tmp(&p, buf, len, &st, &ours, err, errsz) == -1)
 		goto out;
 	/* The same checks as a row rewrite, but a change means the person's
 	 * edit session lost the race: say so, never retry over it. */
 	r = unchanged_since(p.file, &st, old, oldlen);
 	if (r == 1)
-		r = install_tmp(&p, &st, old, oldlen);
+		r = install_tmp(&p, &st, old, oldlen, ours);
 	else
 		(void)unlink(p.tmp);
 	if (r == -1) {
