@@ -3,6 +3,7 @@
 #   make                  build ./sitewatch
 #   make run              install what is missing, build, run on jobs.csv
 #   make demo             a local page server, a change detected, cleaned up
+#   make bench            scripts/bench 100 1000 (make bench-big: 10000)
 #   make test             install what is missing, build, run every test
 #   make SANITIZE=address,undefined test    the same under the sanitizers
 #   make install [PREFIX=/usr/local] [DESTDIR=]
@@ -50,7 +51,7 @@ UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
-.PHONY: all deps-check run demo test check-build install uninstall clean FORCE
+.PHONY: all deps-check run demo bench bench-big test check-build install uninstall clean FORCE
 
 all: sitewatch
 
@@ -87,6 +88,13 @@ run:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory all jobs.csv
 	./sitewatch -f jobs.csv
+
+# The benchmark (see README): N = 100 and 1,000; bench-big: N = 10,000.
+bench: all
+	scripts/bench 100 1000
+
+bench-big: all
+	scripts/bench 10000
 
 demo:
 	@scripts/install-deps
