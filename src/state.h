@@ -41,16 +41,43 @@ int state_dir(const char *jobsfile, char *dir, size_t dirsz);
  */
 int state_path(const char *dir, const char *name, char *out, size_t outsz);
 
+/* The longest state file: the formatted fields and the checksum line. */
+#define STATE_MAX 4096
+
+/* A state file kept open by its watcher, rewritten in place. */
+struct state_file {
+	int fd;			/* -1: not open */
+	size_t size;		/* the file's size: never made smaller */
+};
+
 /*
- * Loads the state file at path into *st.  A missing or unreadable file
- * gives an empty state (no baseline).  Returns 0 when a state was read, -1
+ * Loads the state file at path into *st.  A missing, unreadable or
+ * damaged file (checksum wrong after 100 ms of tries) gives an empty state
+ * (no baseline); a file with no checksum line (sitewatch before the
+ * in-place saves) is read as it is.  Returns 0 when a state was read, -1
  * when *st was left empty.
  */
 int state_load(const char *path, struct state *st);
 
 /*
- * Saves *st to path atomically (a temporary file renamed over it),
- * creating the folder when needed.  Returns 0, or -1 with errno.
+ * Opens (creating it, and its folder, when needed) the state file at path
+ * for state_write().  Returns 0, or -1 with errno (sf->fd is then -1).
+ */
+int state_open(struct state_file *sf, const char *path);
+
+/*
+ * Rewrites the open state file sf with *st, in place, in one pwrite(2):
+ * a reader sees either the whole old state or the whole new one, or a
+ * checksum mismatch, which state_load() waits out.  Returns 0, or -1.
+ */
+int state_write(struct state_file *sf, const struct state *st);
+
+/* Closes sf (once open, or never opened). */
+void state_close(struct state_file *sf);
+
+/*
+ * state_open(), state_write(), state_close(): one save, for a command that
+ * checks once.  Returns 0, or -1 with errno.
  */
 int state_save(const char *path, const struct state *st);
 

@@ -24,6 +24,7 @@
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,10 +54,13 @@ struct watcher {
 	const struct watcher_opts *o;
 	struct row row;
 	struct state st;
+	struct state_file sf;	/* st's file, kept open */
 	char state_path[PATH_MAX];
 	const char *base;	/* the jobs file's name within its directory */
 	int sfd;		/* signalfd */
 	int ifd;		/* inotify on the directory, -1 when supervised */
+	int tfd;		/* timerfd of the next check, -1: none yet */
+	clockid_t tfd_clock;	/* its clock */
 	struct stat seen;	/* the file as last read, for the stat poll */
 	/* When the next check is due.  Durations count on CLOCK_BOOTTIME,
 	 * which wall-clock changes do not disturb and which goes on through
@@ -247,6 +251,31 @@ log_catch_up(struct watcher *w)
 }
 
 /*
+ * Logs an error once per run of the same error.  Errors are the same when
+ * their key (class and HTTP status) is: the message may differ in details
+ * such as the milliseconds a timeout took.
+ */
+static void
+log_error(struct watcher *w, const char *key, const char *msg)
+{
+	if (strcmp(w->last_error, key) == 0)
+		return;
+	log_msg(w->o->name, "error: %s", msg);
+	(void)snprintf(w->last_error, sizeof(w->last_error), "%s", key);
+}
+
+/* Saves the state: in place when the file is open, else in one go. */
+static void
+save(struct watcher *w)
+{
+	int r = w->sf.fd != -1 ? state_write(&w->sf, &w->st) :
+	    state_save(w->state_path, &w->st);
+
+	if (r == -1)
+		log_error(w, "state", "cannot save the state file");
+}
+
+/*
  * Reads the row again and acts on what changed: a stop or a removed row
  * ends the watcher; a new URL starts a new baseline; a new interval is
  * used from the next check.  Returns 1 when the watcher must end.
@@ -282,7 +311,7 @@ reread_row(struct watcher *w)
 		log_msg(w->o->name, "url changed to %s: the next check "
 		    "records a new baseline", r.url);
 		memset(&w->st, 0, sizeof(w->st));
-		(void)unlink(w->state_path);
+		save(w);
 		w->check_now = 1;
 	}
 	if (strcmp(r.interval_text, w->row.interval_text) != 0) {
@@ -301,6 +330,43 @@ reread_row(struct watcher *w)
 	row_free(&w->row);
 	w->row = r;
 	return 0;
+}
+
+/*
+ * Arms the timerfd for the next check, on the clock its time counts on:
+ * CLOCK_BOOTTIME for a duration (so a suspend does not delay it), the wall
+ * clock for cron and at times (so a clock that is set is followed).  An
+ * idle watcher then sleeps until its check, with no wake-up in between.
+ * Returns 0, or -1 (no timer: the caller polls once a second).
+ */
+static int
+arm_timer(struct watcher *w)
+{
+	struct itimerspec its;
+	clockid_t clk = w->row.sched.kind == SCHEDULE_EVERY ? CLOCK_BOOTTIME :
+	    CLOCK_REALTIME;
+
+	if (w->tfd != -1 && w->tfd_clock != clk) {
+		(void)close(w->tfd);
+		w->tfd = -1;
+	}
+	if (w->tfd == -1) {
+		w->tfd = timerfd_create(clk, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (w->tfd == -1)
+			return -1;
+		w->tfd_clock = clk;
+	}
+	memset(&its, 0, sizeof(its));
+	if (clk == CLOCK_BOOTTIME) {
+		its.it_value.tv_sec = (time_t)(w->due_boot / 1000);
+		its.it_value.tv_nsec = (long)(w->due_boot % 1000) * 1000000;
+	} else if (w->due_wall != (time_t)-1) {
+		its.it_value.tv_sec = w->due_wall;
+	}
+	/* A zero it_value disarms: no check is planned. */
+	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+		its.it_value.tv_nsec = clk == CLOCK_BOOTTIME ? 1 : 0;
+	return timerfd_settime(w->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 /* Returns 1 when the jobs file is not the one last read (stat poll). */
@@ -406,20 +472,6 @@ check_interrupt(void *arg)
 }
 
 /*
- * Logs an error once per run of the same error.  Errors are the same when
- * their key (class and HTTP status) is: the message may differ in details
- * such as the milliseconds a timeout took.
- */
-static void
-log_error(struct watcher *w, const char *key, const char *msg)
-{
-	if (strcmp(w->last_error, key) == 0)
-		return;
-	log_msg(w->o->name, "error: %s", msg);
-	(void)snprintf(w->last_error, sizeof(w->last_error), "%s", key);
-}
-
-/*
  * Decides whether a successful answer is a change from the stored state:
  * Last-Modified first, then the ETag (a new ETag on byte-identical body is
  * not a change), then the body hash.  Returns 1 for a change.
@@ -458,8 +510,8 @@ record(struct watcher *w, const char *value)
 }
 
 /*
- * One check: fetch, decide, record, notify, save the state.  Returns 1
- * when the watcher must end (told to stop during the check, or its row is
+ * One check: fetch, decide, record, notify.  The caller saves the state
+ * (once per check: see state.c).  Returns 1 when the watcher must end (told to stop during the check, or its row is
  * gone).
  */
 static int
@@ -510,7 +562,6 @@ check(struct watcher *w)
 		(void)snprintf(key, sizeof(key), "%s %ld",
 		    fetch_error_name(res.error), res.status);
 		log_error(w, key, res.message);
-		(void)state_save(w->state_path, &w->st);
 		return 0;
 	}
 	if (w->st.failures > 0 || w->last_error[0] != '\0') {
@@ -557,7 +608,9 @@ check(struct watcher *w)
 		else
 			watcher_http_date(now, new_value, sizeof(new_value));
 		w->st.last_change = now;
-		(void)state_save(w->state_path, &w->st);
+		/* Saved before the row is written: a crash in between
+		 * costs the row one late update, never a second alarm. */
+		save(w);
 		log_msg(w->o->name, "changed: %s (last-modified %s -> %s)",
 		    w->row.url, old, new_value);
 		if (record(w, new_value))
@@ -571,8 +624,6 @@ check(struct watcher *w)
 		log_msg(w->o->name, "unchanged (HTTP %ld, %.3f s)", res.status,
 		    res.seconds);
 	}
-	if (state_save(w->state_path, &w->st) == -1)
-		log_error(w, "state", "cannot save the state file");
 	return 0;
 }
 
@@ -648,7 +699,8 @@ watcher_run(const struct watcher_opts *o)
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	w.sfd = w.ifd = -1;
+	w.sfd = w.ifd = w.tfd = -1;
+	w.sf.fd = -1;
 	if (setup_events(&w) == -1) {
 		log_msg(o->name, "cannot set up signals: %s", strerror(errno));
 		return WATCHER_FAILED;
@@ -674,13 +726,16 @@ watcher_run(const struct watcher_opts *o)
 		return WATCHER_STOPPED;
 	}
 	(void)state_load(w.state_path, &w.st);
+	if (state_open(&w.sf, w.state_path) == -1)
+		log_msg(o->name, "cannot open the state file %s: %s",
+		    w.state_path, strerror(errno));
 	w.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
 	plan(&w, 1, o->first_delay_ms);
 	/* `sitewatch status` shows when this watcher checks first. */
-	(void)state_save(w.state_path, &w.st);
+	save(&w);
 
 	while (!w.ending) {
-		struct pollfd pfd[2];
+		struct pollfd pfd[3];
 		long long left;
 		long timeout;
 		int n = 0;
@@ -711,12 +766,22 @@ watcher_run(const struct watcher_opts *o)
 				break;
 			}
 			plan(&w, 0, 0);
-			(void)state_save(w.state_path, &w.st);
-			/* Look at the row after every check. */
-			w.reread = 1;
+			save(&w);
+			/* The row is read again only when the file changed:
+			 * a stat(2), not a read of a file of 10,000 rows. */
+			if (file_changed(&w))
+				w.reread = 1;
 			continue;
 		}
-		timeout = left > 1000 ? 1000 : (long)left;
+		/* Supervised, the timer and the signals are the only
+		 * wake-ups; alone, the stat poll below needs one a second. */
+		if (o->supervised && arm_timer(&w) == 0) {
+			timeout = -1;
+			pfd[n].fd = w.tfd;
+			pfd[n++].events = POLLIN;
+		} else {
+			timeout = left > 1000 ? 1000 : (long)left;
+		}
 		pfd[n].fd = w.sfd;
 		pfd[n++].events = POLLIN;
 		if (w.ifd != -1) {
@@ -728,6 +793,13 @@ watcher_run(const struct watcher_opts *o)
 			w.end = WATCHER_FAILED;
 			break;
 		}
+		if (w.tfd != -1) {
+			unsigned long long ticks;
+			/* Clears the expiry; -1 (EAGAIN): it has not fired. */
+			ssize_t r = read(w.tfd, &ticks, sizeof(ticks));
+
+			(void)r;
+		}
 		drain_signals(&w);
 		drain_inotify(&w);
 		/* Alone, a slow stat poll backs up inotify. */
@@ -735,6 +807,9 @@ watcher_run(const struct watcher_opts *o)
 			w.reread = 1;
 	}
 	row_free(&w.row);
+	state_close(&w.sf);
+	if (w.tfd != -1)
+		(void)close(w.tfd);
 	if (w.ifd != -1)
 		(void)close(w.ifd);
 	(void)close(w.sfd);
@@ -751,7 +826,8 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	w.sfd = w.ifd = -1;
+	w.sfd = w.ifd = w.tfd = -1;
+	w.sf.fd = -1;
 	w.base = strrchr(o->jobsfile, '/') != NULL ?
 	    strrchr(o->jobsfile, '/') + 1 : o->jobsfile;
 	if (state_dir(o->jobsfile, sdir, sizeof(sdir)) == -1 ||
@@ -761,6 +837,7 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 		return WATCHER_NOROW;
 	(void)state_load(w.state_path, &w.st);
 	(void)check(&w);
+	save(&w);
 	(void)snprintf(result, resultsz, "%s", w.st.last_result);
 	rc = w.st.failures > 0 ? WATCHER_FAILED : WATCHER_STOPPED;
 	row_free(&w.row);

@@ -3,8 +3,13 @@
  * file's round trip, on real files.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -100,6 +105,146 @@ t_missing_is_empty(void)
 	check_str(t.etag, "");
 }
 
+/* Writes text to path, replacing it. */
+static void
+put(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp != NULL) {
+		(void)fputs(text, fp);
+		(void)fclose(fp);
+	}
+}
+
+static void
+t_in_place_shorter(void)
+{
+	struct state_file sf;
+	struct state s, t;
+	struct stat sb1, sb2;
+	char path[256];
+
+	(void)snprintf(path, sizeof(path), "%s/inplace", dir);
+	memset(&s, 0, sizeof(s));
+	s.baseline = 1;
+	memset(s.etag, 'e', 400);
+	(void)strcpy(s.last_error, "a long error message, longer than the next");
+	check_int(state_open(&sf, path), ==, 0);
+	check_int(state_write(&sf, &s), ==, 0);
+	check_int(stat(path, &sb1), ==, 0);
+	(void)strcpy(s.etag, "\"short\"");
+	s.last_error[0] = '\0';
+	s.checks = 7;
+	check_int(state_write(&sf, &s), ==, 0);
+	state_close(&sf);
+	check_int(stat(path, &sb2), ==, 0);
+	/* Same file, same size: rewritten in place, padded, not truncated. */
+	check(sb1.st_ino == sb2.st_ino);
+	check_int((long)sb2.st_size, ==, (long)sb1.st_size);
+	check_int(state_load(path, &t), ==, 0);
+	check_str(t.etag, "\"short\"");
+	check_str(t.last_error, "");
+	check_uint((unsigned)t.checks, ==, 7);
+}
+
+static void
+t_damaged_is_empty(void)
+{
+	struct state s, t;
+	char path[256], buf[4096];
+	FILE *fp;
+	size_t n;
+
+	(void)snprintf(path, sizeof(path), "%s/damaged", dir);
+	memset(&s, 0, sizeof(s));
+	s.baseline = 1;
+	(void)strcpy(s.etag, "\"v1\"");
+	check_int(state_save(path, &s), ==, 0);
+	fp = fopen(path, "r+");
+	n = fp != NULL ? fread(buf, 1, sizeof(buf), fp) : 0;
+	check(n > 20);
+	/* One byte of the etag changed: the checksum no longer holds. */
+	if (fp != NULL) {
+		char *e = strstr(buf, "v1");
+
+		if (e != NULL) {
+			(void)fseek(fp, (long)(e - buf), SEEK_SET);
+			(void)fputc('X', fp);
+		}
+		(void)fclose(fp);
+	}
+	check_int(state_load(path, &t), ==, -1);
+	check_int(t.baseline, ==, 0);
+	check_str(t.etag, "");
+}
+
+static void
+t_old_format_read(void)
+{
+	struct state t;
+	char path[256];
+
+	(void)snprintf(path, sizeof(path), "%s/old", dir);
+	put(path, "baseline=1\netag=\"old\"\nlast_modified=\nhash=\n"
+	    "last_check=5\nchecks=9\n");
+	check_int(state_load(path, &t), ==, 0);
+	check_int(t.baseline, ==, 1);
+	check_str(t.etag, "\"old\"");
+	check_uint((unsigned)t.checks, ==, 9);
+}
+
+/*
+ * A writer child rewrites one file in place as fast as it can with two
+ * states whose fields go together (etag "A..." with result "a", "B..."
+ * with "b"); every load in the parent sees one of them whole.
+ */
+static void
+t_reader_never_sees_a_mix(void)
+{
+	struct state a, b, t;
+	char path[256];
+	pid_t pid;
+	int i, mixed = 0, loaded = 0, st;
+
+	(void)snprintf(path, sizeof(path), "%s/race", dir);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.baseline = b.baseline = 1;
+	memset(a.etag, 'A', 300);
+	memset(b.etag, 'B', 200);
+	(void)strcpy(a.last_result, "a");
+	(void)strcpy(b.last_result, "b");
+	memset(a.last_error, 'x', 200);
+	check_int(state_save(path, &a), ==, 0);
+	pid = fork();
+	if (pid == 0) {
+		struct state_file sf;
+
+		if (state_open(&sf, path) == -1)
+			_exit(1);
+		for (i = 0;; i++)
+			(void)state_write(&sf, i % 2 ? &b : &a);
+	}
+	check(pid > 0);
+	for (i = 0; i < 3000 && pid > 0; i++) {
+		if (state_load(path, &t) != 0)
+			continue;
+		loaded++;
+		if (!((t.etag[0] == 'A' && strlen(t.etag) == 300 &&
+		    strcmp(t.last_result, "a") == 0 && strlen(t.last_error) == 200) ||
+		    (t.etag[0] == 'B' && strlen(t.etag) == 200 &&
+		    strcmp(t.last_result, "b") == 0 && t.last_error[0] == '\0')))
+			mixed++;
+	}
+	if (pid > 0) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, &st, 0);
+	}
+	check_int(mixed, ==, 0);
+	check_int(loaded, >, 2900);
+}
+
 int
 main(void)
 {
@@ -112,6 +257,10 @@ main(void)
 	TEST(t_long_names_differ(), "long names are cut, and a hash keeps them apart");
 	TEST(t_round_trip(), "a saved state loads back the same");
 	TEST(t_missing_is_empty(), "a missing state file is an empty state");
+	TEST(t_in_place_shorter(), "rewritten in place: same inode, never shorter, shorter state reads back");
+	TEST(t_damaged_is_empty(), "a file whose checksum fails is an empty state");
+	TEST(t_old_format_read(), "a state file without a checksum (older sitewatch) is read");
+	TEST(t_reader_never_sees_a_mix(), "a reader racing an in-place writer sees one state whole, never a mix");
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	(void)system(cmd);
 	return test_done();
