@@ -291,9 +291,13 @@ looks_partial(const char *buf, size_t len, const struct stat *st)
 	return age < 1.0;
 }
 
-int
-jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
-    char *err, size_t errsz)
+/*
+ * jobsfile_edit() and jobsfile_edit_gather(): the edits are given, or
+ * asked of gather once the lock is held.
+ */
+static int
+edit(const char *path, struct jobs_edit *edits, size_t n,
+    jobsfile_gather_fn gather, void *arg, char *err, size_t errsz)
 {
 	struct paths p;
 	long waited = 0, backoff = 10;
@@ -304,6 +308,13 @@ jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
 	lockfd = lock_path(p.lock);
 	if (lockfd == -1)
 		return errf(err, errsz, "%s: %s", p.lock, strerror(errno));
+	if (gather != NULL) {
+		gather(arg, &edits, &n);
+		if (n == 0) {
+			(void)close(lockfd);
+			return JOBSFILE_OK;
+		}
+	}
 
 	for (;;) {
 		struct jobs_file jf;
@@ -417,6 +428,20 @@ jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
 	}
 	(void)close(lockfd);
 	return JOBSFILE_OK;
+}
+
+int
+jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
+    char *err, size_t errsz)
+{
+	return edit(path, edits, n, NULL, NULL, err, errsz);
+}
+
+int
+jobsfile_edit_gather(const char *path, jobsfile_gather_fn gather, void *arg,
+    char *err, size_t errsz)
+{
+	return edit(path, NULL, 0, gather, arg, err, errsz);
 }
 
 int

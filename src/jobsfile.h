@@ -49,6 +49,23 @@ int jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
     char *err, size_t errsz);
 
 /*
+ * Collects edits once the lock is held: sets *edits and *n (the array
+ * stays the gatherer's).  See jobsfile_edit_gather().
+ */
+typedef void (*jobsfile_gather_fn)(void *arg, struct jobs_edit **edits,
+    size_t *n);
+
+/*
+ * jobsfile_edit(), except that the edits are asked of gather(arg, ...)
+ * once the lock is held, not given: writers that queue their edits where
+ * the lock holder can collect them (the watchers' record pipe) get many
+ * edits written in one rewrite.  Nothing to edit: returns JOBSFILE_OK
+ * without writing.
+ */
+int jobsfile_edit_gather(const char *path, jobsfile_gather_fn gather,
+    void *arg, char *err, size_t errsz);
+
+/*
  * Replaces the whole file at path with buf[0..len), the same careful way
  * as jobsfile_edit(), but only if it still holds exactly old[0..oldlen)
  * (what an editor session started from).  Returns JOBSFILE_OK,

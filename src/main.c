@@ -182,6 +182,7 @@ cmd_watch(const struct opts *op, const char *name)
 	wo.jobsfile = op->file;
 	wo.name = name;
 	wo.notify_fd = n.wfd;
+	wo.record_fd = wo.record_rfd = -1;
 	wo.connect_timeout = op->connect_timeout;
 	wo.timeout = op->timeout;
 	wo.max_body = op->max_body;
@@ -229,6 +230,7 @@ watcher_opts_from(const struct opts *op, struct watcher_opts *wo)
 {
 	memset(wo, 0, sizeof(*wo));
 	wo->notify_fd = -1;
+	wo->record_fd = wo->record_rfd = -1;
 	wo->connect_timeout = op->connect_timeout;
 	wo->timeout = op->timeout;
 	wo->max_body = op->max_body;

@@ -131,6 +131,20 @@ sum_ok(const char *buf, size_t n)
 	    memcmp(p, want, strlen(want)) == 0;
 }
 
+/* Returns 1 when the n bytes at buf end with a "next_check=" line, as
+ * the files written whole (by rename) before the checksum line did. */
+static int
+old_format(const char *buf, size_t n)
+{
+	size_t i;
+
+	if (n < 2 || buf[n - 1] != '\n')
+		return 0;
+	for (i = n - 1; i > 0 && buf[i - 1] != '\n'; i--)
+		;
+	return n - i > 11 && memcmp(buf + i, "next_check=", 11) == 0;
+}
+
 /* Sets one field of *st from a "key" and its value. */
 static void
 set_field(struct state *st, const char *key, const char *v)
@@ -207,7 +221,11 @@ state_load(const char *path, struct state *st)
 			break;
 		buf[n] = '\0';
 		sum = sum_ok(buf, (size_t)n);
-		if (sum == 0)
+		/* No checksum: a file written whole by an older sitewatch
+		 * ends with its next_check line; anything else is a read
+		 * that overlapped a write (the end of the file is then
+		 * padding). */
+		if (sum == 0 || (sum == -1 && !old_format(buf, (size_t)n)))
 			continue;
 		parse(buf, st);
 		ok = 0;

@@ -13,7 +13,8 @@
  *
  * The supervisor only ever writes the pid field: the watcher's pid when it
  * starts one, "stop" when a person killed one, "-" at shutdown.  Watchers
- * write their own last-modified.
+ * write their own last-modified, through the record pipe the supervisor
+ * makes and every watcher shares (see record() in watcher.c).
  */
 #define _GNU_SOURCE		/* signalfd, inotify, close_range */
 #include <errno.h>
@@ -52,10 +53,14 @@
 #define STAT_POLL_MS 2000L		/* fallback when inotify misses a save */
 #define SETTLE_MS 50L			/* let a save finish before reading it */
 #define FIRST_SPREAD_MAX_MS 5000L	/* first checks spread over at most this */
+#define RECORD_PIPE_SIZE (1 << 20)	/* room for every watcher's record at once */
 
-/* The fixed descriptors of a watcher: the notifier pipe and the log file. */
+/* The fixed descriptors of a watcher: the notifier pipe, the record
+ * pipe's two ends and the log file. */
 #define CHILD_NOTIFY_FD 3
-#define CHILD_LOG_FD 4
+#define CHILD_RECORD_WFD 4
+#define CHILD_RECORD_RFD 5
+#define CHILD_LOG_FD 6
 
 enum child_state {
 	CHILD_RUNNING,
@@ -97,6 +102,7 @@ struct supervisor {
 	unsigned rand_state;
 	int dirty;		/* a child changed state: publish it */
 	char pubpath[PATH_MAX];	/* what `sitewatch status` reads */
+	int recfd[2];		/* the watchers' record pipe; [0] non-blocking */
 };
 
 static long long
@@ -215,13 +221,13 @@ take_lock(const char *path)
  * no descriptor but stdin/out/err, the notifier pipe and the log file.
  */
 static void
-child_main(struct supervisor *s, struct child *c, pid_t parent,
-    long first_delay_ms)
+child_main(struct supervisor *s, struct child *c, const struct job *j,
+    pid_t parent, long first_delay_ms)
 {
 	struct watcher_opts wo;
 	struct sigaction sa;
 	sigset_t none;
-	int logfd = log_file_fd(), r, sig;
+	int logfd = log_file_fd(), r, sig, fd, nfd, wfd, rfd;
 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -237,27 +243,42 @@ child_main(struct supervisor *s, struct child *c, pid_t parent,
 	(void)sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 
-	if (dup2(s->n.wfd, CHILD_NOTIFY_FD) == -1)
+	/* Each descriptor is first moved above the fixed ones, so that no
+	 * dup2() below overwrites one that is still to be moved. */
+	nfd = fcntl(s->n.wfd, F_DUPFD, 16);
+	wfd = fcntl(s->recfd[1], F_DUPFD, 16);
+	rfd = fcntl(s->recfd[0], F_DUPFD, 16);
+	if (logfd != -1)
+		logfd = fcntl(logfd, F_DUPFD, 16);
+	if (nfd == -1 || wfd == -1 || rfd == -1 ||
+	    dup2(nfd, CHILD_NOTIFY_FD) == -1 ||
+	    dup2(wfd, CHILD_RECORD_WFD) == -1 ||
+	    dup2(rfd, CHILD_RECORD_RFD) == -1)
 		_exit(1);
 	if (logfd != -1) {
 		if (dup2(logfd, CHILD_LOG_FD) == -1)
 			_exit(1);
 		log_set_file_fd(CHILD_LOG_FD);
 	}
-	(void)close_range(logfd != -1 ? CHILD_LOG_FD + 1 : CHILD_NOTIFY_FD + 1,
+	(void)close_range(logfd != -1 ? CHILD_LOG_FD + 1 : CHILD_RECORD_RFD + 1,
 	    ~0U, 0);
-	(void)fcntl(CHILD_NOTIFY_FD, F_SETFD, FD_CLOEXEC);
+	for (fd = CHILD_NOTIFY_FD; fd <= CHILD_RECORD_RFD; fd++)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 
 	memset(&wo, 0, sizeof(wo));
 	wo.jobsfile = s->path;
 	wo.name = c->name;
 	wo.supervised = 1;
 	wo.notify_fd = CHILD_NOTIFY_FD;
+	wo.record_fd = CHILD_RECORD_WFD;
+	wo.record_rfd = CHILD_RECORD_RFD;
 	wo.first_delay_ms = first_delay_ms;
 	wo.connect_timeout = s->o->connect_timeout;
 	wo.timeout = s->o->timeout;
 	wo.max_body = s->o->max_body;
 	wo.cafile = s->o->cafile;
+	wo.job = j;
+	wo.seen = s->seen;
 	r = watcher_run(&wo);
 	if (r < 0) {
 		/* Die of the signal, so the supervisor knows a person (or
@@ -278,7 +299,8 @@ child_main(struct supervisor *s, struct child *c, pid_t parent,
  * Forks the watcher of c.  Returns 0, or -1 (logged; the caller backs off).
  */
 static int
-start_child(struct supervisor *s, struct child *c, long first_delay_ms)
+start_child(struct supervisor *s, struct child *c, const struct job *j,
+    long first_delay_ms)
 {
 	pid_t parent = getpid(), pid;
 
@@ -289,7 +311,7 @@ start_child(struct supervisor *s, struct child *c, long first_delay_ms)
 		return -1;
 	}
 	if (pid == 0)
-		child_main(s, c, parent, first_delay_ms);
+		child_main(s, c, j, parent, first_delay_ms);
 	c->pid = pid;
 	c->state = CHILD_RUNNING;
 	c->started_at = now_ms();
@@ -470,7 +492,7 @@ reconcile(struct supervisor *s)
 		free(c->url);
 		c->url = strdup(j->url);
 		c->interval = j->interval;
-		if (start_child(s, c, first_delay(s, j->interval)) == -1) {
+		if (start_child(s, c, j, first_delay(s, j->interval)) == -1) {
 			c->state = CHILD_BACKOFF;
 			c->restart_at = now_ms() + c->backoff_ms;
 			continue;
@@ -736,6 +758,8 @@ shutdown_all(struct supervisor *s)
 			;
 		(void)reap(s, 1);
 	}
+	/* A record a watcher sent but did not write before it ended. */
+	watcher_write_records(s->path, s->recfd[0]);
 	if (edits != NULL && i > 0) {
 		char err[512];
 
@@ -875,6 +899,16 @@ init(struct supervisor *s)
 		s->ifd = -1;
 	}
 
+	if (pipe2(s->recfd, O_CLOEXEC) == -1 ||
+	    fcntl(s->recfd[0], F_SETFL, O_NONBLOCK) == -1) {
+		(void)fprintf(stderr, "sitewatch: pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	/* A bigger pipe, so a storm of changes does not hold watchers up
+	 * in write(2) while a rewrite runs; the default works too.  The
+	 * supervisor keeps both ends, so no watcher ever sees EPIPE. */
+	(void)fcntl(s->recfd[1], F_SETPIPE_SZ, RECORD_PIPE_SIZE);
+
 	/* The notifier is forked before anything touches D-Bus. */
 	if (notify_setup(&s->n, s->o->exec_argv, s->o->desktop) == -1 ||
 	    (s->n.pid = notify_spawn(&s->n)) == -1) {
@@ -893,7 +927,7 @@ supervisor_run(const struct supervisor_opts *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
-	s.lockfd = s.sfd = s.ifd = -1;
+	s.lockfd = s.sfd = s.ifd = s.recfd[0] = s.recfd[1] = -1;
 	s.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
 	s.by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 	    child_free);
@@ -974,6 +1008,10 @@ out:
 	g_hash_table_destroy(s.by_pid);
 	g_hash_table_destroy(s.by_name);
 	g_hash_table_destroy(s.reported);
+	if (s.recfd[0] != -1)
+		(void)close(s.recfd[0]);
+	if (s.recfd[1] != -1)
+		(void)close(s.recfd[1]);
 	g_free(s.last_problem);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE		/* signalfd, inotify, strnlen */
 #include <errno.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <limits.h>
 #include <malloc.h>
 #include <poll.h>
@@ -106,6 +107,25 @@ row_free(struct row *r)
 
 enum row_read { ROW_OK, ROW_GONE, ROW_UNREADABLE };
 
+/* Copies the row j into *r.  Returns ROW_OK, or ROW_UNREADABLE (out of
+ * memory). */
+static enum row_read
+row_from_job(struct row *r, const struct job *j)
+{
+	r->url = strdup(j->url);
+	r->lastmod = strdup(j->lastmod);
+	r->interval_text = strdup(j->interval_text);
+	r->sched = j->sched;
+	r->pid_kind = j->pid_kind;
+	r->pid = j->pid;
+	r->pid_text_word = j->pid_kind == JOBS_PID_DONE ? "done" : "stop";
+	if (r->url == NULL || r->lastmod == NULL || r->interval_text == NULL) {
+		row_free(r);
+		return ROW_UNREADABLE;
+	}
+	return ROW_OK;
+}
+
 /*
  * Reads the watcher's row from the jobs file into *r.  Returns ROW_OK,
  * ROW_GONE (no usable row of that name), or ROW_UNREADABLE (the file is
@@ -129,21 +149,8 @@ row_read(struct watcher *w, struct row *r)
 		return ROW_UNREADABLE;
 	}
 	j = jobs_find(&jf, w->o->name);
-	if (j != NULL) {
-		r->url = strdup(j->url);
-		r->lastmod = strdup(j->lastmod);
-		r->interval_text = strdup(j->interval_text);
-		r->sched = j->sched;
-		r->pid_kind = j->pid_kind;
-		r->pid = j->pid;
-		r->pid_text_word = j->pid_kind == JOBS_PID_DONE ? "done" : "stop";
-		rc = ROW_OK;
-		if (r->url == NULL || r->lastmod == NULL ||
-		    r->interval_text == NULL) {
-			row_free(r);
-			rc = ROW_UNREADABLE;
-		}
-	}
+	if (j != NULL)
+		rc = row_from_job(r, j);
 	jobs_free(&jf);
 	free(buf);
 	return rc;
@@ -489,19 +496,195 @@ is_change(const struct state *st, const struct fetch_result *res)
 	return !st->has_hash || memcmp(st->hash, res->hash, FETCH_HASH_LEN) != 0;
 }
 
-/* Writes the row's last-modified field.  Returns 1 when the row is gone. */
+size_t
+watcher_record_encode(char *buf, size_t bufsz, const char *name,
+    const char *value)
+{
+	size_t nl = strlen(name), vl = strlen(value);
+	size_t n = WATCHER_RECORD_HEAD + nl + vl;
+
+	if (n > bufsz || n > PIPE_BUF || nl > 0xffff || vl > 0xffff)
+		return 0;
+	buf[0] = (char)(nl >> 8);
+	buf[1] = (char)(nl & 0xff);
+	buf[2] = (char)(vl >> 8);
+	buf[3] = (char)(vl & 0xff);
+	memcpy(buf + WATCHER_RECORD_HEAD, name, nl);
+	memcpy(buf + WATCHER_RECORD_HEAD + nl, value, vl);
+	return n;
+}
+
+int
+watcher_record_decode(const char *buf, size_t len, char **name,
+    size_t *namelen, char **value, size_t *valuelen)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	size_t nl, vl;
+
+	if (len < WATCHER_RECORD_HEAD)
+		return 0;
+	nl = (size_t)u[0] << 8 | u[1];
+	vl = (size_t)u[2] << 8 | u[3];
+	if (nl == 0 || WATCHER_RECORD_HEAD + nl + vl > PIPE_BUF)
+		return -1;
+	if (len < WATCHER_RECORD_HEAD + nl + vl)
+		return 0;
+	*name = (char *)buf + WATCHER_RECORD_HEAD;
+	*namelen = nl;
+	*value = (char *)buf + WATCHER_RECORD_HEAD + nl;
+	*valuelen = vl;
+	return 1;
+}
+
+/* The records a lock holder took from the record pipe, as edits. */
+struct gathered {
+	int rfd;		/* the pipe's read end */
+	GHashTable *byname;	/* name -> index in edits: the latest wins */
+	GPtrArray *strings;	/* what the edits point to */
+	struct jobs_edit *edits;
+	size_t n;
+};
+
+/*
+ * The jobsfile_gather_fn of a record: reads every record in the pipe (each
+ * went in whole, in one write) into edits.  The holder of the lock writes
+ * them all in its one rewrite; the writers waiting for the lock find
+ * their record written and the pipe empty.
+ */
+static void
+gather_records(void *arg, struct jobs_edit **edits, size_t *n)
+{
+	struct gathered *g = arg;
+	GByteArray *in = g_byte_array_new();
+	char chunk[65536];
+	ssize_t got;
+	size_t off = 0;
+
+	while ((got = read(g->rfd, chunk, sizeof(chunk))) > 0 ||
+	    (got == -1 && errno == EINTR))
+		if (got > 0)
+			g_byte_array_append(in, (const guint8 *)chunk,
+			    (guint)got);
+	for (;;) {
+		char *name, *value;
+		size_t nl, vl;
+		gpointer idx;
+		struct jobs_edit *e;
+
+		if (watcher_record_decode((const char *)in->data + off,
+		    in->len - off, &name, &nl, &value, &vl) != 1)
+			break;
+		off += WATCHER_RECORD_HEAD + nl + vl;
+		name = g_strndup(name, nl);
+		value = g_strndup(value, vl);
+		g_ptr_array_add(g->strings, name);
+		g_ptr_array_add(g->strings, value);
+		if (g_hash_table_lookup_extended(g->byname, name, NULL, &idx)) {
+			g->edits[GPOINTER_TO_SIZE(idx)].lastmod = value;
+			continue;
+		}
+		e = realloc(g->edits, (g->n + 1) * sizeof(*e));
+		if (e == NULL)
+			break;
+		g->edits = e;
+		memset(&g->edits[g->n], 0, sizeof(*e));
+		g->edits[g->n].name = name;
+		g->edits[g->n].lastmod = value;
+		g_hash_table_insert(g->byname, name, GSIZE_TO_POINTER(g->n));
+		g->n++;
+	}
+	g_byte_array_free(in, TRUE);
+	*edits = g->edits;
+	*n = g->n;
+}
+
+/*
+ * Writes the records waiting in the record pipe (read end rfd) into the
+ * jobs file at path, in one rewrite.  Returns the number written, or -1
+ * with a message in err.
+ */
+static long
+write_records(const char *path, int rfd, char *err, size_t errsz)
+{
+	struct gathered g;
+	long r;
+
+	memset(&g, 0, sizeof(g));
+	g.rfd = rfd;
+	g.byname = g_hash_table_new(g_str_hash, g_str_equal);
+	g.strings = g_ptr_array_new_with_free_func(g_free);
+	r = jobsfile_edit_gather(path, gather_records, &g, err, errsz) == 0 ?
+	    (long)g.n : -1;
+	free(g.edits);
+	g_hash_table_destroy(g.byname);
+	g_ptr_array_free(g.strings, TRUE);
+	return r;
+}
+
+void
+watcher_write_records(const char *path, int rfd)
+{
+	char err[512];
+
+	if (write_records(path, rfd, err, sizeof(err)) == -1)
+		log_msg("sitewatch", "cannot record changes: %s", err);
+}
+
+/*
+ * Puts the row's new last-modified value into the record pipe, whole.
+ * Returns 0, or -1 (no pipe: a watcher alone; or a record too long for one
+ * atomic write): the caller writes it itself.
+ */
+static int
+send_record(struct watcher *w, const char *value)
+{
+	char buf[PIPE_BUF];
+	size_t n;
+	ssize_t r;
+
+	if (w->o->record_fd == -1 || w->o->record_rfd == -1)
+		return -1;
+	n = watcher_record_encode(buf, sizeof(buf), w->o->name, value);
+	if (n == 0)
+		return -1;
+	do
+		r = write(w->o->record_fd, buf, n);
+	while (r == -1 && errno == EINTR);
+	return r == (ssize_t)n ? 0 : -1;
+}
+
+/*
+ * Writes the row's last-modified field.  A supervised watcher puts its
+ * value in the record pipe first, then takes the file's lock and writes
+ * every record in the pipe: when many pages change at once, the first to
+ * get the lock writes them all in one rewrite, and the others find their
+ * record written.  (1,000 watchers each rewriting a 1,000-row file in
+ * turn took 20 s.)  Returns 1 when the row is gone.
+ */
 static int
 record(struct watcher *w, const char *value)
 {
 	struct jobs_edit e = { .name = w->o->name, .lastmod = value };
 	char err[512];
 
-	if (jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err)) != 0) {
+	if (send_record(w, value) == 0) {
+		long n = write_records(w->o->jobsfile, w->o->record_rfd, err,
+		    sizeof(err));
+
+		if (n == -1) {
+			log_msg(w->o->name, "cannot record the change: %s", err);
+			return 0;
+		}
+		if (n > 0 && log_verbose)
+			log_msg(w->o->name, "recorded %ld last-modified "
+			    "value%s in one rewrite", n, n == 1 ? "" : "s");
+		/* A row that is gone: the supervisor's SIGUSR2 says so. */
+	} else if (jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err)) != 0) {
 		log_msg(w->o->name, "cannot record the change: %s", err);
 		return 0;
-	}
-	if (e.result == JOBS_EDIT_NOROW)
+	} else if (e.result == JOBS_EDIT_NOROW) {
 		return 1;
+	}
 	free(w->row.lastmod);
 	w->row.lastmod = strdup(value);
 	if (w->row.lastmod == NULL)
@@ -710,7 +893,14 @@ watcher_run(const struct watcher_opts *o)
 		log_msg(o->name, "state path too long");
 		return WATCHER_FAILED;
 	}
-	rr = row_read(&w, &w.row);
+	/* Forked by the supervisor, the row it has just read is ours: 10,000
+	 * watchers starting do not read a 10,000-row file 10,000 times. */
+	if (o->job != NULL) {
+		rr = row_from_job(&w.row, o->job);
+		w.seen = o->seen;
+	} else {
+		rr = row_read(&w, &w.row);
+	}
 	if (rr != ROW_OK) {
 		log_msg(o->name, "no usable row of that name in %s",
 		    o->jobsfile);

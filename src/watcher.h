@@ -6,6 +6,9 @@
 #define SITEWATCH_WATCHER_H
 
 #include <stddef.h>
+#include <sys/stat.h>
+
+#include "jobs.h"
 
 /* How a watcher ended, for its exit status. */
 enum watcher_end {
@@ -20,11 +23,17 @@ struct watcher_opts {
 	int supervised;		/* forked by the supervisor, which writes the
 				 * pid field and wakes us with SIGUSR2 */
 	int notify_fd;		/* the notifier pipe's write end, or -1 */
+	int record_fd;		/* the record pipe's write end, or -1: the
+				 * watcher writes its row itself */
+	int record_rfd;		/* its read end (non-blocking), or -1 */
 	long first_delay_ms;	/* wait this long before the first check */
 	long connect_timeout;	/* seconds */
 	long timeout;		/* seconds, one whole check */
 	size_t max_body;	/* bytes */
 	const char *cafile;	/* CA bundle, or NULL */
+	const struct job *job;	/* the row as the supervisor read it, or NULL:
+				 * the watcher reads it from the file */
+	struct stat seen;	/* with job: the file it was read from */
 };
 
 /*
@@ -45,6 +54,34 @@ int watcher_run(const struct watcher_opts *o);
  */
 int watcher_check_once(const struct watcher_opts *o, char *result,
     size_t resultsz);
+
+/* A record: a 4-byte head (the name's and the value's lengths, 16 bits
+ * each, host order), the name, the value; at most PIPE_BUF bytes, so one
+ * write(2) puts it in the pipe whole. */
+#define WATCHER_RECORD_HEAD 4
+
+/*
+ * Encodes the record "row name gets last-modified value" into buf (bufsz
+ * bytes).  Returns its length, or 0 when it does not fit (or is longer
+ * than PIPE_BUF).
+ */
+size_t watcher_record_encode(char *buf, size_t bufsz, const char *name,
+    const char *value);
+
+/*
+ * Decodes the record at the start of buf[0..len): points *name (length
+ * *namelen) and *value (*valuelen) into buf.  Returns 1, 0 when buf holds only
+ * part of a record, or -1 when it is not a record.
+ */
+int watcher_record_decode(const char *buf, size_t len, char **name,
+    size_t *namelen, char **value, size_t *valuelen);
+
+/*
+ * Writes the records waiting in the record pipe (read end rfd) into the
+ * jobs file at path, in one rewrite; logs a failure.  The supervisor calls
+ * it at shutdown for records whose watcher ended before writing them.
+ */
+void watcher_write_records(const char *path, int rfd);
 
 /* Formats t as an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") into buf. */
 void watcher_http_date(long long t, char *buf, size_t bufsz);

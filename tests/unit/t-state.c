@@ -187,11 +187,16 @@ t_old_format_read(void)
 
 	(void)snprintf(path, sizeof(path), "%s/old", dir);
 	put(path, "baseline=1\netag=\"old\"\nlast_modified=\nhash=\n"
-	    "last_check=5\nchecks=9\n");
+	    "last_check=5\nchecks=9\nnext_check=10\n");
 	check_int(state_load(path, &t), ==, 0);
 	check_int(t.baseline, ==, 1);
 	check_str(t.etag, "\"old\"");
 	check_uint((unsigned)t.checks, ==, 9);
+	/* Without a checksum and cut short (what a read overlapping an
+	 * in-place write can see): no state. */
+	put(path, "baseline=1\netag=\"old\"\nlast_error=xx\n\n\n\n");
+	check_int(state_load(path, &t), ==, -1);
+	check_int(t.baseline, ==, 0);
 }
 
 /*
