@@ -357,6 +357,7 @@ add_problem(struct jobs_file *jf, size_t lineno, const char *msg)
 struct name_index {
 	long *slot;		/* job index, or -1 */
 	size_t mask;
+	size_t used;
 };
 
 static int
@@ -372,13 +373,15 @@ index_init(struct name_index *ix, size_t expect)
 	for (i = 0; i < size; i++)
 		ix->slot[i] = -1;
 	ix->mask = size - 1;
+	ix->used = 0;
 	return 0;
 }
 
 /*
  * Looks name up in the index.  Returns the job index, or -1; when absent
- * and insert is >= 0, stores insert there (the index never fills: it was
- * sized for every line).
+ * and insert is >= 0, stores insert there.  The index is kept at most
+ * half full: it doubles (and every name is put in again) when it would
+ * be, or fails with -2 if it cannot.
  */
 static long
 index_lookup(struct name_index *ix, const struct job *jobs, const char *name,
@@ -391,8 +394,22 @@ index_lookup(struct name_index *ix, const struct job *jobs, const char *name,
 			return ix->slot[i];
 		i = (i + 1) & ix->mask;
 	}
-	if (insert >= 0)
-		ix->slot[i] = insert;
+	if (insert < 0)
+		return -1;
+	if ((ix->used + 1) * 2 > ix->mask + 1) {
+		struct name_index big;
+		long k;
+
+		if (index_init(&big, (ix->mask + 1) * 2) == -1)
+			return -2;
+		free(ix->slot);
+		*ix = big;
+		for (k = 0; k < insert; k++)
+			(void)index_lookup(ix, jobs, jobs[k].name, k);
+		return index_lookup(ix, jobs, name, insert);
+	}
+	ix->slot[i] = insert;
+	ix->used++;
 	return -1;
 }
 
@@ -596,7 +613,7 @@ parse(struct jobs_file *jf, const char *buf, size_t len, const char *only)
 {
 	struct csv_parser p;
 	struct fields f;
-	struct name_index ix = { NULL, 0 };
+	struct name_index ix = { NULL, 0, 0 };
 	char err[512];
 	size_t i, c;
 	int rc = -1, header_failed = 0;
@@ -613,7 +630,8 @@ parse(struct jobs_file *jf, const char *buf, size_t len, const char *only)
 	csv_set_delim(&p, ';');
 	if (split_lines(jf, buf, len) == -1)
 		goto nomem;
-	if (index_init(&ix, jf->nlines) == -1)
+	/* Sized for every line; a watcher's parse keeps a few rows. */
+	if (index_init(&ix, only != NULL ? 8 : jf->nlines) == -1)
 		goto nomem;
 
 	for (i = 0; i < jf->nlines; i++) {
@@ -711,7 +729,10 @@ parse(struct jobs_file *jf, const char *buf, size_t len, const char *only)
 			jf->jobs = nj;
 		}
 		jf->jobs[jf->njobs] = j;
-		(void)index_lookup(&ix, jf->jobs, j.name, (long)jf->njobs);
+		if (index_lookup(&ix, jf->jobs, j.name, (long)jf->njobs) == -2) {
+			job_free(&jf->jobs[jf->njobs]);
+			goto nomem;
+		}
 		l->kind = JOBS_LINE_ROW;
 		l->job = (long)jf->njobs++;
 	}

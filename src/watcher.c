@@ -957,9 +957,11 @@ watcher_run(const struct watcher_opts *o)
 			}
 			plan(&w, 0, 0);
 			save(&w);
-			/* The row is read again only when the file changed:
-			 * a stat(2), not a read of a file of 10,000 rows. */
-			if (file_changed(&w))
+			/* Alone, the row is read again only when the file
+			 * changed: a stat(2), not a read of a file of 10,000
+			 * rows.  Supervised, not at all: the supervisor's
+			 * SIGUSR2 says when this row was edited. */
+			if (!o->supervised && file_changed(&w))
 				w.reread = 1;
 			continue;
 		}

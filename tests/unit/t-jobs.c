@@ -9,6 +9,7 @@
  * NUL byte go through the (buf, len) form with an explicit length.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1596,6 +1597,37 @@ t_only_cases(void)
 	t_only_same(in, "nobody", NULL);
 }
 
+/* A name that is part of every row: the parse keeps them all, and its
+ * name index (started small for one row) grows; a duplicate of a name
+ * seen before the growth is still found. */
+static void
+t_only_many(void)
+{
+	static char in[32768];
+	size_t len;
+	struct jobs_file jf;
+	int i;
+
+	len = (size_t)snprintf(in, sizeof(in), "%s\n", HDR);
+	for (i = 0; i < 200; i++)
+		len += (size_t)snprintf(in + len, sizeof(in) - len,
+		    "10m;xa%d;http://a.example/%d;-;-\n", i, i);
+	len += (size_t)snprintf(in + len, sizeof(in) - len,
+	    "10m;a;http://the.example/;-;-\n10m;xa3;http://dup.example/;-;-\n");
+	check_int(jobs_parse_only(&jf, in, len, "a"), ==, 0);
+	check_uint(jf.njobs, ==, 201);
+	if (check(jobs_find(&jf, "a") != NULL))
+		check_str(jobs_find(&jf, "a")->url, "http://the.example/");
+	if (check(jobs_find(&jf, "xa199") != NULL))
+		check_str(jobs_find(&jf, "xa199")->url, "http://a.example/199");
+	if (check(jobs_find(&jf, "xa3") != NULL))
+		check_str(jobs_find(&jf, "xa3")->url, "http://a.example/3");
+	if (check_uint(jf.nproblems, ==, 1))
+		check(strstr(jf.problems[0].msg, "already used on line 5") !=
+		    NULL);
+	jobs_free(&jf);
+}
+
 static void
 t_only_skips(void)
 {
@@ -1875,6 +1907,7 @@ main(void)
 	TEST(t_add_taken_name(), "add: a name taken by a good or a bad row is refused, nothing written");
 	TEST(t_remove_row(), "remove: the row's line goes, every other byte stays; unknown names are NOROW");
 	TEST(t_only_cases(), "parse_only: finds what a full parse finds (substrings, duplicates, quotes, spaces)");
+	TEST(t_only_many(), "parse_only: a name in every row: all kept, the index grows, duplicates still found");
 	TEST(t_only_skips(), "parse_only: other rows are skipped, unread; no header is still unusable");
 	return test_done();
 }
