@@ -18,7 +18,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARNINGS  = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -fno-common
-PKGS      = libcurl libnotify glib-2.0
+PKGS      = libcurl libnotify glib-2.0 openssl
 
 # Each flavour of build has its own object directory, so that switching
 # between the plain and the sanitizer build never mixes objects.
@@ -43,7 +43,7 @@ LIBS        = $(PKG_LIBS) -lcsv
 SRCS     = src/main.c src/check.c src/commands.c src/edit.c src/fetch.c \
            src/jobs.c src/jobsfile.c src/log.c src/notify.c src/state.c \
            src/schedule.c src/status.c src/supervisor.c src/util.c \
-           src/watcher.c
+           src/spawn.c src/watcher.c
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
@@ -78,7 +78,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(LIBOBJS)
 # compiler errors.
 deps-check:
 	@pkg-config --exists $(PKGS) && test -f /usr/include/csv.h || { \
-	  echo "sitewatch: missing build dependencies (libcurl, libnotify, libcsv)."; \
+	  echo "sitewatch: missing build dependencies (libcurl, OpenSSL, libnotify, libcsv)."; \
 	  echo "           run: scripts/install-deps"; exit 1; }
 
 jobs.csv:

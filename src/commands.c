@@ -395,7 +395,7 @@ cmd_check_url(const char *url, const struct watcher_opts *wo)
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return 2;
 	}
-	if (fetch_global_init() == -1) {
+	if (fetch_global_init(wo->cafile) == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
 		return 1;
 	}

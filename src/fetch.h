@@ -52,8 +52,12 @@ struct fetch_result {
  */
 typedef int (*fetch_interrupt_fn)(void *arg);
 
-/* Initialises libcurl; call once, before any fork.  Returns 0 or -1. */
-int fetch_global_init(void);
+/*
+ * Initialises libcurl, and reads the trusted CA certificates (cafile, or
+ * libcurl's default bundle when NULL) once for every check to share; call
+ * once, before any fork.  Returns 0 or -1.
+ */
+int fetch_global_init(const char *cafile);
 
 /* Returns a short word for an error class ("timeout", "HTTP", ...). */
 const char *fetch_error_name(enum fetch_error e);

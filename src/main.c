@@ -151,7 +151,7 @@ cmd_watch(const struct opts *op, const char *name)
 		    op->file, holder);
 		return 2;
 	}
-	if (fetch_global_init() == -1) {
+	if (fetch_global_init(op->cafile) == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
 		return 1;
 	}
@@ -279,7 +279,7 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	if (strcmp(name, "check") == 0 && op->url != NULL && nargs == 0)
 		return cmd_check_url(op->url, &wo);
 	if (strcmp(name, "check") == 0 && op->url == NULL && nargs == 1) {
-		if (fetch_global_init() == -1)
+		if (fetch_global_init(op->cafile) == -1)
 			return 1;
 		return cmd_check(op->file, args[0], &wo);
 	}

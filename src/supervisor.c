@@ -41,6 +41,7 @@
 #include "jobsfile.h"
 #include "log.h"
 #include "notify.h"
+#include "spawn.h"
 #include "state.h"
 #include "supervisor.h"
 #include "util.h"
@@ -103,6 +104,8 @@ struct supervisor {
 	int dirty;		/* a child changed state: publish it */
 	char pubpath[PATH_MAX];	/* what `sitewatch status` reads */
 	int recfd[2];		/* the watchers' record pipe; [0] non-blocking */
+	pid_t pid;		/* ours */
+	struct spawner sp;	/* clones the watchers; sp.pid 0: we fork */
 };
 
 static long long
@@ -216,13 +219,14 @@ take_lock(const char *path)
 }
 
 /*
- * The child side of a fork: becomes the watcher of c and never returns.
- * It dies with the supervisor, starts from a clean signal state, and keeps
- * no descriptor but stdin/out/err, the notifier pipe and the log file.
+ * The child side of a fork (ours or the spawner's): becomes the watcher of
+ * row j, read from the file as seen, and never returns.  It dies with the
+ * supervisor, starts from a clean signal state, and keeps no descriptor
+ * but stdin/out/err, the notifier pipe, the record pipe and the log file.
  */
 static void
-child_main(struct supervisor *s, struct child *c, const struct job *j,
-    pid_t parent, long first_delay_ms)
+child_main(struct supervisor *s, const struct job *j, const struct stat *seen,
+    long first_delay_ms)
 {
 	struct watcher_opts wo;
 	struct sigaction sa;
@@ -230,7 +234,7 @@ child_main(struct supervisor *s, struct child *c, const struct job *j,
 	int logfd = log_file_fd(), r, sig, fd, nfd, wfd, rfd;
 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
+	if (getppid() != s->pid)
 		_exit(1);	/* the supervisor died before the prctl */
 	/* Its own process group: Ctrl-C in the terminal reaches the
 	 * supervisor, which stops the watchers itself. */
@@ -267,7 +271,7 @@ child_main(struct supervisor *s, struct child *c, const struct job *j,
 
 	memset(&wo, 0, sizeof(wo));
 	wo.jobsfile = s->path;
-	wo.name = c->name;
+	wo.name = j->name;
 	wo.supervised = 1;
 	wo.notify_fd = CHILD_NOTIFY_FD;
 	wo.record_fd = CHILD_RECORD_WFD;
@@ -278,7 +282,7 @@ child_main(struct supervisor *s, struct child *c, const struct job *j,
 	wo.max_body = s->o->max_body;
 	wo.cafile = s->o->cafile;
 	wo.job = j;
-	wo.seen = s->seen;
+	wo.seen = *seen;
 	r = watcher_run(&wo);
 	if (r < 0) {
 		/* Die of the signal, so the supervisor knows a person (or
@@ -289,29 +293,51 @@ child_main(struct supervisor *s, struct child *c, const struct job *j,
 		(void)sigaddset(&set, -r);
 		(void)signal(-r, SIG_DFL);
 		(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
-		(void)raise(-r);
+		/* Not raise(3): see spawn.c. */
+		(void)kill(getpid(), -r);
 		_exit(1);
 	}
 	_exit(r);
 }
 
+/* The spawner's side of child_main(). */
+static void
+spawned_main(const struct spawn_request *rq, void *arg)
+{
+	child_main(arg, &rq->job, &rq->seen, rq->first_delay_ms);
+}
+
 /*
- * Forks the watcher of c.  Returns 0, or -1 (logged; the caller backs off).
+ * Starts the watcher of c (row j): cloned by the spawner, or forked here
+ * when there is none (or the row is too long to send it).  Returns 0, or
+ * -1 (logged; the caller backs off).
  */
 static int
 start_child(struct supervisor *s, struct child *c, const struct job *j,
     long first_delay_ms)
 {
-	pid_t parent = getpid(), pid;
+	struct spawn_request rq;
+	pid_t pid = -1;
 
-	pid = fork();
-	if (pid == -1) {
-		log_msg("sitewatch", "%s: cannot fork: %s", c->name,
-		    strerror(errno));
-		return -1;
+	if (s->sp.pid != 0) {
+		rq.job = *j;
+		rq.seen = s->seen;
+		rq.first_delay_ms = first_delay_ms;
+		pid = spawn_watcher(&s->sp, &rq);
+		if (pid == -1 && errno == EPIPE)
+			log_msg("sitewatch", "the spawner is gone: forking "
+			    "the watchers here from now on");
 	}
-	if (pid == 0)
-		child_main(s, c, j, parent, first_delay_ms);
+	if (pid == -1) {
+		pid = fork();
+		if (pid == -1) {
+			log_msg("sitewatch", "%s: cannot fork: %s", c->name,
+			    strerror(errno));
+			return -1;
+		}
+		if (pid == 0)
+			child_main(s, j, &s->seen, first_delay_ms);
+	}
 	c->pid = pid;
 	c->state = CHILD_RUNNING;
 	c->started_at = now_ms();
@@ -564,6 +590,12 @@ reap(struct supervisor *s, int shutting_down)
 
 		n++;
 		s->dirty = 1;
+		if (spawn_reaped(&s->sp, pid)) {
+			if (!shutting_down)
+				log_msg("sitewatch", "the spawner exited; forking "
+				    "the watchers here from now on");
+			continue;
+		}
 		if (pid == s->n.pid) {
 			s->n.pid = 0;
 			if (!shutting_down) {
@@ -719,6 +751,7 @@ shutdown_all(struct supervisor *s)
 	long long deadline = now_ms() + KILL_AFTER_MS;
 	int killed = 0;
 
+	spawn_stop(&s->sp);
 	/* Every running child's field, and the field of each one waiting to
 	 * restart (it still shows its dead pid), goes back to "-". */
 	n = g_hash_table_size(s->by_name);
@@ -868,7 +901,7 @@ init(struct supervisor *s)
 		    "folder %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	if (fetch_global_init() == -1) {
+	if (fetch_global_init(s->o->cafile) == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
 		return 1;
 	}
@@ -916,6 +949,17 @@ init(struct supervisor *s)
 		    "%s\n", strerror(errno));
 		return 1;
 	}
+
+	/* Last, so that it holds only what every watcher needs. */
+	{
+		int keep[] = { s->n.wfd, s->recfd[0], s->recfd[1],
+		    log_file_fd() };
+
+		if (spawn_start(&s->sp, spawned_main, s, keep,
+		    sizeof(keep) / sizeof(keep[0])) == -1)
+			log_msg("sitewatch", "cannot start the spawner (%s): "
+			    "forking the watchers here", strerror(errno));
+	}
 	return 0;
 }
 
@@ -927,7 +971,8 @@ supervisor_run(const struct supervisor_opts *o)
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
-	s.lockfd = s.sfd = s.ifd = s.recfd[0] = s.recfd[1] = -1;
+	s.lockfd = s.sfd = s.ifd = s.recfd[0] = s.recfd[1] = s.sp.fd = -1;
+	s.pid = getpid();
 	s.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
 	s.by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 	    child_free);
@@ -1003,6 +1048,7 @@ supervisor_run(const struct supervisor_opts *o)
 	log_msg("sitewatch", "stopped");
 	rc = 0;
 out:
+	spawn_stop(&s.sp);
 	if (s.lockfd != -1)
 		(void)close(s.lockfd);
 	g_hash_table_destroy(s.by_pid);

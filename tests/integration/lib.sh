@@ -363,21 +363,26 @@ trap 'exit 129' HUP
 
 # ---- the page server ----------------------------------------------------
 
-# pageserver_start: spawn tests/integration/pageserver.py on a free port and
-# wait until it listens. Sets PORT, URL (http://127.0.0.1:PORT) and
-# PAGESERVER (its pid); its stderr goes to $T/pageserver.log.
+# pageserver_start [--tls CERT KEY]: spawn tests/integration/pageserver.py on
+# a free port and wait until it listens. Sets PORT, URL
+# (http://127.0.0.1:PORT) and PAGESERVER (its pid); with --tls also TLS_URL,
+# the same pages over HTTPS. Its stderr goes to $T/pageserver.log.
+_has_lines() { [ "$(wc -l <"$1")" -ge "$2" ]; }
 pageserver_start() {
-	spawn python3 "$LIB_DIR/pageserver.py" --port 0 \
+	local lines=1
+	[ "${1:-}" = --tls ] && lines=2
+	spawn python3 "$LIB_DIR/pageserver.py" --port 0 "$@" \
 		>"$T/pageserver.port" 2>"$T/pageserver.log"
 	PAGESERVER=$SPAWNED
-	if ! wait_until 10 test -s "$T/pageserver.port"; then
+	if ! wait_until 10 _has_lines "$T/pageserver.port" "$lines"; then
 		echo "# pageserver did not start:"
 		sed 's/^/#   /' "$T/pageserver.log"
 		exit 1
 	fi
-	read -r PORT <"$T/pageserver.port"
+	{ read -r PORT; read -r TLS_PORT || true; } <"$T/pageserver.port"
 	URL=http://127.0.0.1:$PORT
-	export PORT URL PAGESERVER
+	TLS_URL=https://127.0.0.1:${TLS_PORT:-0}
+	export PORT URL PAGESERVER TLS_URL
 }
 
 # ctl ACTION [JSON]: call the page server's control API: POST JSON (default

@@ -5,9 +5,14 @@ Usage:
     pageserver.py PORT            listen on 127.0.0.1:PORT
     pageserver.py --port 0        let the kernel choose the port
     pageserver.py ... --verbose   log each request on stderr
+    pageserver.py ... --tls CERT KEY
+                                  also serve the same pages over HTTPS on a
+                                  second port the kernel chooses (certificate
+                                  and key in PEM files)
 
 The first line on stdout is always the port listened on (flushed at once),
-so a test can start it with --port 0 and read the port back. SIGTERM or
+so a test can start it with --port 0 and read the port back; with --tls
+the second line is the HTTPS port. SIGTERM or
 SIGINT stops it with status 0, even while requests hang. Standard library
 only; binds 127.0.0.1 and nothing else.
 
@@ -61,6 +66,8 @@ not counted in the stats.
                                        "if_modified_since": null,
                                        "accept_encoding": "gzip",
                                        "status": 200}, ...]}
+                        over HTTPS an entry also has "tls_resumed":
+                        whether the client resumed a TLS session.
                         status is null while a request is still unanswered
                         (hang, slow) and stays null for hang.
     POST /_ctl/reset    {} clears the stats; {"pages": true} also removes
@@ -81,6 +88,7 @@ import json
 import select
 import signal
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -153,6 +161,9 @@ class State:
             "accept_encoding": h.get("Accept-Encoding"),
             "status": None,
         }
+        conn = handler.connection
+        if isinstance(conn, ssl.SSLSocket):
+            entry["tls_resumed"] = conn.session_reused
         with self.lock:
             self.counts[path] = self.counts.get(path, 0) + 1
             self.requests.append(entry)
@@ -402,7 +413,7 @@ class Server(ThreadingHTTPServer):
         Called by socketserver from inside an except block."""
         exc = sys.exc_info()[1]
         if isinstance(exc, (BrokenPipeError, ConnectionResetError,
-                            socket.timeout)):
+                            socket.timeout, ssl.SSLError)):
             return
         super().handle_error(request, client_address)
 
@@ -415,6 +426,7 @@ def main():
     ap.add_argument("port", nargs="?", type=int)
     ap.add_argument("--port", dest="port_opt", type=int)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = ap.parse_args()
     port = args.port_opt if args.port_opt is not None else args.port
     if port is None:
@@ -431,6 +443,16 @@ def main():
     signal.signal(signal.SIGINT, stop)
     server = Server(("127.0.0.1", port), Handler)
     print(server.server_address[1], flush=True)
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        tls = Server(("127.0.0.1", 0), Handler)
+        # The handshake runs in the handler's thread, not in accept().
+        tls.socket = ctx.wrap_socket(tls.socket, server_side=True,
+                                     do_handshake_on_connect=False)
+        print(tls.server_address[1], flush=True)
+        threading.Thread(target=tls.serve_forever, kwargs={"poll_interval": 0.1},
+                         daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.1)
     finally:

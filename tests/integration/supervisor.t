@@ -138,6 +138,19 @@ assert_eventually 2 logged 'SIGHUP: reading'
 assert child_of "$pe" "$SV"
 ok
 
+try "the spawner: the supervisor's child, no watcher its child; killed, it is logged and rows still start"
+sp=$(pgrep -P "$SV" -x sitewatch-spawn)
+assert is_number "$sp"
+assert [ -z "$(pgrep -P "$sp")" ]
+assert [ "$(awk '{ print $4 }' "/proc/$(pidof_row a)/stat")" = "$SV" ]
+kill -KILL "$sp"
+assert_eventually 2 logged 'the spawner exited; forking the watchers here'
+sed -i "\$a 1h;h;$URL/a;-;-" "$J"
+assert_eventually 1.5 running h
+assert child_of "$(pidof_row a)" "$SV"
+no_zombie
+ok
+
 try "kill -9 the supervisor: no watcher alive a second later"
 watchers=$(pgrep -P "$SV")
 kill -KILL "$SV"

@@ -1,0 +1,309 @@
+/*
+ * spawn.c - the spawner: a small process, forked before the supervisor
+ * grows, that clones the watchers on the supervisor's behalf.
+ *
+ * The two talk over a SOCK_SEQPACKET socket pair: one message per request
+ * (the row and its start-up values), one per reply (the new pid, or an
+ * errno).  The spawner clones with CLONE_PARENT, so each watcher is the
+ * supervisor's child: waitpid(2), SIGCHLD and PR_SET_PDEATHSIG work as if
+ * the supervisor had forked it.  The spawner keeps the supervisor's
+ * blocked signal mask, so a Ctrl-C meant for the supervisor leaves it
+ * alone; it ends when its socket closes, or with the supervisor
+ * (PR_SET_PDEATHSIG).
+ */
+#define _GNU_SOURCE		/* close_range, CLONE_PARENT */
+#include <errno.h>
+#include <malloc.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+#define REPLY_WAIT_MS 10000	/* a spawner this slow is given up */
+#define NSTR 5			/* name, url, interval, last-modified, pid */
+
+/* The fixed part of a request; the strings follow, each ended by NUL. */
+struct head {
+	struct stat seen;
+	struct schedule sched;
+	long first_delay_ms;
+	long interval;
+	size_t lineno;
+	int pid_kind;
+	pid_t pid;
+	uint32_t len[NSTR];
+};
+
+struct reply {
+	pid_t pid;		/* > 0, or 0 with err set */
+	int err;
+};
+
+size_t
+spawn_encode(char *buf, size_t bufsz, const struct spawn_request *rq)
+{
+	const char *str[NSTR] = { rq->job.name, rq->job.url,
+	    rq->job.interval_text, rq->job.lastmod, rq->job.pid_text };
+	struct head h;
+	size_t off = sizeof(h), i;
+
+	memset(&h, 0, sizeof(h));
+	h.seen = rq->seen;
+	h.sched = rq->job.sched;
+	h.first_delay_ms = rq->first_delay_ms;
+	h.interval = rq->job.interval;
+	h.lineno = rq->job.lineno;
+	h.pid_kind = (int)rq->job.pid_kind;
+	h.pid = rq->job.pid;
+	if (bufsz < sizeof(h))
+		return 0;
+	for (i = 0; i < NSTR; i++) {
+		size_t n = str[i] != NULL ? strlen(str[i]) : 0;
+
+		if (n > UINT32_MAX || n + 1 > bufsz - off)
+			return 0;
+		h.len[i] = (uint32_t)n;
+		if (n > 0)
+			memcpy(buf + off, str[i], n);
+		buf[off + n] = '\0';
+		off += n + 1;
+	}
+	memcpy(buf, &h, sizeof(h));
+	return off;
+}
+
+int
+spawn_decode(char *buf, size_t len, struct spawn_request *rq)
+{
+	char **str[NSTR];
+	struct head h;
+	size_t off = sizeof(h), i;
+
+	memset(rq, 0, sizeof(*rq));
+	str[0] = &rq->job.name;
+	str[1] = &rq->job.url;
+	str[2] = &rq->job.interval_text;
+	str[3] = &rq->job.lastmod;
+	str[4] = &rq->job.pid_text;
+	if (len < sizeof(h))
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	for (i = 0; i < NSTR; i++) {
+		if (h.len[i] >= len - off || buf[off + h.len[i]] != '\0' ||
+		    memchr(buf + off, '\0', h.len[i]) != NULL)
+			return -1;
+		*str[i] = buf + off;
+		off += (size_t)h.len[i] + 1;
+	}
+	if (off != len || h.pid_kind < 0)
+		return -1;
+	rq->seen = h.seen;
+	rq->job.sched = h.sched;
+	rq->first_delay_ms = h.first_delay_ms;
+	rq->job.interval = h.interval;
+	rq->job.lineno = h.lineno;
+	rq->job.pid_kind = (enum jobs_pid_kind)h.pid_kind;
+	rq->job.pid = h.pid;
+	return 0;
+}
+
+/* Closes every descriptor from 3 up but sock and keep[0..nkeep). */
+static void
+close_others(int sock, const int *keep, size_t nkeep)
+{
+	int fd, max = sock;
+	size_t i;
+
+	for (i = 0; i < nkeep; i++)
+		if (keep[i] > max)
+			max = keep[i];
+	for (fd = 3; fd < max; fd++) {
+		int kept = fd == sock;
+
+		for (i = 0; i < nkeep && !kept; i++)
+			kept = keep[i] == fd;
+		if (!kept)
+			(void)close(fd);
+	}
+	(void)close_range((unsigned)max + 1, ~0U, 0);
+}
+
+/*
+ * The spawner's loop: one request in, one watcher cloned, one reply out,
+ * until the socket closes.  Never returns.
+ */
+static void
+spawner_main(int sock, pid_t parent, spawn_child_fn child, void *arg)
+{
+	static char buf[SPAWN_MSG_MAX];
+	char comm[17] = "";
+
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	/* Named for ps(1) and pgrep(1); the watchers get the name back. */
+	(void)prctl(PR_GET_NAME, comm);
+	(void)prctl(PR_SET_NAME, SPAWN_NAME);
+	/* What the supervisor had freed before we were forked goes back. */
+	(void)malloc_trim(0);
+	for (;;) {
+		struct spawn_request rq;
+		struct reply rp = { 0, 0 };
+		ssize_t n = recv(sock, buf, sizeof(buf), 0);
+		long pid;
+
+		if (n == 0)
+			_exit(0);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (spawn_decode(buf, (size_t)n, &rq) == -1) {
+			rp.err = EINVAL;
+		} else {
+			/* fork(2), but the child's parent is ours.  glibc's
+			 * cached thread id is left stale in the child: it
+			 * must not use raise(3) (kill(getpid(), ...) works). */
+			pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT |
+			    SIGCHLD), NULL, NULL, NULL, 0UL);
+			if (pid == 0) {
+				(void)prctl(PR_SET_NAME, comm);
+				(void)close(sock);
+				child(&rq, arg);
+				_exit(1);
+			}
+			if (pid == -1)
+				rp.err = errno;
+			else
+				rp.pid = (pid_t)pid;
+		}
+		while (send(sock, &rp, sizeof(rp), MSG_NOSIGNAL) == -1)
+			if (errno != EINTR)
+				_exit(1);
+	}
+}
+
+int
+spawn_start(struct spawner *sp, spawn_child_fn child, void *arg,
+    const int *keep, size_t nkeep)
+{
+	int sv[2];
+	pid_t parent = getpid(), pid;
+
+	sp->pid = 0;
+	sp->fd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	pid = fork();
+	if (pid == -1) {
+		int e = errno;
+
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		errno = e;
+		return -1;
+	}
+	if (pid == 0) {
+		close_others(sv[1], keep, nkeep);
+		spawner_main(sv[1], parent, child, arg);
+	}
+	(void)close(sv[1]);
+	sp->pid = pid;
+	sp->fd = sv[0];
+	return 0;
+}
+
+pid_t
+spawn_watcher(struct spawner *sp, const struct spawn_request *rq)
+{
+	static char buf[SPAWN_MSG_MAX];
+	struct reply rp;
+	size_t len;
+	ssize_t n;
+	struct pollfd pfd;
+	int r;
+
+	if (sp->pid == 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	len = spawn_encode(buf, sizeof(buf), rq);
+	if (len == 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	while ((n = send(sp->fd, buf, len, MSG_NOSIGNAL)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n != (ssize_t)len)
+		goto gone;
+	pfd.fd = sp->fd;
+	pfd.events = POLLIN;
+	while ((r = poll(&pfd, 1, REPLY_WAIT_MS)) == -1 && errno == EINTR)
+		;
+	if (r != 1)
+		goto gone;
+	while ((n = recv(sp->fd, &rp, sizeof(rp), 0)) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(rp))
+		goto gone;
+	if (rp.pid <= 0) {
+		errno = rp.err != 0 ? rp.err : EINVAL;
+		return -1;
+	}
+	return rp.pid;
+gone:
+	/* Dead, or too slow to trust: from now on the caller forks. */
+	spawn_stop(sp);
+	errno = EPIPE;
+	return -1;
+}
+
+int
+spawn_reaped(struct spawner *sp, pid_t pid)
+{
+	if (sp->pid == 0 || pid != sp->pid)
+		return 0;
+	sp->pid = 0;
+	if (sp->fd != -1)
+		(void)close(sp->fd);
+	sp->fd = -1;
+	return 1;
+}
+
+void
+spawn_stop(struct spawner *sp)
+{
+	int i;
+
+	if (sp->fd != -1)
+		(void)close(sp->fd);
+	sp->fd = -1;
+	if (sp->pid == 0)
+		return;
+	/* The closed socket ends it; SIGKILL if it does not go at once. */
+	for (i = 0; i < 100; i++) {
+		pid_t r = waitpid(sp->pid, NULL, WNOHANG);
+
+		if (r == sp->pid || (r == -1 && errno == ECHILD))
+			break;
+		if (i == 50)
+			(void)kill(sp->pid, SIGKILL);
+		(void)usleep(10000);
+	}
+	if (i == 100) {
+		(void)kill(sp->pid, SIGKILL);
+		(void)waitpid(sp->pid, NULL, 0);
+	}
+	sp->pid = 0;
+}
