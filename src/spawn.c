@@ -223,21 +223,14 @@ spawn_start(struct spawner *sp, spawn_child_fn child, void *arg,
 	return 0;
 }
 
-pid_t
-spawn_watcher(struct spawner *sp, const struct spawn_request *rq)
+/* Sends one request; returns 0, or -1 (EMSGSIZE: too long; else gone). */
+static int
+send_request(struct spawner *sp, const struct spawn_request *rq)
 {
 	static char buf[SPAWN_MSG_MAX];
-	struct reply rp;
-	size_t len;
+	size_t len = spawn_encode(buf, sizeof(buf), rq);
 	ssize_t n;
-	struct pollfd pfd;
-	int r;
 
-	if (sp->pid == 0) {
-		errno = EPIPE;
-		return -1;
-	}
-	len = spawn_encode(buf, sizeof(buf), rq);
 	if (len == 0) {
 		errno = EMSGSIZE;
 		return -1;
@@ -245,28 +238,87 @@ spawn_watcher(struct spawner *sp, const struct spawn_request *rq)
 	while ((n = send(sp->fd, buf, len, MSG_NOSIGNAL)) == -1 &&
 	    errno == EINTR)
 		;
-	if (n != (ssize_t)len)
-		goto gone;
-	pfd.fd = sp->fd;
-	pfd.events = POLLIN;
+	if (n != (ssize_t)len) {
+		errno = EPIPE;
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads one reply into *rp; returns 0, or -1 (gone, or too slow). */
+static int
+read_reply(struct spawner *sp, struct reply *rp)
+{
+	struct pollfd pfd = { sp->fd, POLLIN, 0 };
+	ssize_t n;
+	int r;
+
 	while ((r = poll(&pfd, 1, REPLY_WAIT_MS)) == -1 && errno == EINTR)
 		;
 	if (r != 1)
-		goto gone;
-	while ((n = recv(sp->fd, &rp, sizeof(rp), 0)) == -1 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(rp))
-		goto gone;
-	if (rp.pid <= 0) {
-		errno = rp.err != 0 ? rp.err : EINVAL;
 		return -1;
+	while ((n = recv(sp->fd, rp, sizeof(*rp), 0)) == -1 && errno == EINTR)
+		;
+	return n == (ssize_t)sizeof(*rp) ? 0 : -1;
+}
+
+size_t
+spawn_watchers(struct spawner *sp, const struct spawn_request *rq, size_t n,
+    pid_t *pid, int *err)
+{
+	size_t *sent, nsent = 0, nread = 0, next = 0, i, started = 0;
+	int gone = sp->pid == 0;
+
+	for (i = 0; i < n; i++) {
+		pid[i] = -1;
+		err[i] = EPIPE;
 	}
-	return rp.pid;
-gone:
-	/* Dead, or too slow to trust: from now on the caller forks. */
-	spawn_stop(sp);
-	errno = EPIPE;
-	return -1;
+	if (gone || n == 0)
+		return 0;
+	sent = malloc(n * sizeof(*sent));
+	if (sent == NULL) {
+		for (i = 0; i < n; i++)
+			err[i] = ENOMEM;
+		return 0;
+	}
+	/* Up to SPAWN_WINDOW requests ahead of the replies: the spawner
+	 * clones one after the other without waiting for us, and neither
+	 * side's socket buffer can fill (which would block both). */
+	while (!gone && (next < n || nread < nsent)) {
+		struct reply rp;
+
+		while (!gone && next < n && nsent - nread < SPAWN_WINDOW) {
+			if (send_request(sp, &rq[next]) == 0) {
+				sent[nsent++] = next;
+			} else if (errno == EMSGSIZE) {
+				err[next] = EMSGSIZE;
+			} else {
+				gone = 1;
+				break;
+			}
+			next++;
+		}
+		if (nread == nsent)
+			continue;
+		if (read_reply(sp, &rp) == -1) {
+			gone = 1;
+			break;
+		}
+		i = sent[nread++];
+		if (rp.pid > 0) {
+			pid[i] = rp.pid;
+			err[i] = 0;
+			started++;
+		} else {
+			err[i] = rp.err != 0 ? rp.err : EINVAL;
+		}
+	}
+	free(sent);
+	if (gone)
+		/* Dead, or too slow to trust: from now on the caller forks.
+		 * Requests not answered keep EPIPE. */
+		spawn_stop(sp);
+	return started;
 }
 
 int

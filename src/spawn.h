@@ -48,13 +48,18 @@ struct spawner {
 int spawn_start(struct spawner *sp, spawn_child_fn child, void *arg,
     const int *keep, size_t nkeep);
 
+/* Requests sent ahead of the replies (see spawn_watchers). */
+#define SPAWN_WINDOW 64
+
 /*
- * Starts the watcher of rq through the spawner.  Returns its pid (a child
- * of the caller), or -1 with errno: EMSGSIZE when the request is too long
- * to send, EPIPE when the spawner is gone (it is then stopped and reaped:
- * sp->pid is 0 after), or the clone's error.
+ * Starts the watchers of rq[0..n) through the spawner.  For each, pid[i]
+ * is its pid (a child of the caller), or -1 with err[i] set: EMSGSIZE when
+ * that request is too long to send, EPIPE when the spawner is gone (it is
+ * then stopped and reaped: sp->pid is 0 after), or the clone's error.
+ * Returns the number started.
  */
-pid_t spawn_watcher(struct spawner *sp, const struct spawn_request *rq);
+size_t spawn_watchers(struct spawner *sp, const struct spawn_request *rq,
+    size_t n, pid_t *pid, int *err);
 
 /*
  * Notes that the process pid was reaped; returns 1 when it was the

@@ -55,6 +55,7 @@
 #define SETTLE_MS 50L			/* let a save finish before reading it */
 #define FIRST_SPREAD_MAX_MS 5000L	/* first checks spread over at most this */
 #define RECORD_PIPE_SIZE (1 << 20)	/* room for every watcher's record at once */
+#define WATCHER_NICE 5			/* watchers' niceness, added to ours */
 
 /* The fixed descriptors of a watcher: the notifier pipe, the record
  * pipe's two ends and the log file. */
@@ -239,6 +240,11 @@ child_main(struct supervisor *s, const struct job *j, const struct stat *seen,
 	/* Its own process group: Ctrl-C in the terminal reaches the
 	 * supervisor, which stops the watchers itself. */
 	(void)setpgid(0, 0);
+	/* Below the supervisor and the spawner: under load they still get
+	 * the CPU at once to start, stop and reap watchers.  (errno, not the
+	 * result, tells a failure; a failure changes nothing that matters.) */
+	errno = 0;
+	(void)nice(WATCHER_NICE);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
@@ -307,43 +313,79 @@ spawned_main(const struct spawn_request *rq, void *arg)
 	child_main(arg, &rq->job, &rq->seen, rq->first_delay_ms);
 }
 
-/*
- * Starts the watcher of c (row j): cloned by the spawner, or forked here
- * when there is none (or the row is too long to send it).  Returns 0, or
- * -1 (logged; the caller backs off).
- */
-static int
-start_child(struct supervisor *s, struct child *c, const struct job *j,
-    long first_delay_ms)
-{
-	struct spawn_request rq;
-	pid_t pid = -1;
+/* A watcher reconcile() is to start: the row j (in the parse it holds),
+ * and its first check's delay. */
+struct start {
+	struct child *c;
+	const struct job *j;
+	long first_delay_ms;
+};
 
-	if (s->sp.pid != 0) {
-		rq.job = *j;
-		rq.seen = s->seen;
-		rq.first_delay_ms = first_delay_ms;
-		pid = spawn_watcher(&s->sp, &rq);
-		if (pid == -1 && errno == EPIPE)
+/*
+ * Starts the watchers of st[0..n): cloned by the spawner, in one stream of
+ * requests, and forked here where that failed (no spawner, or a row too
+ * long to send it).  A watcher that cannot be started at all is logged
+ * and backs off.  The pid field of each one started is added to
+ * edits[*nedits...] (the texts in pids[]).
+ */
+static void
+start_children(struct supervisor *s, const struct start *st, size_t n,
+    struct jobs_edit *edits, char (*pids)[16], size_t *nedits)
+{
+	struct spawn_request *rq = calloc(n ? n : 1, sizeof(*rq));
+	pid_t *pid = calloc(n ? n : 1, sizeof(*pid));
+	int *err = calloc(n ? n : 1, sizeof(*err)), had = s->sp.pid != 0;
+	size_t i;
+
+	if (rq == NULL || pid == NULL || err == NULL) {
+		free(rq);
+		free(pid);
+		free(err);
+		rq = NULL;
+		pid = NULL;
+		err = NULL;
+	} else {
+		for (i = 0; i < n; i++) {
+			rq[i].job = *st[i].j;
+			rq[i].seen = s->seen;
+			rq[i].first_delay_ms = st[i].first_delay_ms;
+		}
+		(void)spawn_watchers(&s->sp, rq, n, pid, err);
+		if (had && s->sp.pid == 0)
 			log_msg("sitewatch", "the spawner is gone: forking "
 			    "the watchers here from now on");
 	}
-	if (pid == -1) {
-		pid = fork();
-		if (pid == -1) {
+	for (i = 0; i < n; i++) {
+		struct child *c = st[i].c;
+		pid_t p = pid != NULL ? pid[i] : -1;
+
+		if (p == -1) {
+			p = fork();
+			if (p == 0)
+				child_main(s, st[i].j, &s->seen,
+				    st[i].first_delay_ms);
+		}
+		if (p == -1) {
 			log_msg("sitewatch", "%s: cannot fork: %s", c->name,
 			    strerror(errno));
-			return -1;
+			c->state = CHILD_BACKOFF;
+			c->restart_at = now_ms() + c->backoff_ms;
+			continue;
 		}
-		if (pid == 0)
-			child_main(s, j, &s->seen, first_delay_ms);
+		c->pid = p;
+		c->state = CHILD_RUNNING;
+		c->started_at = now_ms();
+		s->dirty = 1;
+		g_hash_table_insert(s->by_pid, GINT_TO_POINTER(p), c);
+		(void)snprintf(pids[*nedits], sizeof(pids[0]), "%ld", (long)p);
+		edits[*nedits].name = c->name;
+		edits[*nedits].pid = pids[*nedits];
+		edits[*nedits].if_pid = st[i].j->pid_text;
+		(*nedits)++;
 	}
-	c->pid = pid;
-	c->state = CHILD_RUNNING;
-	c->started_at = now_ms();
-	s->dirty = 1;
-	g_hash_table_insert(s->by_pid, GINT_TO_POINTER(pid), c);
-	return 0;
+	free(rq);
+	free(pid);
+	free(err);
 }
 
 /* Writes the pid field of every started child whose field does not show
@@ -417,10 +459,11 @@ reconcile(struct supervisor *s)
 	struct jobs_file jf;
 	struct jobs_edit *edits = NULL;
 	char (*pids)[16] = NULL;
+	struct start *starts = NULL;
 	GHashTableIter it;
 	gpointer key, val;
 	char *buf;
-	size_t len, i, nedits = 0;
+	size_t len, i, nedits = 0, nstarts = 0;
 
 	s->reconcile_due = 0;
 	if (jobsfile_read(s->path, &buf, &len, &s->seen) == -1) {
@@ -443,7 +486,8 @@ reconcile(struct supervisor *s)
 
 	edits = calloc(jf.njobs ? jf.njobs : 1, sizeof(*edits));
 	pids = calloc(jf.njobs ? jf.njobs : 1, sizeof(*pids));
-	if (edits == NULL || pids == NULL) {
+	starts = calloc(jf.njobs ? jf.njobs : 1, sizeof(*starts));
+	if (edits == NULL || pids == NULL || starts == NULL) {
 		log_msg("sitewatch", "out of memory; will try again");
 		s->reconcile_due = 1;
 		s->reconcile_at = now_ms() + 1000;
@@ -518,18 +562,12 @@ reconcile(struct supervisor *s)
 		free(c->url);
 		c->url = strdup(j->url);
 		c->interval = j->interval;
-		if (start_child(s, c, j, first_delay(s, j->interval)) == -1) {
-			c->state = CHILD_BACKOFF;
-			c->restart_at = now_ms() + c->backoff_ms;
-			continue;
-		}
-		(void)snprintf(pids[nedits], sizeof(pids[0]), "%ld",
-		    (long)c->pid);
-		edits[nedits].name = c->name;
-		edits[nedits].pid = pids[nedits];
-		edits[nedits].if_pid = j->pid_text;
-		nedits++;
+		starts[nstarts].c = c;
+		starts[nstarts].j = j;
+		starts[nstarts].first_delay_ms = first_delay(s, j->interval);
+		nstarts++;
 	}
+	start_children(s, starts, nstarts, edits, pids, &nedits);
 
 	/* Rows that are gone (or no longer usable): their watchers see it
 	 * when woken, and end themselves. */
@@ -550,6 +588,7 @@ reconcile(struct supervisor *s)
 out:
 	free(edits);
 	free(pids);
+	free(starts);
 	jobs_free(&jf);
 	free(buf);
 }

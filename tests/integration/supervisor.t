@@ -47,6 +47,13 @@ assert_eventually 3 running c
 no_zombie
 ok
 
+try "watchers run at a niceness 5 above the supervisor's (it keeps the CPU under load)"
+sv_ni=$(ps -o ni= -p "$SV")
+want=$((sv_ni + 5 > 19 ? 19 : sv_ni + 5))
+assert_eq "$(ps -o ni= -p "$(pidof_row a)" | tr -d ' ')" "$want"
+assert_eq "$(ps -o ni= -p "$(pgrep -P "$SV" -x sitewatch-spawn)" | tr -d ' ')" "$(echo $sv_ni)"
+ok
+
 try "a second supervisor on the same file exits 2 and names the first"
 assert_status 2 "$BIN" -f "$J" --no-desktop
 assert_grep "is already watched by pid $SV\$" "$T/.out"

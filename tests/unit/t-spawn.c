@@ -110,15 +110,16 @@ t_clones_are_ours(void)
 	char line[256], want[256];
 	ssize_t n;
 	pid_t pid;
-	int st = 0;
+	int st = 0, err;
 
 	check_int(pipe(report), ==, 0);
 	if (!check_int(spawn_start(&sp, child, NULL, &report[1], 1), ==, 0))
 		return;
 	check(sp.pid > 0);
-	pid = spawn_watcher(&sp, &rq);
+	check_uint(spawn_watchers(&sp, &rq, 1, &pid, &err), ==, 1);
 	if (!check(pid > 0 && pid != sp.pid))
 		return;
+	check_int(err, ==, 0);
 	/* Our child, not the spawner's: we reap it. */
 	check_int(waitpid(pid, &st, 0), ==, pid);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 7);
@@ -129,30 +130,76 @@ t_clones_are_ours(void)
 	    (long)getpid());
 	check_str(line, want);
 
-	/* A request too long to send is refused, the spawner stays. */
-	{
-		static char big[SPAWN_MSG_MAX + 1];
-
-		memset(big, 'a', sizeof(big) - 1);
-		rq.job.url = big;
-		errno = 0;
-		check_int(spawn_watcher(&sp, &rq), ==, -1);
-		check_int(errno, ==, EMSGSIZE);
-		check(sp.pid > 0);
-		rq.job.url = "http://x/";
-	}
-
 	/* A spawner killed: the next request says EPIPE, and it is reaped. */
-	pid = sp.pid;
-	check_int(kill(pid, SIGKILL), ==, 0);
-	errno = 0;
-	check_int(spawn_watcher(&sp, &rq), ==, -1);
-	check_int(errno, ==, EPIPE);
+	st = sp.pid;
+	check_int(kill(sp.pid, SIGKILL), ==, 0);
+	check_uint(spawn_watchers(&sp, &rq, 1, &pid, &err), ==, 0);
+	check_int(pid, ==, -1);
+	check_int(err, ==, EPIPE);
 	check_int(sp.pid, ==, 0);
-	check_int(waitpid(pid, NULL, WNOHANG), ==, -1);	/* already reaped */
+	check_int(waitpid(st, NULL, WNOHANG), ==, -1);	/* already reaped */
 	spawn_stop(&sp);
 	(void)close(report[0]);
 	(void)close(report[1]);
+}
+
+#define MANY (3 * SPAWN_WINDOW + 5)
+
+/* Many requests in one stream (more than the window), one of them too long
+ * to send: every other one started, in order, each with its own row. */
+static void
+t_stream(void)
+{
+	static struct spawn_request rq[MANY];
+	static char names[MANY][16], big[SPAWN_MSG_MAX + 1];
+	static char seen[MANY];
+	pid_t pid[MANY];
+	int err[MANY], i, bad = MANY / 2, st, ok = 1;
+	struct spawner sp;
+	FILE *in;
+	char line[256];
+
+	check_int(pipe(report), ==, 0);
+	if (!check_int(spawn_start(&sp, child, NULL, &report[1], 1), ==, 0))
+		return;
+	memset(big, 'a', sizeof(big) - 1);
+	for (i = 0; i < MANY; i++) {
+		rq[i] = sample();
+		(void)snprintf(names[i], sizeof(names[i]), "w%d", i);
+		rq[i].job.name = names[i];
+		rq[i].first_delay_ms = i;
+	}
+	rq[bad].job.url = big;
+	check_uint(spawn_watchers(&sp, rq, MANY, pid, err), ==, MANY - 1);
+	check_int(pid[bad], ==, -1);
+	check_int(err[bad], ==, EMSGSIZE);
+	check(sp.pid > 0);
+	for (i = 0; i < MANY; i++) {
+		if (i == bad)
+			continue;
+		if (pid[i] <= 0 || err[i] != 0 || waitpid(pid[i], &st, 0) !=
+		    pid[i] || !WIFEXITED(st) || WEXITSTATUS(st) != 7)
+			ok = 0;
+	}
+	check(ok);
+	/* The spawner holds the pipe too: the lines end when it does. */
+	spawn_stop(&sp);
+	(void)close(report[1]);
+	in = fdopen(report[0], "r");
+	while (in != NULL && fgets(line, sizeof(line), in) != NULL) {
+		long ppid, delay;
+		int k;
+
+		if (sscanf(line, "%ld w%d %ld", &ppid, &k, &delay) == 3 &&
+		    ppid == (long)getpid() && k >= 0 && k < MANY && delay == k)
+			seen[k]++;
+	}
+	for (i = 0; i < MANY; i++)
+		if (seen[i] != (i == bad ? 0 : 1))
+			break;
+	check_int(i, ==, MANY);
+	if (in != NULL)
+		(void)fclose(in);
 }
 
 static void
@@ -177,7 +224,8 @@ main(void)
 {
 	TEST(t_round_trip(), "a request survives encode and decode");
 	TEST(t_bad_requests(), "cut or damaged requests are refused; too small a buffer is not cut");
-	TEST(t_clones_are_ours(), "the spawner's clones are the caller's children; long requests and a dead spawner fail cleanly");
+	TEST(t_clones_are_ours(), "the spawner's clones are the caller's children; a dead spawner fails cleanly");
+	TEST(t_stream(), "a stream of requests (more than the window): all started in order, a too-long one refused alone");
 	TEST(t_stop_reaps(), "spawn_stop ends and reaps the spawner");
 	return test_done();
 }
