@@ -33,8 +33,11 @@ SANFLAGS  =
 endif
 comma := ,
 
+# libnotify is loaded at run time by the notifier alone (see notify.c):
+# its headers are used, its library is not linked.
+LINK_PKGS  = libcurl glib-2.0 openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
               -DSITEWATCH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -70,9 +73,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
 
+# The test tools (a fake notification server among them) use GIO's D-Bus.
 $(BUILD)/tests/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS) \
+	  $(shell pkg-config --libs gio-2.0 2>/dev/null)
 
 # Says exactly what to do when a library is missing, instead of a wall of
 # compiler errors.

@@ -54,6 +54,12 @@ assert_eq "$(ps -o ni= -p "$(pidof_row a)" | tr -d ' ')" "$want"
 assert_eq "$(ps -o ni= -p "$(pgrep -P "$SV" -x sitewatch-spawn)" | tr -d ' ')" "$(echo $sv_ni)"
 ok
 
+try "libnotify is not mapped into the watchers (only the desktop process loads it)"
+assert grep -q libcurl "/proc/$(pidof_row a)/maps"
+assert_fails grep -q libnotify "/proc/$(pidof_row a)/maps"
+assert_fails grep -q libnotify "/proc/$SV/maps"
+ok
+
 try "a second supervisor on the same file exits 2 and names the first"
 assert_status 2 "$BIN" -f "$J" --no-desktop
 assert_grep "is already watched by pid $SV\$" "$T/.out"
