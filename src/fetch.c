@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "fetch.h"
+#include "util.h"
 
 #ifndef SITEWATCH_VERSION
 #define SITEWATCH_VERSION "unknown"
@@ -55,18 +56,6 @@ static struct {
 	struct stat st;		/* ... as it was when loaded */
 } trust;
 
-/* Returns 1 when f is the file of st, unchanged. */
-static int
-same_file(const char *f, const struct stat *st)
-{
-	struct stat now;
-
-	return stat(f, &now) == 0 && now.st_ino == st->st_ino &&
-	    now.st_dev == st->st_dev && now.st_size == st->st_size &&
-	    now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
-}
-
 /*
  * Builds the shared store from cafile (or libcurl's default bundle) and
  * libcurl's default CA folder, as libcurl itself would.  Any failure
@@ -76,7 +65,8 @@ static void
 trust_init(const char *cafile)
 {
 	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
-	char *file = NULL, *dir = NULL;
+	const char *file = cafile;
+	char *bundle = NULL, *dir = NULL;
 	X509_STORE *store;
 	struct stat st;
 	CURL *h;
@@ -88,11 +78,10 @@ trust_init(const char *cafile)
 	h = curl_easy_init();
 	if (h == NULL)
 		return;
-	if (cafile == NULL)
-		(void)curl_easy_getinfo(h, CURLINFO_CAINFO, &file);
+	if (file == NULL &&
+	    curl_easy_getinfo(h, CURLINFO_CAINFO, &bundle) == CURLE_OK)
+		file = bundle;
 	(void)curl_easy_getinfo(h, CURLINFO_CAPATH, &dir);
-	if (cafile != NULL)
-		file = (char *)cafile;
 	store = X509_STORE_new();
 	if (file == NULL || stat(file, &st) == -1 || store == NULL ||
 	    X509_STORE_load_file(store, file) != 1 ||
@@ -169,12 +158,14 @@ on_ssl_ctx(CURL *h, void *ctx, void *arg)
 static int
 use_shared_store(const char *cafile)
 {
+	struct stat now;
+
 	if (trust.store == NULL)
 		return 0;
 	if ((cafile == NULL) != (trust.cafile == NULL) ||
 	    (cafile != NULL && strcmp(cafile, trust.cafile) != 0))
 		return 0;
-	return same_file(trust.file, &trust.st);
+	return stat(trust.file, &now) == 0 && util_same_stat(&now, &trust.st);
 }
 
 const char *

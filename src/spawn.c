@@ -33,7 +33,6 @@
 
 /* The fixed part of a request; the strings follow, each ended by NUL. */
 struct head {
-	struct stat seen;
 	struct schedule sched;
 	long first_delay_ms;
 	long interval;
@@ -57,7 +56,6 @@ spawn_encode(char *buf, size_t bufsz, const struct spawn_request *rq)
 	size_t off = sizeof(h), i;
 
 	memset(&h, 0, sizeof(h));
-	h.seen = rq->seen;
 	h.sched = rq->job.sched;
 	h.first_delay_ms = rq->first_delay_ms;
 	h.interval = rq->job.interval;
@@ -106,7 +104,6 @@ spawn_decode(char *buf, size_t len, struct spawn_request *rq)
 	}
 	if (off != len || h.pid_kind < 0)
 		return -1;
-	rq->seen = h.seen;
 	rq->job.sched = h.sched;
 	rq->first_delay_ms = h.first_delay_ms;
 	rq->job.interval = h.interval;
@@ -326,36 +323,31 @@ spawn_reaped(struct spawner *sp, pid_t pid)
 {
 	if (sp->pid == 0 || pid != sp->pid)
 		return 0;
-	sp->pid = 0;
-	if (sp->fd != -1)
-		(void)close(sp->fd);
-	sp->fd = -1;
+	sp->pid = 0;		/* reaped already: spawn_stop only closes */
+	spawn_stop(sp);
 	return 1;
 }
 
 void
 spawn_stop(struct spawner *sp)
 {
+	pid_t pid = sp->pid;
 	int i;
 
 	if (sp->fd != -1)
 		(void)close(sp->fd);
 	sp->fd = -1;
-	if (sp->pid == 0)
+	sp->pid = 0;
+	if (pid == 0)
 		return;
-	/* The closed socket ends it; SIGKILL if it does not go at once. */
-	for (i = 0; i < 100; i++) {
-		pid_t r = waitpid(sp->pid, NULL, WNOHANG);
+	/* The closed socket ends it; SIGKILL if it has not gone in 0.5 s. */
+	for (i = 0; i < 50; i++) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
 
-		if (r == sp->pid || (r == -1 && errno == ECHILD))
-			break;
-		if (i == 50)
-			(void)kill(sp->pid, SIGKILL);
+		if (r == pid || (r == -1 && errno == ECHILD))
+			return;
 		(void)usleep(10000);
 	}
-	if (i == 100) {
-		(void)kill(sp->pid, SIGKILL);
-		(void)waitpid(sp->pid, NULL, 0);
-	}
-	sp->pid = 0;
+	(void)kill(pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
 }

@@ -12,7 +12,6 @@
 #ifndef SPAWN_H
 #define SPAWN_H
 
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "jobs.h"
@@ -20,7 +19,6 @@
 /* What a watcher is started with. */
 struct spawn_request {
 	struct job job;		/* its row (strings owned by whoever filled it) */
-	struct stat seen;	/* the file the row was read from */
 	long first_delay_ms;	/* wait this long before the first check */
 };
 

@@ -222,13 +222,12 @@ take_lock(const char *path)
 
 /*
  * The child side of a fork (ours or the spawner's): becomes the watcher of
- * row j, read from the file as seen, and never returns.  It dies with the
+ * row j and never returns.  It dies with the
  * supervisor, starts from a clean signal state, and keeps no descriptor
  * but stdin/out/err, the notifier pipe, the record pipe and the log file.
  */
 static void
-child_main(struct supervisor *s, const struct job *j, const struct stat *seen,
-    long first_delay_ms)
+child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
 {
 	struct watcher_opts wo;
 	struct sigaction sa;
@@ -242,9 +241,7 @@ child_main(struct supervisor *s, const struct job *j, const struct stat *seen,
 	 * supervisor, which stops the watchers itself. */
 	(void)setpgid(0, 0);
 	/* Below the supervisor and the spawner: under load they still get
-	 * the CPU at once to start, stop and reap watchers.  (errno, not the
-	 * result, tells a failure; a failure changes nothing that matters.) */
-	errno = 0;
+	 * the CPU at once to start, stop and reap watchers. */
 	(void)nice(WATCHER_NICE);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
@@ -289,7 +286,6 @@ child_main(struct supervisor *s, const struct job *j, const struct stat *seen,
 	wo.max_body = s->o->max_body;
 	wo.cafile = s->o->cafile;
 	wo.job = j;
-	wo.seen = *seen;
 	r = watcher_run(&wo);
 	if (r < 0) {
 		/* Die of the signal, so the supervisor knows a person (or
@@ -311,7 +307,7 @@ child_main(struct supervisor *s, const struct job *j, const struct stat *seen,
 static void
 spawned_main(const struct spawn_request *rq, void *arg)
 {
-	child_main(arg, &rq->job, &rq->seen, rq->first_delay_ms);
+	child_main(arg, &rq->job, rq->first_delay_ms);
 }
 
 /* A watcher reconcile() is to start: the row j (in the parse it holds),
@@ -348,7 +344,6 @@ start_children(struct supervisor *s, const struct start *st, size_t n,
 	} else {
 		for (i = 0; i < n; i++) {
 			rq[i].job = *st[i].j;
-			rq[i].seen = s->seen;
 			rq[i].first_delay_ms = st[i].first_delay_ms;
 		}
 		(void)spawn_watchers(&s->sp, rq, n, pid, err);
@@ -363,8 +358,7 @@ start_children(struct supervisor *s, const struct start *st, size_t n,
 		if (p == -1) {
 			p = fork();
 			if (p == 0)
-				child_main(s, st[i].j, &s->seen,
-				    st[i].first_delay_ms);
+				child_main(s, st[i].j, st[i].first_delay_ms);
 		}
 		if (p == -1) {
 			log_msg("sitewatch", "%s: cannot fork: %s", c->name,
@@ -893,9 +887,7 @@ file_changed(struct supervisor *s)
 
 	if (stat(s->path, &st) == -1)
 		return 0;
-	return st.st_ino != s->seen.st_ino || st.st_size != s->seen.st_size ||
-	    st.st_mtim.tv_sec != s->seen.st_mtim.tv_sec ||
-	    st.st_mtim.tv_nsec != s->seen.st_mtim.tv_nsec;
+	return !util_same_stat(&st, &s->seen);
 }
 
 /*

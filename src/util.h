@@ -5,6 +5,7 @@
 #define SITEWATCH_UTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -42,6 +43,10 @@ int util_write_all(int fd, const char *buf, size_t len);
 /* Creates the directory path and its missing parents (mkdir -p).
  * Returns 0, or -1 with errno. */
 int util_mkdirs(const char *path, unsigned mode);
+
+/* Returns 1 when a and b are the same file, unchanged: device, inode,
+ * size and modification time agree. */
+int util_same_stat(const struct stat *a, const struct stat *b);
 
 /* Sleeps for ms milliseconds, resuming after signals. */
 void util_sleep_ms(long ms);

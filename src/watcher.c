@@ -384,10 +384,7 @@ file_changed(struct watcher *w)
 
 	if (stat(w->o->jobsfile, &st) == -1)
 		return 0;
-	return st.st_ino != w->seen.st_ino || st.st_dev != w->seen.st_dev ||
-	    st.st_size != w->seen.st_size ||
-	    st.st_mtim.tv_sec != w->seen.st_mtim.tv_sec ||
-	    st.st_mtim.tv_nsec != w->seen.st_mtim.tv_nsec;
+	return !util_same_stat(&st, &w->seen);
 }
 
 /* Takes the pending signals off the signalfd and records what they ask. */
@@ -897,7 +894,6 @@ watcher_run(const struct watcher_opts *o)
 	 * watchers starting do not read a 10,000-row file 10,000 times. */
 	if (o->job != NULL) {
 		rr = row_from_job(&w.row, o->job);
-		w.seen = o->seen;
 	} else {
 		rr = row_read(&w, &w.row);
 	}

@@ -6,7 +6,6 @@
 #define SITEWATCH_WATCHER_H
 
 #include <stddef.h>
-#include <sys/stat.h>
 
 #include "jobs.h"
 
@@ -33,7 +32,6 @@ struct watcher_opts {
 	const char *cafile;	/* CA bundle, or NULL */
 	const struct job *job;	/* the row as the supervisor read it, or NULL:
 				 * the watcher reads it from the file */
-	struct stat seen;	/* with job: the file it was read from */
 };
 
 /*
