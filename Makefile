@@ -19,6 +19,8 @@ CFLAGS   ?= -O2 -g
 WARNINGS  = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -fno-common
 PKGS      = libcurl libnotify glib-2.0 openssl
+# The helper's libraries: linked into sitewatch-helper only.
+HELPER_PKGS = libxml-2.0 libpcre2-8 yaml-0.1
 
 # Each flavour of build has its own object directory, so that switching
 # between the plain and the sanitizer build never mixes objects.
@@ -38,6 +40,8 @@ comma := ,
 LINK_PKGS  = libcurl glib-2.0 openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
+HELPER_CFLAGS := $(shell pkg-config --cflags $(HELPER_PKGS) 2>/dev/null)
+HELPER_LIBS   := $(shell pkg-config --libs $(HELPER_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
               -DSITEWATCH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -50,20 +54,36 @@ SRCS     = src/main.c src/check.c src/commands.c src/edit.c src/fetch.c \
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
+# sitewatch-helper: the short-lived process with the heavy libraries
+# (see helper.c).  Its own modules are compiled with their headers' flags.
+HELPER_SRCS = src/helper.c
+HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/util.o $(BUILD)/log.o
+
 UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
 .PHONY: all deps-check run demo bench bench-big test check-build install uninstall clean FORCE
 
-all: sitewatch
+all: sitewatch sitewatch-helper
 
-# ./sitewatch is a copy of the current flavour's binary.
+# ./sitewatch and ./sitewatch-helper are copies of the current flavour's
+# binaries.
 sitewatch: $(BUILD)/sitewatch FORCE
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
+sitewatch-helper: $(BUILD)/sitewatch-helper FORCE
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/sitewatch: $(OBJS) | deps-check
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(BUILD)/sitewatch-helper: $(HELPER_OBJS) | deps-check
+	$(CC) $(ALL_LDFLAGS) -o $@ $(HELPER_OBJS) $(HELPER_LIBS)
+
+$(HELPER_SRCS:src/%.c=$(BUILD)/%.o): $(BUILD)/%.o: src/%.c | deps-check
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HELPER_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: src/%.c | deps-check
 	@mkdir -p $(@D)
@@ -82,8 +102,8 @@ $(BUILD)/tests/%: tests/tools/%.c $(LIBOBJS)
 # Says exactly what to do when a library is missing, instead of a wall of
 # compiler errors.
 deps-check:
-	@pkg-config --exists $(PKGS) && test -f /usr/include/csv.h || { \
-	  echo "sitewatch: missing build dependencies (libcurl, OpenSSL, libnotify, libcsv)."; \
+	@pkg-config --exists $(PKGS) $(HELPER_PKGS) && test -f /usr/include/csv.h || { \
+	  echo "sitewatch: missing build dependencies (libcurl, OpenSSL, libnotify, libcsv, libxml2, PCRE2, libyaml)."; \
 	  echo "           run: scripts/install-deps"; exit 1; }
 
 jobs.csv:
@@ -138,6 +158,6 @@ uninstall:
 	  $(DESTDIR)$(UNITDIR)/sitewatch.service
 
 clean:
-	rm -rf build sitewatch
+	rm -rf build sitewatch sitewatch-helper
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(HELPER_SRCS:src/%.c=$(BUILD)/%.d)
