@@ -13,6 +13,7 @@ VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man
+LIBEXECDIR = $(PREFIX)/libexec/sitewatch
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -43,7 +44,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 HELPER_CFLAGS := $(shell pkg-config --cflags $(HELPER_PKGS) 2>/dev/null)
 HELPER_LIBS   := $(shell pkg-config --libs $(HELPER_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
-              -DSITEWATCH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -Isrc
+              -DSITEWATCH_VERSION='"$(VERSION)"' \
+              -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lcsv
 
@@ -138,10 +140,11 @@ check-build: all $(UNIT) $(TOOLS)
 COMPDIR  = $(PREFIX)/share/bash-completion/completions
 UNITDIR  = $(PREFIX)/lib/systemd/user
 
-install: $(BUILD)/sitewatch
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+install: $(BUILD)/sitewatch $(BUILD)/sitewatch-helper
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPDIR) $(DESTDIR)$(UNITDIR)
 	install -m 755 $(BUILD)/sitewatch $(DESTDIR)$(BINDIR)/sitewatch
+	install -m 755 $(BUILD)/sitewatch-helper $(DESTDIR)$(LIBEXECDIR)/sitewatch-helper
 	install -m 644 man/sitewatch.1 $(DESTDIR)$(MANDIR)/man1/sitewatch.1
 	install -m 644 man/sitewatch.5 $(DESTDIR)$(MANDIR)/man5/sitewatch.5
 	install -m 644 scripts/sitewatch.bash-completion \
@@ -152,6 +155,7 @@ install: $(BUILD)/sitewatch
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sitewatch \
+	  $(DESTDIR)$(LIBEXECDIR)/sitewatch-helper \
 	  $(DESTDIR)$(MANDIR)/man1/sitewatch.1 \
 	  $(DESTDIR)$(MANDIR)/man5/sitewatch.5 \
 	  $(DESTDIR)$(COMPDIR)/sitewatch \

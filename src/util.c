@@ -183,3 +183,35 @@ util_same_stat(const struct stat *a, const struct stat *b)
 	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
 	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
+
+int
+util_helper_path(char *out, size_t outsz)
+{
+	const char *env = getenv("SITEWATCH_HELPER");
+	char self[4096];
+	ssize_t n;
+	char *slash;
+
+	if (env != NULL && *env != '\0') {
+		if ((size_t)snprintf(out, outsz, "%s", env) >= outsz)
+			return -1;
+		return access(out, X_OK) == 0 ? 0 : -1;
+	}
+	/* Beside the running binary: the build tree, or an install where
+	 * both sit in one folder. */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			if ((size_t)snprintf(out, outsz, "%s/sitewatch-helper",
+			    self) < outsz && access(out, X_OK) == 0)
+				return 0;
+		}
+	}
+	if ((size_t)snprintf(out, outsz, "%s/sitewatch-helper",
+	    SITEWATCH_LIBEXECDIR) >= outsz)
+		return -1;
+	return access(out, X_OK) == 0 ? 0 : -1;
+}

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#ifndef SITEWATCH_LIBEXECDIR
+#define SITEWATCH_LIBEXECDIR "/usr/local/libexec/sitewatch"
+#endif
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Formats into err (size errsz, may be 0) like snprintf; returns -1 so that
@@ -47,6 +51,15 @@ int util_mkdirs(const char *path, unsigned mode);
 /* Returns 1 when a and b are the same file, unchanged: device, inode,
  * size and modification time agree. */
 int util_same_stat(const struct stat *a, const struct stat *b);
+
+/*
+ * Writes into out the path of sitewatch-helper, the short-lived process
+ * that holds the heavy libraries: $SITEWATCH_HELPER when set, else the
+ * one beside the running binary, else the installed one in
+ * SITEWATCH_LIBEXECDIR.  Returns 0 when that file is executable, -1 when
+ * none is (out then holds the last path tried, for the message).
+ */
+int util_helper_path(char *out, size_t outsz);
 
 /* Sleeps for ms milliseconds, resuming after signals. */
 void util_sleep_ms(long ms);
