@@ -413,7 +413,11 @@ index_lookup(struct name_index *ix, const struct job *jobs, const char *name,
 	return -1;
 }
 
-/* Returns the index of the known column called v, or JOBS_NCOLS. */
+/*
+ * Returns the index of the known column called v, or JOBS_NCOLS.  The
+ * original program's header words name columns too: "intervall" the
+ * interval, "process" the pid.
+ */
 static size_t
 column_of(const char *v)
 {
@@ -421,7 +425,8 @@ column_of(const char *v)
 
 	for (c = 0; c < JOBS_NCOLS; c++)
 		if (strcasecmp(v, col_names[c]) == 0 ||
-		    (c == JOBS_COL_INTERVAL && strcasecmp(v, "intervall") == 0))
+		    (c == JOBS_COL_INTERVAL && strcasecmp(v, "intervall") == 0) ||
+		    (c == JOBS_COL_PID && strcasecmp(v, "process") == 0))
 			break;
 	return c;
 }

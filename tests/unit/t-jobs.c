@@ -394,6 +394,28 @@ t_header_intervall(void)
 	jobs_free(&jf);
 }
 
+/* The original program's very first header, "process" for the pid:
+ * the pid column, and stop/commit_suicide in it keep the row down. */
+static void
+t_header_process(void)
+{
+	struct jobs_file jf;
+
+	check_int(parse_str(&jf, "intervall;name;url;last-modified;process\n"
+	    "60m;Wikipedia;https://en.wikipedia.org/;-;commit_suicide\n"
+	    "5h;Fefe;https://blog.fefe.de/;-;-\n"), ==, 0);
+	check_int(jf.col[JOBS_COL_PID], ==, 4);
+	check_uint(jf.nproblems, ==, 0);
+	if (check_uint(jf.njobs, ==, 2)) {
+		check_int(jf.jobs[0].pid_kind, ==, JOBS_PID_STOP);
+		check_int(jf.jobs[1].pid_kind, ==, JOBS_PID_NONE);
+	}
+	jobs_free(&jf);
+	check_int(parse_str(&jf, "interval;name;url;last-modified;pid;process\n"),
+	    ==, -1);
+	jobs_free(&jf);
+}
+
 /* Column names are matched without regard to case, and spaces around a
  * bare name are trimmed as in any field. */
 static void
@@ -1745,6 +1767,8 @@ main(void)
 	/* The header. */
 	TEST(t_header_any_order(), "header: columns in any order");
 	TEST(t_header_intervall(), "header: \"intervall\" names the interval");
+	TEST(t_header_process(), "header: \"process\" names the pid; with pid "
+	    "it is a duplicate");
 	TEST(t_header_case_insensitive(),
 	    "header: column names ignore case");
 	TEST(t_header_unknown_columns(), "header: unknown columns are kept");
