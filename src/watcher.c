@@ -866,7 +866,7 @@ finish_one_shot(struct watcher *w)
 		e.if_pid = "-";
 		(void)jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err));
 	}
-	log_msg(w->o->name, "done: the one-shot check at %s has run "
+	log_msg(w->o->name, "done: the one-shot check (%s) has run "
 	    "(set the pid field to - to run it again)", w->row.interval_text);
 }
 
@@ -947,6 +947,9 @@ watcher_run(const struct watcher_opts *o)
 			if (w.check_now)
 				continue;
 			if (one_shot && w.st.checks > 0) {
+				/* Its baseline is kept for the next run (a
+				 * pid field set back to -). */
+				save(&w);
 				finish_one_shot(&w);
 				w.end = WATCHER_STOPPED;
 				break;
