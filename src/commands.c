@@ -212,6 +212,7 @@ cmd_add(const char *file, const char *interval, const char *name,
     const char *url)
 {
 	struct jobs_edit e;
+	struct schedule sched;
 	char err[512];
 
 	{
@@ -227,7 +228,7 @@ cmd_add(const char *file, const char *interval, const char *name,
 		}
 	}
 	if (jobs_check_url(url, err, sizeof(err)) == -1 ||
-	    jobs_parse_interval(interval, err, sizeof(err)) == -1) {
+	    schedule_parse(interval, &sched, err, sizeof(err)) == -1) {
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return 2;
 	}
@@ -248,7 +249,8 @@ cmd_add(const char *file, const char *interval, const char *name,
 		    "used\n", file, name);
 		return 2;
 	}
-	(void)printf("%s: added, every %s: %s\n", name, interval, url);
+	(void)printf("%s: added, %s%s: %s\n", name,
+	    sched.kind == SCHEDULE_EVERY ? "every " : "", interval, url);
 	return 0;
 }
 

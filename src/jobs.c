@@ -188,61 +188,6 @@ check_line_bytes(const char *line, size_t len, char *err, size_t errsz)
 	return 0;
 }
 
-long
-jobs_parse_interval(const char *s, char *err, size_t errsz)
-{
-	static const char units[] = "dhms";
-	static const long secs[] = { 86400L, 3600L, 60L, 1L };
-	const char *p = s;
-	long total = 0;
-	int next_unit = 0;	/* index in units of the smallest unit allowed next */
-
-	if (*s == '\0')
-		return errf(err, errsz, "interval: empty");
-	while (*p != '\0') {
-		long n = 0;
-		const char *u;
-		int ui;
-
-		if (*p < '0' || *p > '9')
-			return errf(err, errsz, "interval: \"%s\": not a "
-			    "duration (like 90, 30s, 10m, 2h, 1d, 1h30m)", s);
-		while (*p >= '0' && *p <= '9') {
-			if (n > (JOBS_MAX_INTERVAL - (*p - '0')) / 10)
-				return errf(err, errsz, "interval: \"%s\": "
-				    "longer than ten years", s);
-			n = n * 10 + (*p - '0');
-			p++;
-		}
-		if (*p == '\0') {
-			/* A bare number is seconds, but only on its own. */
-			if (next_unit != 0)
-				return errf(err, errsz, "interval: \"%s\": "
-				    "number without a unit at the end", s);
-			total = n;
-			break;
-		}
-		u = strchr(units, *p);
-		if (u == NULL)
-			return errf(err, errsz, "interval: \"%s\": unknown "
-			    "unit '%c' (use s, m, h or d)", s, *p);
-		ui = (int)(u - units);
-		if (ui < next_unit)
-			return errf(err, errsz, "interval: \"%s\": units must "
-			    "go from largest to smallest, each once", s);
-		if (n > (JOBS_MAX_INTERVAL - total) / secs[ui])
-			return errf(err, errsz, "interval: \"%s\": longer than "
-			    "ten years", s);
-		total += n * secs[ui];
-		next_unit = ui + 1;
-		p++;
-	}
-	if (total < 1)
-		return errf(err, errsz, "interval: \"%s\": must be at least "
-		    "1 second", s);
-	return total;
-}
-
 int
 jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
     char *err, size_t errsz)

@@ -112,13 +112,6 @@ void jobs_free(struct jobs_file *jf);
 const struct job *jobs_find(const struct jobs_file *jf, const char *name);
 
 /*
- * Parses a duration: "90", "30s", "10m", "2h", "1d" or units combined from
- * largest to smallest ("1h30m").  Returns the number of seconds (at least 1,
- * at most JOBS_MAX_INTERVAL), or -1 with a reason in err.
- */
-long jobs_parse_interval(const char *s, char *err, size_t errsz);
-
-/*
  * Classifies a pid field.  Returns 0 and sets *kind (and *pid for a number),
  * or -1 with a reason in err.
  */

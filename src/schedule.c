@@ -184,8 +184,8 @@ next_word(struct span t)
 
 /*
  * Reads a duration from d: "90", or numbers with units d, h, m, s from
- * largest to smallest ("1h30m").  The grammar and messages are those of
- * jobs_parse_interval(); what ("" or "jitter: ") starts every message.
+ * largest to smallest ("1h30m"); `what` ("" or "jitter: ") starts every
+ * message.
  * Returns the seconds, 0 included (each caller has its own minimum), or
  * -1 with a message.
  */

@@ -3,7 +3,7 @@
  *
  * A schedule is one of
  *   - a duration, run every so often: "90", "30s", "10m", "2h", "1d",
- *     "1h30m" (the forms jobs_parse_interval() accepts);
+ *     "1h30m";
  *   - a five-field cron expression "minute hour day-of-month month
  *     day-of-week" ("0 9-17 * * mon-fri"), or a nickname such as "@daily";
  *   - a one-shot local date and time: "at 2026-12-01 09:00";

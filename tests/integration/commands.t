@@ -250,6 +250,25 @@ assert_diff "$T/expected" "$K"
 assert_status 0 "$BIN" --check -f "$K"
 ok
 
+try "add takes every schedule the file takes, and refuses with the file's own messages"
+K=$T/forms.csv
+cp "$J" "$K"
+assert_status 0 "$BIN" -f "$K" add -i '@daily' form1 "$URL/n"
+assert_grep '^form1: added, @daily: ' "$T/.out"
+nform=1
+for form in '*/5 * * * *' 'at 2030-01-01 09:00' '10m ~30s' '@hourly ~5m'; do
+	assert_status 0 "$BIN" -f "$K" add -i "$form" "form$((++nform))" "$URL/n"
+done
+assert_eq "$(grep -c '^[^#]*;form[0-9];' "$K")" 5 "rows added"
+assert_status 0 "$BIN" --check -f "$K"
+cp "$K" "$T/before"
+assert_status 2 "$BIN" -f "$K" add -i '5 minutes' bad "$URL/n"
+assert_grep 'a cron expression has 5 fields, this has 2' "$T/.out"
+assert_diff "$T/before" "$K"
+assert_status 2 "$BIN" next '5 minutes'
+assert_grep 'a cron expression has 5 fields, this has 2' "$T/.out"
+ok
+
 # ---- with a supervisor --------------------------------------------------
 
 try "the supervisor runs the rows"

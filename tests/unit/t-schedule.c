@@ -412,7 +412,7 @@ main(void)
 	char m[256];
 
 	/* Parsing: durations, cron fields, nicknames, at, jitter. */
-	TEST(t_durations(), "durations as jobs_parse_interval() reads them");
+	TEST(t_durations(), "durations: 90, 30s, 10m, 2h, 1d, 1h30m");
 	TEST(t_star(), "'*' in every field allows everything, restricts nothing");
 	TEST(t_numbers_lists_ranges(), "numbers, lists and ranges");
 	TEST(t_steps(), "steps: */10, 9-17/2, and 5/15 from 5 to the maximum");
