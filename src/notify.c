@@ -171,7 +171,7 @@ notify_split_command(const char *cmd, char *err, size_t errsz)
 }
 
 /* Runs the --exec hook for one change; never through a shell.  The child
- * is reaped later, by reap_hooks(). */
+ * is reaped later, by reap_children(). */
 static void
 run_hook(char *const *argv, const char *name, const char *url,
     const char *old, const char *new_value)
@@ -198,15 +198,37 @@ run_hook(char *const *argv, const char *name, const char *url,
 	_exit(127);
 }
 
-/* Reaps finished hooks and logs the ones that failed. */
+/* What the notifier's handler needs. */
+struct relay {
+	struct notifier *n;
+	int desktop_fd;		/* the desktop process's pipe, or -1 */
+	pid_t desktop_pid;	/* the desktop process, 0 when none */
+	int dropping;		/* the last forward was dropped */
+};
+
+/*
+ * Reaps finished children: the hooks, whose failures are logged, and the
+ * desktop process, which is then gone for good (its pipe is closed, and
+ * changes are in the log only).
+ */
 static void
-reap_hooks(void)
+reap_children(struct relay *r)
 {
 	int st;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
+		if (pid == r->desktop_pid) {
+			log_msg("sitewatch", "the desktop notification process "
+			    "(pid %ld) ended (%s %d): changes are reported in "
+			    "this log only", (long)pid, WIFSIGNALED(st) ?
+			    "signal" : "status", WIFSIGNALED(st) ?
+			    WTERMSIG(st) : WEXITSTATUS(st));
+			r->desktop_pid = 0;
+			if (r->desktop_fd != -1)
+				(void)close(r->desktop_fd);
+			r->desktop_fd = -1;
+		} else if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
 		    WEXITSTATUS(st) != 127)
 			log_msg("sitewatch", "--exec hook (pid %ld) exited %d",
 			    (long)pid, WEXITSTATUS(st));
@@ -382,14 +404,6 @@ desktop_main(int fd)
 	_exit(0);
 }
 
-/* What the notifier's handler needs. */
-struct relay {
-	struct notifier *n;
-	int desktop_fd;		/* the desktop process's pipe, or -1 */
-	pid_t desktop_pid;
-	int dropping;		/* the last forward was dropped */
-};
-
 /* The notifier's handler: run the hook, hand the desktop part on without
  * ever blocking. */
 static void
@@ -484,7 +498,7 @@ notifier_main(struct notifier *n)
 	for (;;) {
 		struct pollfd pfd = { n->rfd, POLLIN, 0 };
 
-		reap_hooks();
+		reap_children(&r);
 		if (poll(&pfd, 1, got_sigterm ? 0 : 1000) <= 0) {
 			if (got_sigterm)
 				finish(&r);	/* told to go, and drained */
