@@ -52,16 +52,18 @@ LIBS        = $(PKG_LIBS) -lcsv
 SRCS     = src/main.c src/check.c src/commands.c src/edit.c src/fetch.c \
            src/jobs.c src/jobsfile.c src/log.c src/notify.c src/state.c \
            src/schedule.c src/status.c src/supervisor.c src/util.c \
-           src/spawn.c src/watcher.c
+           src/spawn.c src/watcher.c src/importcmd.c
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
 # sitewatch-helper: the short-lived process with the heavy libraries
 # (see helper.c).  Its own modules are compiled with their headers' flags.
-HELPER_SRCS = src/helper.c
+HELPER_SRCS = src/helper.c src/import.c
 HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/util.o $(BUILD)/log.o
 
 UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
+# Unit tests of the helper's modules link the helper's libraries.
+HELPER_UNIT = $(BUILD)/tests/t-import
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
@@ -94,6 +96,11 @@ $(BUILD)/%.o: src/%.c | deps-check
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+
+$(HELPER_UNIT): $(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/helper.o,$(HELPER_OBJS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HELPER_CFLAGS) -Itests/unit -o $@ $< \
+	  $(filter-out $(BUILD)/helper.o,$(HELPER_OBJS)) $(ALL_LDFLAGS) $(HELPER_LIBS)
 
 # The test tools (a fake notification server among them) use GIO's D-Bus.
 $(BUILD)/tests/%: tests/tools/%.c $(LIBOBJS)

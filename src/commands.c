@@ -177,12 +177,8 @@ out:
 	return rc;
 }
 
-/*
- * Creates a jobs file holding only the header (and its directory), for a
- * first `add`.  Returns 0, or -1 after saying why.
- */
-static int
-create_file(const char *file)
+int
+commands_create_file(const char *file)
 {
 	static const char header[] = "interval;name;url;last-modified;pid\n";
 	char dir[4096];
@@ -215,25 +211,14 @@ cmd_add(const char *file, const char *interval, const char *name,
 	struct schedule sched;
 	char err[512];
 
-	{
-		const unsigned char *q;
-
-		for (q = (const unsigned char *)name; *q != '\0'; q++)
-			if (*q < 0x20 || *q == 0x7f)
-				break;
-		if (*name == '\0' || *q != '\0') {
-			(void)fprintf(stderr, "sitewatch: name: must be "
-			    "non-empty, without control characters\n");
-			return 2;
-		}
-	}
-	if (jobs_check_url(url, err, sizeof(err)) == -1 ||
+	if (jobs_check_name(name, err, sizeof(err)) == -1 ||
+	    jobs_check_url(url, err, sizeof(err)) == -1 ||
 	    schedule_parse(interval, &sched, err, sizeof(err)) == -1) {
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return 2;
 	}
 	if (access(file, F_OK) == -1 && errno == ENOENT &&
-	    create_file(file) == -1)
+	    commands_create_file(file) == -1)
 		return 1;
 	memset(&e, 0, sizeof(e));
 	e.op = JOBS_EDIT_ADD;

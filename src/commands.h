@@ -19,6 +19,18 @@ int cmd_stop_start(const char *file, char *const *names, int n, int stop);
 int cmd_add(const char *file, const char *interval, const char *name,
     const char *url);
 
+/*
+ * `import [-i INTERVAL] URLS.YAML`: urlwatch's url jobs appended as rows
+ * (see importcmd.c).
+ */
+int cmd_import(const char *file, const char *interval, const char *yaml);
+
+/*
+ * Creates a jobs file holding only the header (and its directory), for a
+ * first `add` or `import`.  Returns 0, or -1 after saying why.
+ */
+int commands_create_file(const char *file);
+
 /* `remove NAME...`. */
 int cmd_remove(const char *file, char *const *names, int n);
 

@@ -222,6 +222,20 @@ jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
 }
 
 int
+jobs_check_name(const char *name, char *err, size_t errsz)
+{
+	const unsigned char *q = (const unsigned char *)name;
+
+	if (*name == '\0')
+		return errf(err, errsz, "name: empty");
+	for (; *q != '\0'; q++)
+		if (*q < 0x20 || *q == 0x7f)
+			return errf(err, errsz, "name: holds a control "
+			    "character (a tab?)");
+	return 0;
+}
+
+int
 jobs_check_url(const char *url, char *err, size_t errsz)
 {
 	const char *host;
@@ -479,17 +493,8 @@ read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
 	if (f->n > jf->ncols)
 		return errf(err, errsz, "%zu fields, the header has %zu "
 		    "(quote a field that holds ';')", f->n, jf->ncols);
-	if (*v[jf->col[JOBS_COL_NAME]] == '\0')
-		return errf(err, errsz, "name: empty");
-	{
-		const unsigned char *q =
-		    (const unsigned char *)v[jf->col[JOBS_COL_NAME]];
-
-		for (; *q != '\0'; q++)
-			if (*q < 0x20 || *q == 0x7f)
-				return errf(err, errsz, "name: holds a control "
-				    "character (a tab?)");
-	}
+	if (jobs_check_name(v[jf->col[JOBS_COL_NAME]], err, errsz) == -1)
+		return -1;
 	if (jobs_check_url(v[jf->col[JOBS_COL_URL]], err, errsz) == -1)
 		return -1;
 	if (schedule_parse(v[jf->col[JOBS_COL_INTERVAL]], &j->sched, err,

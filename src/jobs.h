@@ -118,6 +118,10 @@ const struct job *jobs_find(const struct jobs_file *jf, const char *name);
 int jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
     char *err, size_t errsz);
 
+/* Checks that a name may key a row: non-empty, no control characters.
+ * Returns 0, or -1 with a reason in err. */
+int jobs_check_name(const char *name, char *err, size_t errsz);
+
 /*
  * Checks that a URL may be watched: http:// or https://, a host, no
  * spaces or control characters.  Returns 0, or -1 with a reason in err.

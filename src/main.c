@@ -52,6 +52,7 @@ static const struct command {
 	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second" },
 	{ "start", "NAME...", "write - into the pid field: the supervisor starts it" },
 	{ "add", "[-i INTERVAL] NAME URL", "add a row (interval 1h unless given)" },
+	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows" },
 	{ "remove", "NAME...", "delete the row: its watcher ends" },
 	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed" },
 	{ "check", "NAME | --url URL", "check now and print the result (--url: a dry run)" },
@@ -253,7 +254,8 @@ run_command(const struct opts *op, const struct command *c, char **args,
 		return 0;
 	}
 	if ((op->fmt_given && strcmp(name, "status") != 0) ||
-	    (op->interval != NULL && strcmp(name, "add") != 0) ||
+	    (op->interval != NULL && strcmp(name, "add") != 0 &&
+	    strcmp(name, "import") != 0) ||
 	    (op->url != NULL && strcmp(name, "check") != 0) ||
 	    (op->count != 0 && strcmp(name, "next") != 0)) {
 		(void)fprintf(stderr, "sitewatch: an option does not go with "
@@ -272,6 +274,9 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	if (strcmp(name, "add") == 0 && nargs == 2)
 		return cmd_add(op->file, op->interval != NULL ? op->interval :
 		    "1h", args[0], args[1]);
+	if (strcmp(name, "import") == 0 && nargs == 1)
+		return cmd_import(op->file, op->interval != NULL ?
+		    op->interval : "1h", args[0]);
 	if (strcmp(name, "remove") == 0 && nargs > 0)
 		return cmd_remove(op->file, args, nargs);
 	if (strcmp(name, "edit") == 0 && nargs == 0)
