@@ -5,6 +5,7 @@
 #define _GNU_SOURCE		/* strcasestr, strptime */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -448,15 +449,26 @@ cmd_next(const char *text, int n)
 	t = clock_now();
 	for (i = 0; i < n; i++) {
 		t = schedule_next(&sc, t);
-		if (t == (time_t)-1) {
+		if (t == (time_t)-1 && sc.kind == SCHEDULE_AT) {
 			if (i == 0)
 				(void)printf("no run after now: that time has "
 				    "passed (a row with it runs once, at "
 				    "start)\n");
 			break;
 		}
-		(void)localtime_r(&t, &tm);
-		(void)strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S %Z %a", &tm);
+		if (t == (time_t)-1) {
+			(void)printf("no %s run: past the last time this "
+			    "system can count\n", i == 0 ? "next" : "further");
+			break;
+		}
+		/* A time too far ahead for the calendar (a year past
+		 * INT_MAX, which localtime_r() refuses and strftime()'s %Y
+		 * overflows near) is shown as the seconds it is. */
+		if (localtime_r(&t, &tm) == NULL ||
+		    tm.tm_year > INT_MAX - 1900 || strftime(buf, sizeof(buf),
+		    "%Y-%m-%d %H:%M:%S %Z %a", &tm) == 0)
+			(void)snprintf(buf, sizeof(buf), "@%lld (too far ahead "
+			    "to show as a date)", (long long)t);
 		(void)printf("%s\n", buf);
 	}
 	if (sc.jitter > 0)

@@ -292,6 +292,21 @@ jobs_quote_field(char *dst, size_t dstsz, const char *value)
 }
 
 /*
+ * Returns the capacity to grow an array to before it takes its element
+ * number n + 1, or 0 when it still has room.  Arrays that only ever grow
+ * by one have capacity 0, then powers of two from 16, so n alone says when
+ * one is full, and n elements cost O(log n) reallocations (each a copy
+ * under ASan), not n.
+ */
+static size_t
+grow_cap(size_t n)
+{
+	if (n == 0)
+		return 16;
+	return n >= 16 && (n & (n - 1)) == 0 ? n * 2 : 0;
+}
+
+/*
  * Adds a problem for line lineno (0: the whole file).  Returns 0, or -1
  * when memory ran out.
  */
@@ -299,11 +314,15 @@ static int
 add_problem(struct jobs_file *jf, size_t lineno, const char *msg)
 {
 	struct jobs_problem *p;
+	size_t cap = grow_cap(jf->nproblems);
 
-	p = realloc(jf->problems, (jf->nproblems + 1) * sizeof(*p));
-	if (p == NULL)
-		return -1;
-	jf->problems = p;
+	if (cap != 0) {
+		p = reallocarray(jf->problems, cap, sizeof(*p));
+		if (p == NULL)
+			return -1;
+		jf->problems = p;
+	}
+	p = jf->problems;
 	p[jf->nproblems].lineno = lineno;
 	p[jf->nproblems].msg = strdup(msg);
 	if (p[jf->nproblems].msg == NULL)
@@ -673,9 +692,9 @@ parse(struct jobs_file *jf, const char *buf, size_t len, const char *only)
 				continue;
 			}
 		}
-		{
-			struct job *nj = realloc(jf->jobs,
-			    (jf->njobs + 1) * sizeof(*nj));
+		if (grow_cap(jf->njobs) != 0) {
+			struct job *nj = reallocarray(jf->jobs,
+			    grow_cap(jf->njobs), sizeof(*nj));
 
 			if (nj == NULL) {
 				job_free(&j);
@@ -936,7 +955,12 @@ append_row(const struct jobs_file *jf, const char *buf, size_t len,
 	const char *eol = h->eol == 2 ? "\r\n" : "\n";
 	size_t i;
 
-	if (len > 0 && buf[len - 1] != '\n' && out_put(o, eol, strlen(eol)) == -1)
+	/* A last line that ends in a bare CR is a bad row (its field holds
+	 * a CR): a LF after it would make that CR part of a CRLF and the
+	 * row good again, so it is ended with a CRLF of its own. */
+	if (len > 0 && buf[len - 1] != '\n' &&
+	    out_put(o, buf[len - 1] == '\r' ? "\r\n" : eol,
+	    buf[len - 1] == '\r' ? 2 : strlen(eol)) == -1)
 		return -1;
 	for (i = 0; i < jf->ncols; i++) {
 		const char *v = "";

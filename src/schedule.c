@@ -25,12 +25,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "schedule.h"
 #include "util.h"
+
+/* The largest time_t: a signed integer type of 32 or 64 bits. */
+#define TIME_T_MAX ((time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX))
 
 /* How far ahead a cron search looks: the calendar's full cycle. */
 #define SEARCH_YEARS 400
@@ -253,13 +257,15 @@ cannot_read(const struct parse *p, const struct field *f, struct span whole)
 
 /*
  * Reads one number or name of field f at *q (before e), moving *q past it.
- * range_end says it ends a range, where the weekday name "sun" means 7 so
- * that "fri-sun" works.  Returns 0 with the value in *v, or -1 with a
- * message (whole is the field's text, for "cannot read").
+ * range_lo is the start of the range this value ends, or -1: when that
+ * start is after Sunday, the weekday name "sun" means 7, so that "fri-sun"
+ * is Friday to Sunday; "sun-sun" stays Sunday alone, as cron reads it.
+ * Returns 0 with the value in *v, or -1 with a message (whole is the
+ * field's text, for "cannot read").
  */
 static int
 read_value(const struct parse *p, const struct field *f, const char **q,
-    const char *e, struct span whole, int range_end, long *v)
+    const char *e, struct span whole, long range_lo, long *v)
 {
 	const char *b = *q;
 	long n = 0;
@@ -282,7 +288,7 @@ read_value(const struct parse *p, const struct field *f, const char **q,
 			return fail(p, "unknown %s name \"%.*s\"", f->names_what,
 			    (int)(w.e - w.s), w.s);
 		n = f->min + i;
-		if (range_end && f == &fields[F_WDAY] && n == 0)
+		if (range_lo > 0 && f == &fields[F_WDAY] && n == 0)
 			n = 7;
 		*v = n;
 		return 0;
@@ -312,12 +318,12 @@ parse_item(const struct parse *p, const struct field *f, struct span it,
 		hi = f->max;
 		q++;
 	} else {
-		if (read_value(p, f, &q, it.e, whole, 0, &lo) == -1)
+		if (read_value(p, f, &q, it.e, whole, -1, &lo) == -1)
 			return -1;
 		hi = lo;
 		if (q < it.e && *q == '-') {
 			q++;
-			if (read_value(p, f, &q, it.e, whole, 1, &hi) == -1)
+			if (read_value(p, f, &q, it.e, whole, lo, &hi) == -1)
 				return -1;
 			if (hi < lo)
 				return fail(p, "%s range \"%.*s\" goes backwards",
@@ -867,6 +873,9 @@ schedule_next(const struct schedule *s, time_t after)
 
 	switch (s->kind) {
 	case SCHEDULE_EVERY:
+		/* time_t is a signed type: past its end there is no run. */
+		if (after > TIME_T_MAX - s->every)
+			return (time_t)-1;
 		return after + s->every;
 	case SCHEDULE_AT:
 		w.year = s->year;

@@ -56,11 +56,12 @@ int schedule_parse(const char *text, struct schedule *s, char *err,
 
 /*
  * Returns the first run time strictly after `after`, without jitter (the
- * caller adds it): after + every for a duration; the local time for an
- * "at" schedule, or (time_t)-1 once it is not after `after`; for a cron
- * expression the next matching local time (seconds 0), or (time_t)-1 when
- * none comes within 400 years (a full cycle of the calendar, so: never) or
- * the time cannot be converted.
+ * caller adds it): after + every for a duration, or (time_t)-1 when that
+ * is past the largest time_t; the local time for an "at" schedule, or
+ * (time_t)-1 once it is not after `after`; for a cron expression the next
+ * matching local time (seconds 0), or (time_t)-1 when none comes within
+ * 400 years (a full cycle of the calendar, so: never) or the time cannot
+ * be converted.
  */
 time_t schedule_next(const struct schedule *s, time_t after);
 

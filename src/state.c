@@ -87,20 +87,40 @@ state_path(const char *dir, const char *name, char *out, size_t outsz)
 	return len < 0 || (size_t)len >= outsz ? -1 : 0;
 }
 
-/* Parses n hex digits of s into out.  Returns 0 or -1. */
+/* Returns the value of the hex digit c, or -1. */
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Parses s, exactly 2 * n hex digits and nothing else (no sign, space or
+ * "0x": sscanf's %x takes all three), into out.  Returns 0, or -1 with
+ * out zeroed.
+ */
 static int
 unhex(const char *s, unsigned char *out, size_t n)
 {
 	size_t i;
 
+	memset(out, 0, n);
 	if (strlen(s) != n * 2)
 		return -1;
 	for (i = 0; i < n; i++) {
-		unsigned v;
+		int hi = hex_value(s[2 * i]), lo = hex_value(s[2 * i + 1]);
 
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+		if (hi == -1 || lo == -1) {
+			memset(out, 0, n);
 			return -1;
-		out[i] = (unsigned char)v;
+		}
+		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return 0;
 }
@@ -199,6 +219,24 @@ parse(char *buf, struct state *st)
 }
 
 int
+state_parse(char *buf, size_t n, struct state *st)
+{
+	int sum;
+
+	memset(st, 0, sizeof(*st));
+	if (memchr(buf, '\0', n) != NULL)
+		return -1;
+	sum = sum_ok(buf, n);
+	/* No checksum: a file written whole by an older sitewatch ends
+	 * with its next_check line; anything else is a read that overlapped
+	 * a write (the end of the file is then padding). */
+	if (sum == 0 || (sum == -1 && !old_format(buf, n)))
+		return -1;
+	parse(buf, st);
+	return 0;
+}
+
+int
 state_load(const char *path, struct state *st)
 {
 	char buf[STATE_MAX + 1];
@@ -212,7 +250,6 @@ state_load(const char *path, struct state *st)
 	 * write fails the checksum, and is made again. */
 	for (tries = 0; tries < 50 && ok != 0; tries++) {
 		ssize_t n;
-		int sum;
 
 		if (tries > 0)
 			util_sleep_ms(2);
@@ -220,24 +257,14 @@ state_load(const char *path, struct state *st)
 		if (n <= 0)
 			break;
 		buf[n] = '\0';
-		sum = sum_ok(buf, (size_t)n);
-		/* No checksum: a file written whole by an older sitewatch
-		 * ends with its next_check line; anything else is a read
-		 * that overlapped a write (the end of the file is then
-		 * padding). */
-		if (sum == 0 || (sum == -1 && !old_format(buf, (size_t)n)))
-			continue;
-		parse(buf, st);
-		ok = 0;
+		ok = state_parse(buf, (size_t)n, st);
 	}
 	(void)close(fd);
 	return ok;
 }
 
-/* Formats *st into buf (bufsz bytes), checksum line included.  Returns
- * the length. */
-static size_t
-format(char *buf, size_t bufsz, const struct state *st)
+size_t
+state_format(char *buf, size_t bufsz, const struct state *st)
 {
 	char hash[FETCH_HASH_LEN * 2 + 1];
 	size_t i, n;
@@ -294,7 +321,7 @@ state_write(struct state_file *sf, const struct state *st)
 		errno = EBADF;
 		return -1;
 	}
-	n = format(buf, sizeof(buf), st);
+	n = state_format(buf, sizeof(buf), st);
 	/* Pad with empty lines to the file's size, so it never has to be
 	 * truncated: a truncate and a write would be two steps a reader
 	 * could fall between. */

@@ -60,6 +60,21 @@ struct state_file {
 int state_load(const char *path, struct state *st);
 
 /*
+ * Parses the n bytes at buf, a state file's contents with a NUL after
+ * them (buf is changed), into *st.  Returns 0 when a state was read, or
+ * -1 with *st empty: the checksum does not match (a write in progress, or
+ * a damaged file), or a file without one is cut short, or it holds a NUL.
+ * A field that does not parse is left empty (a bad hash: no hash).
+ */
+int state_parse(char *buf, size_t n, struct state *st);
+
+/*
+ * Formats *st as a state file into buf (bufsz bytes, at least STATE_MAX),
+ * the checksum line included.  Returns the length.
+ */
+size_t state_format(char *buf, size_t bufsz, const struct state *st);
+
+/*
  * Opens (creating it, and its folder, when needed) the state file at path
  * for state_write().  Returns 0, or -1 with errno (sf->fd is then -1).
  */

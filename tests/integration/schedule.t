@@ -40,6 +40,14 @@ out=$(SITEWATCH_NOW='2027-01-01 00:00' TZ=UTC "$BIN" next '0 0 29 2 *' -n 1)
 assert_eq "$out" "2028-02-29 00:00:00 UTC Tue" "29 February"
 out=$(SITEWATCH_NOW='2026-01-01 00:00' TZ=UTC "$BIN" next 'at 2025-06-01 09:00')
 assert_grep '^no run after now' <(echo "$out")
+out=$(SITEWATCH_NOW=@9223372036854775000 TZ=UTC "$BIN" next 10m -n 3)
+assert_eq "$out" "@9223372036854775600 (too far ahead to show as a date)
+no further run: past the last time this system can count" "no overflow at the end of time_t, no garbage past the calendar"
+out=$(SITEWATCH_NOW=@9223372036854775000 TZ=UTC "$BIN" next '* * * * *' -n 3)
+assert_eq "$out" "no next run: past the last time this system can count" "cron at the end of time_t"
+out=$(SITEWATCH_NOW='2026-01-01 12:00' TZ=UTC "$BIN" next '0 0 * * sun-sun' -n 2)
+assert_eq "$out" "2026-01-04 00:00:00 UTC Sun
+2026-01-11 00:00:00 UTC Sun" "sun-sun is Sunday alone"
 assert_status 2 "$BIN" next '*/0 * * * *'
 assert_grep 'interval: "\*/0 \* \* \* \*": step must be at least 1' "$T/.out"
 ok

@@ -248,6 +248,16 @@ t_sunday_0_and_7(void)
 	    0, 1);
 	t_cron("0 0 * * sun-sat", 1, 1, bits(1, 31, 1), bits(1, 12, 1), 0x7F,
 	    0, 1);
+	/* "sun" ends a range as 7 only when the range starts after Sunday:
+	 * "sun-sun" (and "0-sun") is Sunday alone, as cron reads it. */
+	t_cron("0 0 * * sun-sun", 1, 1, bits(1, 31, 1), bits(1, 12, 1), 0x01,
+	    0, 1);
+	t_cron("0 0 * * 0-sun", 1, 1, bits(1, 31, 1), bits(1, 12, 1), 0x01,
+	    0, 1);
+	t_cron("0 0 * * sat-sun", 1, 1, bits(1, 31, 1), bits(1, 12, 1), 0x41,
+	    0, 1);
+	t_cron("0 0 * * 0-7", 1, 1, bits(1, 31, 1), bits(1, 12, 1), 0x7F,
+	    0, 1);
 	t_cron("0 0 * * */2", 1, 1, bits(1, 31, 1), bits(1, 12, 1), 0x55, 0,
 	    0);
 }
@@ -405,6 +415,32 @@ t_impossible_struct(void)
 	check_int(schedule_period_hint(&s), ==, 60);
 }
 
+/*
+ * A duration run from the far end of time_t has no next run (it used to
+ * overflow, a signed overflow that UBSan stops at), and neither has a cron
+ * expression there.
+ */
+static void
+t_end_of_time(void)
+{
+	struct schedule s;
+	time_t last = (time_t)9223372036854775807LL, far = last - 100;
+
+	set_tz("UTC");
+	if (parse_ok("10m", &s)) {
+		check_int((long long)schedule_next(&s, far), ==, -1);
+		check_int((long long)schedule_next(&s, last - 600), ==,
+		    (long long)last);
+	}
+	if (parse_ok("1", &s)) {
+		check_int((long long)schedule_next(&s, far), ==,
+		    (long long)far + 1);
+		check_int((long long)schedule_next(&s, last), ==, -1);
+	}
+	if (parse_ok("*/5 * * * *", &s))
+		check_int((long long)schedule_next(&s, far), ==, -1);
+}
+
 int
 main(void)
 {
@@ -418,7 +454,7 @@ main(void)
 	TEST(t_steps(), "steps: */10, 9-17/2, and 5/15 from 5 to the maximum");
 	TEST(t_month_names(), "month names, any case, also in ranges");
 	TEST(t_weekday_names(), "weekday names, any case, also in ranges");
-	TEST(t_sunday_0_and_7(), "Sunday is 0 or 7; 5-7 and fri-sun are fri,sat,sun");
+	TEST(t_sunday_0_and_7(), "Sunday is 0 or 7; 5-7 and fri-sun are fri,sat,sun; sun-sun is Sunday alone");
 	TEST(t_restricted(), "a day field starting with '*' is unrestricted");
 	TEST(t_nicknames(), "nicknames are their cron expressions");
 	TEST(t_at_parse(), "at YYYY-MM-DD HH:MM keeps the date as written");
@@ -657,6 +693,7 @@ main(void)
 	    "New York autumn: at in the overlap, first occurrence");
 
 	TEST(t_period_hint(), "period hints");
+	TEST(t_end_of_time(), "no next run past the end of time_t, no overflow");
 	TEST(t_impossible_struct(), "no match within the search: never");
 	return test_done();
 }

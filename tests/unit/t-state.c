@@ -200,6 +200,51 @@ t_old_format_read(void)
 }
 
 /*
+ * A hash that is not exactly 64 hex digits is no hash: sscanf's "%2x"
+ * used to take signs, spaces and "0x" as well.
+ */
+static void
+t_bad_hash_is_no_hash(void)
+{
+	static const char *const bad[] = {
+		"-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1",
+		" f f f f f f f f f f f f f f f f f f f f f f f f f f f f f f f f",
+		"+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f+f",
+		"0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x0x",
+		"0g00000000000000000000000000000000000000000000000000000000000000",
+		"000000000000000000000000000000000000000000000000000000000000000",
+		"00000000000000000000000000000000000000000000000000000000000000000",
+	};
+	struct state t;
+	char path[256], text[512];
+	size_t i;
+	int k;
+
+	(void)snprintf(path, sizeof(path), "%s/hash", dir);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		(void)snprintf(text, sizeof(text), "baseline=1\nhash=%s\n"
+		    "next_check=10\n", bad[i]);
+		put(path, text);
+		if (!check_int(state_load(path, &t), ==, 0))
+			continue;
+		if (!check_int(t.has_hash, ==, 0))
+			test_msg("hash=\"%s\" was taken", bad[i]);
+		for (k = 0; k < FETCH_HASH_LEN; k++)
+			check_int(t.hash[k], ==, 0);
+	}
+	/* Upper and lower case digits are both hex. */
+	put(path, "baseline=1\nhash=00112233445566778899AABBCCDDEEFF"
+	    "aabbccddeeff00112233445566778899\nnext_check=10\n");
+	check_int(state_load(path, &t), ==, 0);
+	check_int(t.has_hash, ==, 1);
+	check_int(t.hash[0], ==, 0x00);
+	check_int(t.hash[1], ==, 0x11);
+	check_int(t.hash[15], ==, 0xff);
+	check_int(t.hash[16], ==, 0xaa);
+	check_int(t.hash[31], ==, 0x99);
+}
+
+/*
  * A writer child rewrites one file in place as fast as it can with two
  * states whose fields go together (etag "A..." with result "a", "B..."
  * with "b"); every load in the parent sees one of them whole.
@@ -264,6 +309,7 @@ main(void)
 	TEST(t_missing_is_empty(), "a missing state file is an empty state");
 	TEST(t_in_place_shorter(), "rewritten in place: same inode, never shorter, shorter state reads back");
 	TEST(t_damaged_is_empty(), "a file whose checksum fails is an empty state");
+	TEST(t_bad_hash_is_no_hash(), "a hash with signs, spaces or the wrong length is no hash");
 	TEST(t_old_format_read(), "a state file without a checksum (older sitewatch) is read");
 	TEST(t_reader_never_sees_a_mix(), "a reader racing an in-place writer sees one state whole, never a mix");
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
