@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "jobs.h"
 #include "jobsfile.h"
 #include "log.h"
+#include "notify.h"
 #include "schedule.h"
 #include "state.h"
 #include "supervisor.h"
@@ -289,8 +291,45 @@ job_state(const char *file, const char *name, struct state *st)
 	return state_load(path, st);
 }
 
+/*
+ * Makes the one check of watcher_check_once() with a notifier of its own
+ * when one would tell anyone anything (an --exec hook, a desktop session),
+ * so that a change found here is told as a watcher would tell it; waits
+ * for the notifier to hand it out.  Returns what watcher_check_once()
+ * returns.
+ */
+static int
+check_with_notifier(struct watcher_opts *o, char *const *exec_argv,
+    int desktop, char *result, size_t resultsz)
+{
+	struct notifier n;
+	int rc;
+
+	if (!notify_wanted(exec_argv, desktop) ||
+	    notify_setup(&n, exec_argv, desktop) == -1)
+		return watcher_check_once(o, result, resultsz);
+	if (notify_spawn(&n) == -1) {
+		(void)fprintf(stderr, "sitewatch: cannot start the notifier: "
+		    "%s\n", strerror(errno));
+		(void)close(n.rfd);
+		(void)close(n.wfd);
+		return watcher_check_once(o, result, resultsz);
+	}
+	(void)close(n.rfd);
+	(void)signal(SIGPIPE, SIG_IGN);
+	o->notify_fd = n.wfd;
+	rc = watcher_check_once(o, result, resultsz);
+	/* The notifier reads end-of-file, hands out what it has, exits. */
+	(void)close(n.wfd);
+	o->notify_fd = -1;
+	while (waitpid(n.pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	return rc;
+}
+
 int
-cmd_check(const char *file, const char *name, const struct watcher_opts *wo)
+cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
+    char *const *exec_argv, int desktop)
 {
 	struct jobs_file jf;
 	struct watcher_opts o = *wo;
@@ -352,7 +391,8 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo)
 	free(buf);
 	o.jobsfile = file;
 	o.name = name;
-	rc = watcher_check_once(&o, result, sizeof(result));
+	rc = check_with_notifier(&o, exec_argv, desktop, result,
+	    sizeof(result));
 	if (rc == WATCHER_FAILED) {
 		struct state st;
 

@@ -36,10 +36,12 @@ int cmd_remove(const char *file, char *const *names, int n);
 
 /*
  * `check NAME`: with a supervisor running the row, signals its watcher and
- * waits for the result; otherwise checks once itself.  wo carries the
- * fetch options.
+ * waits for the result; otherwise checks once itself and tells a change
+ * as a watcher would: the --exec hook exec_argv (or NULL) and, with
+ * desktop set, a desktop notification.  wo carries the fetch options.
  */
-int cmd_check(const char *file, const char *name, const struct watcher_opts *wo);
+int cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
+    char *const *exec_argv, int desktop);
 
 /* `check --url URL`: fetch once and print what came back; records nothing. */
 int cmd_check_url(const char *url, const struct watcher_opts *wo);

@@ -286,7 +286,8 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	if (strcmp(name, "check") == 0 && op->url == NULL && nargs == 1) {
 		if (fetch_global_init(op->cafile) == -1)
 			return 1;
-		return cmd_check(op->file, args[0], &wo);
+		return cmd_check(op->file, args[0], &wo, op->exec_argv,
+		    op->desktop);
 	}
 	if (strcmp(name, "watch") == 0 && nargs == 1)
 		return cmd_watch(op, args[0]);

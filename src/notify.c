@@ -256,6 +256,12 @@ have_session_bus(void)
 	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+int
+notify_wanted(char *const *exec_argv, int desktop)
+{
+	return exec_argv != NULL || (desktop && have_session_bus());
+}
+
 /*
  * libnotify is loaded only in the desktop process (dlopen), not linked:
  * linked, it and the dozen libraries it pulls in (gdk-pixbuf, gio, libpng,

@@ -34,6 +34,13 @@ int notify_setup(struct notifier *n, char *const *exec_argv, int desktop);
 pid_t notify_spawn(struct notifier *n);
 
 /*
+ * Says whether a notifier would tell anyone anything: there is an --exec
+ * hook, or desktop notifications are wanted and a session bus is there.
+ * Returns 1 or 0.
+ */
+int notify_wanted(char *const *exec_argv, int desktop);
+
+/*
  * Queues a "NAME changed" notification without ever blocking.  old and
  * new are the last-modified values.  Returns 0, or -1 when it was dropped
  * (errno EAGAIN: the notifier is behind).
