@@ -20,8 +20,9 @@ CFLAGS   ?= -O2 -g
 WARNINGS  = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -fno-common
 PKGS      = libcurl libnotify glib-2.0 openssl
-# The helper's libraries: linked into sitewatch-helper only.
-HELPER_PKGS = libxml-2.0 libpcre2-8 yaml-0.1
+# The helper's libraries: linked into sitewatch-helper only (Jansson:
+# the json filter step).
+HELPER_PKGS = libxml-2.0 libpcre2-8 yaml-0.1 jansson
 
 # Each flavour of build has its own object directory, so that switching
 # between the plain and the sanitizer build never mixes objects.
@@ -58,12 +59,13 @@ LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
 # sitewatch-helper: the short-lived process with the heavy libraries
 # (see helper.c).  Its own modules are compiled with their headers' flags.
-HELPER_SRCS = src/helper.c src/import.c
+HELPER_SRCS = src/helper.c src/import.c src/css.c src/filter.c src/html.c src/strbuf.c
 HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/util.o $(BUILD)/log.o
 
 UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
 # Unit tests of the helper's modules link the helper's libraries.
-HELPER_UNIT = $(BUILD)/tests/t-import
+HELPER_UNIT = $(BUILD)/tests/t-import \
+  $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-helper-*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
@@ -112,7 +114,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(LIBOBJS)
 # compiler errors.
 deps-check:
 	@pkg-config --exists $(PKGS) $(HELPER_PKGS) && test -f /usr/include/csv.h || { \
-	  echo "sitewatch: missing build dependencies (libcurl, OpenSSL, libnotify, libcsv, libxml2, PCRE2, libyaml)."; \
+	  echo "sitewatch: missing build dependencies (libcurl, OpenSSL, libnotify, libcsv, libxml2, PCRE2, libyaml, Jansson)."; \
 	  echo "           run: scripts/install-deps"; exit 1; }
 
 jobs.csv:

@@ -1,0 +1,1131 @@
+/*
+ * filter.c - the filter chain: parsed and checked once, then run step by
+ * step over a page.  A page is either HTML (the answer of an HTML page, or
+ * what a css:/xpath:/remove: step left) or text.  Selecting steps work on
+ * the parsed HTML (html.c); line steps work on text, and take the visible
+ * text first while the page is still HTML; the chain's end does the same.
+ * Regexes are PCRE2's (Perl syntax), JSON is Jansson's, a pipe: command
+ * runs without a shell, time-limited.
+ */
+#define _GNU_SOURCE		/* pipe2 */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <jansson.h>
+#include <pcre2.h>
+
+#include "css.h"
+#include "filter.h"
+#include "html.h"
+#include "util.h"
+
+/* What a pipe: command may print, at most. */
+#define PIPE_MAX_OUT (64u << 20)
+
+/* The step names, in the order of enum filter_kind. */
+static const struct {
+	const char *name;
+	int arg;		/* 1: NAME:ARG, 0: NAME alone */
+} kinds[] = {
+	{ "css", 1 }, { "xpath", 1 }, { "remove", 1 }, { "text", 0 },
+	{ "raw", 0 }, { "grep", 1 }, { "ignore", 1 }, { "s", 1 },
+	{ "sort", 0 }, { "uniq", 0 }, { "json", 0 }, { "pipe", 1 },
+};
+
+/* Replaces line breaks in err with spaces: a message is one line. */
+static void
+one_line(char *err)
+{
+	for (; *err != '\0'; err++)
+		if (*err == '\n' || *err == '\r')
+			*err = ' ';
+}
+
+/* Compiles re for a step.  utf: the subject is valid UTF-8.  Returns the
+ * code, or NULL with PCRE2's message and the offset in err. */
+static pcre2_code *
+regex_compile(const char *re, int utf, int caseless, char *err, size_t errsz)
+{
+	uint32_t opts = caseless ? PCRE2_CASELESS : 0;
+	pcre2_code *code;
+	PCRE2_SIZE off;
+	int rc;
+
+	if (utf)
+		opts |= PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+	code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+	    opts | PCRE2_MULTILINE, &rc, &off, NULL);
+	if (code == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		(void)pcre2_get_error_message(rc, msg, sizeof(msg));
+		(void)snprintf(err, errsz, "%s at offset %zu", (char *)msg,
+		    (size_t)off);
+	}
+	return code;
+}
+
+int
+filter_regex_match(const char *re, const char *s, size_t n, char *err,
+    size_t errsz)
+{
+	int utf = util_utf8_valid((const unsigned char *)s, n);
+	pcre2_code *code = regex_compile(re, utf, 0, err, errsz);
+	pcre2_match_data *md;
+	int rc;
+
+	if (code == NULL)
+		return -1;
+	md = pcre2_match_data_create_from_pattern(code, NULL);
+	if (md == NULL) {
+		pcre2_code_free(code);
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	(void)snprintf(err, errsz, "the match failed (PCRE2 error %d)", rc);
+	return -1;
+}
+
+char **
+filter_split_command(const char *cmd, char *err, size_t errsz)
+{
+	/* The rules of notify_split_command (--exec), kept in step with it;
+	 * notify.c is not linked into the helper. */
+	size_t n = 0, len = strlen(cmd);
+	char **argv = calloc(len / 2 + 2, sizeof(*argv));
+	const char *p = cmd;
+
+	if (argv == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	for (;;) {
+		char *w, quote = 0;
+		size_t k = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		w = malloc(len + 1);
+		if (w == NULL) {
+			filter_free_argv(argv);
+			(void)snprintf(err, errsz, "out of memory");
+			return NULL;
+		}
+		for (; *p != '\0'; p++) {
+			if (quote != 0) {
+				if (*p == quote)
+					quote = 0;
+				else
+					w[k++] = *p;
+			} else if (*p == '\'' || *p == '"') {
+				quote = *p;
+			} else if (*p == ' ' || *p == '\t') {
+				break;
+			} else {
+				w[k++] = *p;
+			}
+		}
+		w[k] = '\0';
+		argv[n++] = w;
+		if (quote != 0) {
+			filter_free_argv(argv);
+			(void)snprintf(err, errsz, "unclosed %c quote", quote);
+			return NULL;
+		}
+	}
+	if (n == 0) {
+		filter_free_argv(argv);
+		(void)snprintf(err, errsz, "empty command");
+		return NULL;
+	}
+	return argv;
+}
+
+void
+filter_free_argv(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/*
+ * Parses the body of s/REGEX/REPLACEMENT/FLAGS (any delimiter: the byte
+ * after the 's') into st.  In the regex, \DELIM stays as it is (PCRE2
+ * reads an escaped punctuation character as itself); in the replacement
+ * \DELIM is DELIM, \\ a backslash and \1..\9 the groups, written ${1}
+ * for pcre2_substitute().  Returns 0, or -1 with the reason in err.
+ */
+static int
+parse_subst(const char *s, struct filter_step *st, char *err, size_t errsz)
+{
+	struct strbuf re = { 0 }, repl = { 0 };
+	char d = s[1];
+	const char *p = s + 2;
+
+	if (d == '\0' || d == '\\' || d == ' ' || d == '\n' ||
+	    (d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') ||
+	    (d >= 'A' && d <= 'Z'))
+		return errf(err, errsz, "s: expected a delimiter after 's', "
+		    "as in s/REGEX/REPLACEMENT/");
+	for (; *p != '\0' && *p != d; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			(void)strbuf_addc(&re, *p++);
+		(void)strbuf_addc(&re, *p);
+	}
+	if (*p != d) {
+		strbuf_free(&re);
+		return errf(err, errsz, "missing the delimiter %c after the "
+		    "regex", d);
+	}
+	for (p++; *p != '\0' && *p != d; p++) {
+		if (*p == '\\' && p[1] == d) {
+			(void)strbuf_addc(&repl, *++p);
+		} else if (*p == '\\' && p[1] == '\\') {
+			(void)strbuf_addc(&repl, *++p);
+		} else if (*p == '\\' && p[1] >= '0' && p[1] <= '9') {
+			(void)strbuf_addf(&repl, "${%c}", p[1]);
+			p++;
+		} else {
+			(void)strbuf_addc(&repl, *p);
+		}
+	}
+	if (*p != d) {
+		strbuf_free(&re);
+		strbuf_free(&repl);
+		return errf(err, errsz, "missing the delimiter %c after the "
+		    "replacement", d);
+	}
+	for (p++; *p != '\0'; p++) {
+		if (*p == 'g') {
+			st->global = 1;
+		} else if (*p == 'i') {
+			st->caseless = 1;
+		} else {
+			strbuf_free(&re);
+			strbuf_free(&repl);
+			return errf(err, errsz, "unknown flag '%c' (g and i are "
+			    "known)", *p);
+		}
+	}
+	st->arg = strbuf_detach(&re, NULL);
+	st->repl = strbuf_detach(&repl, NULL);
+	if (st->arg == NULL || st->repl == NULL)
+		return errf(err, errsz, "out of memory");
+	return 0;
+}
+
+/* Parses and checks one step, written s[0..n), into st.  Returns 0, or -1
+ * with the reason (without the step) in err. */
+static int
+parse_step(const char *s, size_t n, struct filter_step *st, char *err,
+    size_t errsz)
+{
+	size_t k, namelen;
+	const char *arg;
+
+	memset(st, 0, sizeof(*st));
+	st->text = util_strndup(s, n);
+	if (st->text == NULL)
+		return errf(err, errsz, "out of memory");
+	s = st->text;
+	if (s[0] == 's' && s[1] != '\0' && s[1] != ':' &&
+	    !(s[1] >= 'a' && s[1] <= 'z')) {
+		pcre2_code *code;
+
+		st->kind = FILTER_SUBST;
+		if (parse_subst(s, st, err, errsz) == -1)
+			return -1;
+		code = regex_compile(st->arg, 1, st->caseless, err, errsz);
+		if (code == NULL)
+			return -1;
+		pcre2_code_free(code);
+		return 0;
+	}
+	namelen = strcspn(s, ":");
+	for (k = 0; k < ARRAY_LEN(kinds); k++)
+		if (strlen(kinds[k].name) == namelen &&
+		    strncmp(s, kinds[k].name, namelen) == 0 && k != FILTER_SUBST)
+			break;
+	if (k == ARRAY_LEN(kinds)) {
+		const char *blank = s + strspn(s, " \t");
+
+		if (*blank == '\0')
+			return errf(err, errsz, "an empty step (two '|' in a row, "
+			    "or one at an end?)");
+		return errf(err, errsz, "unknown step (known: css:, xpath:, "
+		    "remove:, text, raw, grep:, ignore:, s///, sort, uniq, json, "
+		    "pipe:)");
+	}
+	st->kind = (enum filter_kind)k;
+	if (!kinds[k].arg) {
+		if (s[namelen] != '\0')
+			return errf(err, errsz, "%s takes no argument",
+			    kinds[k].name);
+		return 0;
+	}
+	if (s[namelen] != ':')
+		return errf(err, errsz, "%s needs an argument: %s:...",
+		    kinds[k].name, kinds[k].name);
+	arg = s + namelen + 1;
+	if (*arg == '\0')
+		return errf(err, errsz, "an empty %s",
+		    k == FILTER_PIPE ? "command" : k == FILTER_XPATH ?
+		    "expression" : k == FILTER_GREP || k == FILTER_IGNORE ?
+		    "regex" : "selector");
+	st->arg = strdup(arg);
+	if (st->arg == NULL)
+		return errf(err, errsz, "out of memory");
+	switch (st->kind) {
+	case FILTER_CSS:
+	case FILTER_REMOVE:
+		st->xpath = css_to_xpath(arg, err, errsz);
+		return st->xpath == NULL ? -1 : 0;
+	case FILTER_XPATH:
+		return html_xpath_check(arg, err, errsz);
+	case FILTER_GREP:
+	case FILTER_IGNORE: {
+		pcre2_code *code = regex_compile(arg, 1, 0, err, errsz);
+
+		if (code == NULL)
+			return -1;
+		pcre2_code_free(code);
+		return 0;
+	}
+	default:		/* FILTER_PIPE */
+		st->argv = filter_split_command(arg, err, errsz);
+		return st->argv == NULL ? -1 : 0;
+	}
+}
+
+int
+filter_parse(const char *chain, struct filter_chain *fc, char *err,
+    size_t errsz)
+{
+	const char *p = chain, *end;
+	size_t cap = 0;
+
+	memset(fc, 0, sizeof(*fc));
+	p += strspn(p, " \t");
+	if (*p == '\0' || strcmp(p, "-") == 0)
+		return 0;
+	if (strchr(p, '\n') != NULL || strchr(p, '\r') != NULL)
+		return errf(err, errsz, "a filter is one line");
+	for (;;) {
+		char why[512];
+		struct filter_step *st;
+
+		end = strstr(p, " | ");
+		if (end == NULL)
+			end = p + strlen(p);
+		if (fc->n == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+
+			st = realloc(fc->steps, ncap * sizeof(*st));
+			if (st == NULL) {
+				filter_free(fc);
+				return errf(err, errsz, "out of memory");
+			}
+			fc->steps = st;
+			cap = ncap;
+		}
+		st = &fc->steps[fc->n++];
+		if (parse_step(p, (size_t)(end - p), st, why, sizeof(why)) == -1) {
+			if (st->text != NULL && st->text[0] != '\0')
+				(void)snprintf(err, errsz, "%s: %s", st->text, why);
+			else
+				(void)snprintf(err, errsz, "%s", why);
+			one_line(err);
+			filter_free(fc);
+			return -1;
+		}
+		if (*end == '\0')
+			break;
+		p = end + 3;
+	}
+	return 0;
+}
+
+void
+filter_free(struct filter_chain *fc)
+{
+	size_t i;
+
+	for (i = 0; i < fc->n; i++) {
+		free(fc->steps[i].text);
+		free(fc->steps[i].arg);
+		free(fc->steps[i].xpath);
+		free(fc->steps[i].repl);
+		filter_free_argv(fc->steps[i].argv);
+	}
+	free(fc->steps);
+	memset(fc, 0, sizeof(*fc));
+}
+
+int
+filter_notify_check(const char *cond, char *err, size_t errsz)
+{
+	pcre2_code *code;
+
+	if (*cond == '\0' || strcmp(cond, "-") == 0 ||
+	    strcmp(cond, "added") == 0)
+		return 0;
+	if (strncmp(cond, "match:", 6) != 0)
+		return errf(err, errsz, "%s: unknown condition (known: -, added, "
+		    "match:REGEX)", cond);
+	if (cond[6] == '\0')
+		return errf(err, errsz, "%s: an empty regex", cond);
+	code = regex_compile(cond + 6, 1, 0, err, errsz);
+	if (code == NULL) {
+		char why[256];
+
+		(void)snprintf(why, sizeof(why), "%s", err);
+		(void)snprintf(err, errsz, "%s: %s", cond, why);
+		one_line(err);
+		return -1;
+	}
+	pcre2_code_free(code);
+	return 0;
+}
+
+/*
+ * The page while a chain runs: HTML or text.  While it is HTML, either
+ * text holds its bytes or pg holds it parsed (parsed = 1), never both
+ * out of step: a step that changes the parsed page empties text.
+ */
+struct page {
+	int html;		/* 1: HTML, 0: text */
+	int parsed;		/* 1: pg holds the page */
+	int body;		/* 1: text holds the answer's own bytes */
+	const char *charset;	/* the answer's charset, for those bytes */
+	struct strbuf text;
+	struct html_page pg;
+};
+
+/* Makes sure the page is parsed as HTML.  Returns 0 or -1. */
+static int
+page_parse(struct page *pg, char *err, size_t errsz)
+{
+	if (pg->parsed)
+		return 0;
+	if (html_parse(&pg->pg, strbuf_str(&pg->text), pg->text.len,
+	    pg->body ? pg->charset : "UTF-8", err, errsz) == -1)
+		return -1;
+	pg->parsed = 1;
+	strbuf_reset(&pg->text);
+	return 0;
+}
+
+/* Makes text hold the page's bytes (serialising parsed HTML).  Returns 0
+ * or -1. */
+static int
+page_bytes(struct page *pg, char *err, size_t errsz)
+{
+	if (!pg->parsed)
+		return 0;
+	strbuf_reset(&pg->text);
+	if (html_serialize(&pg->pg, &pg->text) == -1)
+		return errf(err, errsz, "out of memory");
+	html_free(&pg->pg);
+	pg->parsed = 0;
+	pg->body = 0;
+	return 0;
+}
+
+/* Makes the page its visible text, when it is HTML.  Returns 0 or -1. */
+static int
+page_visible(struct page *pg, char *err, size_t errsz)
+{
+	if (!pg->html)
+		return 0;
+	if (page_parse(pg, err, errsz) == -1)
+		return -1;
+	strbuf_reset(&pg->text);
+	if (html_text(&pg->pg, &pg->text) == -1)
+		return errf(err, errsz, "out of memory");
+	html_free(&pg->pg);
+	pg->parsed = 0;
+	pg->html = 0;
+	pg->body = 0;
+	return 0;
+}
+
+/* Replaces the page with the text s (malloc'd, taken over). */
+static void
+page_set_text(struct page *pg, char *s, size_t n)
+{
+	if (pg->parsed)
+		html_free(&pg->pg);
+	strbuf_free(&pg->text);
+	pg->text.s = s;
+	pg->text.len = n;
+	pg->text.cap = n + 1;
+	pg->parsed = 0;
+	pg->html = 0;
+	pg->body = 0;
+}
+
+/* css:, xpath: keep what the selector matches; nothing is an error. */
+static int
+step_select(struct page *pg, const struct filter_step *st, char *err,
+    size_t errsz)
+{
+	const char *expr = st->kind == FILTER_CSS ? st->xpath : st->arg;
+	char *text = NULL;
+	long n;
+
+	if (page_parse(pg, err, errsz) == -1)
+		return -1;
+	pg->html = 1;
+	n = html_select(&pg->pg, expr, &text, err, errsz);
+	if (n == -1)
+		return -1;
+	if (text != NULL) {
+		size_t len = strlen(text);
+
+		page_set_text(pg, text, len);
+		if (len > 0 && text[len - 1] != '\n')
+			(void)strbuf_addc(&pg->text, '\n');
+		return pg->text.oom ? errf(err, errsz, "out of memory") : 0;
+	}
+	if (n == 0)
+		return errf(err, errsz, "matched nothing");
+	return 0;
+}
+
+/* remove: take the matching elements out (none is fine). */
+static int
+step_remove(struct page *pg, const struct filter_step *st, char *err,
+    size_t errsz)
+{
+	if (page_parse(pg, err, errsz) == -1)
+		return -1;
+	pg->html = 1;
+	return html_remove(&pg->pg, st->xpath, err, errsz) == -1 ? -1 : 0;
+}
+
+/* text: the visible text of HTML; of other text only when it looks like
+ * HTML (else it stays as it is). */
+static int
+step_text(struct page *pg, char *err, size_t errsz)
+{
+	if (!pg->html && html_sniff(strbuf_str(&pg->text), pg->text.len))
+		pg->html = 1;
+	return page_visible(pg, err, errsz);
+}
+
+/* A line of the text: where it starts, how long it is without '\n'. */
+struct line {
+	const char *s;
+	size_t n;
+};
+
+/* Splits text into lines (a last line without '\n' counts).  Returns the
+ * malloc'd array and its length in *nl, or NULL when out of memory. */
+static struct line *
+split_lines(const struct strbuf *text, size_t *nl)
+{
+	const char *p = strbuf_str(text), *end = p + text->len;
+	size_t n = 0, cap = 64;
+	struct line *l = malloc(cap * sizeof(*l));
+
+	while (l != NULL && p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+
+		if (e == NULL)
+			e = end;
+		if (n == cap) {
+			struct line *m = realloc(l, 2 * cap * sizeof(*l));
+
+			if (m == NULL) {
+				free(l);
+				return NULL;
+			}
+			l = m;
+			cap *= 2;
+		}
+		l[n].s = p;
+		l[n++].n = (size_t)(e - p);
+		p = e + 1;
+	}
+	*nl = n;
+	return l;
+}
+
+/* grep:, ignore: keep (drop) the lines the regex matches. */
+static int
+step_grep(struct page *pg, const struct filter_step *st, char *err,
+    size_t errsz)
+{
+	pcre2_code *code = regex_compile(st->arg, 1, 0, err, errsz);
+	pcre2_match_data *md;
+	struct strbuf out = { 0 };
+	struct line *l;
+	size_t nl, i;
+	int keep = st->kind == FILTER_GREP;
+
+	if (code == NULL)
+		return -1;
+	md = pcre2_match_data_create(1, NULL);
+	l = split_lines(&pg->text, &nl);
+	if (md == NULL || l == NULL) {
+		pcre2_match_data_free(md);
+		pcre2_code_free(code);
+		free(l);
+		return errf(err, errsz, "out of memory");
+	}
+	for (i = 0; i < nl; i++) {
+		int rc = pcre2_match(code, (PCRE2_SPTR)l[i].s, l[i].n, 0, 0, md,
+		    NULL);
+
+		if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
+			PCRE2_UCHAR msg[256];
+
+			(void)pcre2_get_error_message(rc, msg, sizeof(msg));
+			(void)errf(err, errsz, "matching failed: %s", (char *)msg);
+			break;
+		}
+		if ((rc >= 0) == keep) {
+			(void)strbuf_add(&out, l[i].s, l[i].n);
+			(void)strbuf_addc(&out, '\n');
+		}
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
+	free(l);
+	if (i < nl || out.oom) {
+		if (out.oom)
+			(void)errf(err, errsz, "out of memory");
+		strbuf_free(&out);
+		return -1;
+	}
+	strbuf_free(&pg->text);
+	pg->text = out;
+	return 0;
+}
+
+/* s/REGEX/REPLACEMENT/[gi] over the whole text (^ and $ match at every
+ * line). */
+static int
+step_subst(struct page *pg, const struct filter_step *st, char *err,
+    size_t errsz)
+{
+	pcre2_code *code = regex_compile(st->arg, 1, st->caseless, err, errsz);
+	uint32_t opts = PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+	    PCRE2_SUBSTITUTE_UNSET_EMPTY |
+	    (st->global ? PCRE2_SUBSTITUTE_GLOBAL : 0);
+	PCRE2_SIZE outlen = pg->text.len + 256;
+	char *out = NULL;
+	int rc;
+
+	if (code == NULL)
+		return -1;
+	for (;;) {
+		char *o = realloc(out, outlen + 1);
+
+		if (o == NULL) {
+			free(out);
+			pcre2_code_free(code);
+			return errf(err, errsz, "out of memory");
+		}
+		out = o;
+		rc = pcre2_substitute(code, (PCRE2_SPTR)strbuf_str(&pg->text),
+		    pg->text.len, 0, opts, NULL, NULL, (PCRE2_SPTR)st->repl,
+		    PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)out, &outlen);
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			break;
+	}
+	pcre2_code_free(code);
+	if (rc < 0) {
+		PCRE2_UCHAR msg[256];
+
+		free(out);
+		(void)pcre2_get_error_message(rc, msg, sizeof(msg));
+		return errf(err, errsz, "%s", (char *)msg);
+	}
+	out[outlen] = '\0';
+	page_set_text(pg, out, outlen);
+	return 0;
+}
+
+/* Orders two lines by their bytes (the C locale's order). */
+static int
+line_cmp(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int c = memcmp(x->s, y->s, n);
+
+	if (c != 0)
+		return c;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* sort: the lines in byte order; uniq: each line once, where it first
+ * came (not only repeats next to each other). */
+static int
+step_lines(struct page *pg, const struct filter_step *st, char *err,
+    size_t errsz)
+{
+	struct strbuf out = { 0 };
+	struct line *l;
+	size_t nl, i;
+	size_t *seen = NULL, nseen = 0;
+
+	l = split_lines(&pg->text, &nl);
+	if (l == NULL)
+		return errf(err, errsz, "out of memory");
+	if (st->kind == FILTER_SORT) {
+		qsort(l, nl, sizeof(*l), line_cmp);
+		for (i = 0; i < nl; i++) {
+			(void)strbuf_add(&out, l[i].s, l[i].n);
+			(void)strbuf_addc(&out, '\n');
+		}
+	} else {
+		/* An open-addressing set of the lines seen, by hash. */
+		size_t cap = 16, mask;
+
+		while (cap < nl * 2)
+			cap *= 2;
+		mask = cap - 1;
+		seen = malloc(cap * sizeof(*seen));
+		if (seen != NULL)
+			memset(seen, 0xFF, cap * sizeof(*seen));
+		for (i = 0; seen != NULL && i < nl; i++) {
+			size_t h = (size_t)util_hash(l[i].s, l[i].n) & mask;
+			int dup = 0;
+
+			while (seen[h] != (size_t)-1) {
+				const struct line *o = &l[seen[h]];
+
+				if (o->n == l[i].n && memcmp(o->s, l[i].s, o->n) == 0) {
+					dup = 1;
+					break;
+				}
+				h = (h + 1) & mask;
+			}
+			if (dup)
+				continue;
+			seen[h] = i;
+			nseen++;
+			(void)strbuf_add(&out, l[i].s, l[i].n);
+			(void)strbuf_addc(&out, '\n');
+		}
+	}
+	free(l);
+	if ((st->kind == FILTER_UNIQ && seen == NULL) || out.oom) {
+		free(seen);
+		strbuf_free(&out);
+		return errf(err, errsz, "out of memory");
+	}
+	free(seen);
+	strbuf_free(&pg->text);
+	pg->text = out;
+	return 0;
+}
+
+/* json: the text parsed as JSON and printed again with sorted keys,
+ * indented by 2. */
+static int
+step_json(struct page *pg, char *err, size_t errsz)
+{
+	json_error_t je;
+	json_t *j;
+	char *s;
+
+	j = json_loadb(strbuf_str(&pg->text), pg->text.len, JSON_DECODE_ANY,
+	    &je);
+	if (j == NULL)
+		return errf(err, errsz, "line %d column %d: %s", je.line,
+		    je.column, je.text);
+	/*
+	 * 15 significant digits: Jansson's default (17) prints 19.99 as
+	 * 19.989999999999998; 15 print every price and most measurements
+	 * as written.
+	 */
+	s = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENCODE_ANY |
+	    JSON_REAL_PRECISION(15));
+	json_decref(j);
+	if (s == NULL)
+		return errf(err, errsz, "the JSON could not be printed again");
+	strbuf_free(&pg->text);
+	(void)strbuf_adds(&pg->text, s);
+	(void)strbuf_addc(&pg->text, '\n');
+	free(s);
+	return pg->text.oom ? errf(err, errsz, "out of memory") : 0;
+}
+
+/* Returns the current time on the monotonic clock, in seconds. */
+static double
+now(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Sets O_NONBLOCK on fd.  Returns 0 or -1. */
+static int
+nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/*
+ * Starts argv with its stdin, stdout and stderr on new pipes (our ends
+ * close-on-exec and non-blocking) and SIGPIPE at its default.  (fork and
+ * exec: the helper is small, and a command that cannot be run says so on
+ * its stderr, which the step reports.)  Returns
+ * the pid, or -1 with the reason in err.
+ */
+static pid_t
+pipe_start(char **argv, int fds[3], char *err, size_t errsz)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 };
+	pid_t pid;
+
+	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
+	    pipe2(er, O_CLOEXEC) == -1) {
+		(void)errf(err, errsz, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	pid = fork();
+	if (pid == -1) {
+		(void)errf(err, errsz, "fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		/* The child: its pipes, SIGPIPE as it was, the command. */
+		char msg[512];
+		int n;
+
+		if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
+		    dup2(er[1], 2) == -1)
+			_exit(127);
+		(void)signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		n = snprintf(msg, sizeof(msg), "cannot run %s: %s\n", argv[0],
+		    strerror(errno));
+		if (n > 0)
+			(void)util_write_all(2, msg, (size_t)n < sizeof(msg) ?
+			    (size_t)n : sizeof(msg) - 1);
+		_exit(127);
+	}
+	(void)close(in[0]);
+	(void)close(out[1]);
+	(void)close(er[1]);
+	fds[0] = in[1];
+	fds[1] = out[0];
+	fds[2] = er[0];
+	if (nonblock(fds[0]) == -1 || nonblock(fds[1]) == -1 ||
+	    nonblock(fds[2]) == -1) {
+		(void)errf(err, errsz, "fcntl: %s", strerror(errno));
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		(void)close(fds[2]);
+		return -1;
+	}
+	return pid;
+fail:
+	if (in[0] != -1) {
+		(void)close(in[0]);
+		(void)close(in[1]);
+	}
+	if (out[0] != -1) {
+		(void)close(out[0]);
+		(void)close(out[1]);
+	}
+	if (er[0] != -1) {
+		(void)close(er[0]);
+		(void)close(er[1]);
+	}
+	return -1;
+}
+
+/* Reads what fd has now into b (at most max bytes kept).  Returns 1 at
+ * the end of the file, 0 when more may come, -1 on an error. */
+static int
+drain(int fd, struct strbuf *b, size_t max)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+
+		if (r > 0) {
+			size_t keep = b->len >= max ? 0 : max - b->len;
+
+			(void)strbuf_add(b, buf, (size_t)r < keep ? (size_t)r : keep);
+			if ((size_t)r > keep)
+				b->oom = b->oom || max == PIPE_MAX_OUT;
+			continue;
+		}
+		if (r == 0)
+			return 1;
+		if (errno == EINTR)
+			continue;
+		return errno == EAGAIN ? 0 : -1;
+	}
+}
+
+/*
+ * pipe: runs the command with the page on its stdin; its stdout is the
+ * new text.  It may run o->timeout seconds; then it is killed (by its pid)
+ * and the step fails, as it does when it exits non-zero or by a signal
+ * (with the first line of what it said on stderr).
+ */
+static int
+step_pipe(struct page *pg, const struct filter_step *st,
+    const struct filter_opts *o, char *err, size_t errsz)
+{
+	struct strbuf out = { 0 }, errs = { 0 };
+	double deadline = now() + (o->timeout > 0 ? o->timeout : 30);
+	size_t off = 0;
+	int fds[3], open_out = 1, open_err = 1, status, timedout = 0;
+	pid_t pid;
+
+	pid = pipe_start(st->argv, fds, err, errsz);
+	if (pid == -1)
+		return -1;
+	if (pg->text.len == 0) {
+		(void)close(fds[0]);
+		fds[0] = -1;
+	}
+	while (open_out || open_err) {
+		struct pollfd pfd[3] = {
+			{ fds[1], POLLIN, 0 }, { fds[2], POLLIN, 0 },
+			{ fds[0], POLLOUT, 0 }
+		};
+		double left = deadline - now();
+		int r;
+
+		if (left <= 0) {
+			timedout = 1;
+			break;
+		}
+		if (!open_out)
+			pfd[0].fd = -1;
+		if (!open_err)
+			pfd[1].fd = -1;
+		r = poll(pfd, 3, (int)(left * 1000) + 1);
+		if (r == -1 && errno != EINTR)
+			break;
+		if (r <= 0)
+			continue;
+		if (pfd[0].revents != 0 && (r = drain(fds[1], &out,
+		    PIPE_MAX_OUT)) != 0) {
+			(void)close(fds[1]);
+			open_out = 0;
+		}
+		if (pfd[1].revents != 0 && drain(fds[2], &errs, 4096) != 0) {
+			(void)close(fds[2]);
+			open_err = 0;
+		}
+		if (fds[0] != -1 && pfd[2].revents != 0) {
+			ssize_t w = write(fds[0], pg->text.s + off,
+			    pg->text.len - off);
+
+			if (w > 0)
+				off += (size_t)w;
+			if ((w == -1 && errno != EAGAIN && errno != EINTR) ||
+			    off == pg->text.len) {
+				/* Done, or it stopped reading (EPIPE): it
+				 * gets end of file and may still answer. */
+				(void)close(fds[0]);
+				fds[0] = -1;
+			}
+		}
+		if (out.oom)
+			break;
+	}
+	if (fds[0] != -1)
+		(void)close(fds[0]);
+	if (open_out)
+		(void)close(fds[1]);
+	if (open_err)
+		(void)close(fds[2]);
+	if (timedout || out.oom || open_out || open_err)
+		(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = 0;
+			break;
+		}
+	if (timedout || open_out || open_err) {
+		strbuf_free(&out);
+		strbuf_free(&errs);
+		if (timedout)
+			return errf(err, errsz, "timed out after %g s, killed",
+			    o->timeout > 0 ? o->timeout : 30);
+		return errf(err, errsz, "poll: %s", strerror(errno));
+	}
+	if (out.oom) {
+		strbuf_free(&out);
+		strbuf_free(&errs);
+		return errf(err, errsz, "printed more than %u MiB",
+		    PIPE_MAX_OUT >> 20);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		const char *e = strbuf_str(&errs);
+		size_t n = strcspn(e, "\n");
+
+		if (WIFEXITED(status))
+			(void)errf(err, errsz, "exit status %d%s%.*s",
+			    WEXITSTATUS(status), n > 0 ? ": " : "",
+			    (int)(n > 200 ? 200 : n), e);
+		else
+			(void)errf(err, errsz, "killed by signal %d",
+			    WTERMSIG(status));
+		strbuf_free(&out);
+		strbuf_free(&errs);
+		return -1;
+	}
+	strbuf_free(&errs);
+	strbuf_free(&pg->text);
+	pg->text = out;
+	if (pg->text.s == NULL)
+		(void)strbuf_add(&pg->text, "", 0);
+	return 0;
+}
+
+/* Runs one step over the page.  Returns 0, or -1 with the reason (without
+ * the step) in err. */
+static int
+step_run(struct page *pg, const struct filter_step *st,
+    const struct filter_opts *o, char *err, size_t errsz)
+{
+	switch (st->kind) {
+	case FILTER_CSS:
+	case FILTER_XPATH:
+		return step_select(pg, st, err, errsz);
+	case FILTER_REMOVE:
+		return step_remove(pg, st, err, errsz);
+	case FILTER_TEXT:
+		return step_text(pg, err, errsz);
+	case FILTER_RAW:
+		if (page_bytes(pg, err, errsz) == -1)
+			return -1;
+		pg->html = 0;
+		return 0;
+	case FILTER_JSON:
+	case FILTER_PIPE:
+		/* The bytes as they are, HTML or not. */
+		if (page_bytes(pg, err, errsz) == -1)
+			return -1;
+		pg->html = 0;
+		pg->body = 0;
+		return st->kind == FILTER_JSON ? step_json(pg, err, errsz) :
+		    step_pipe(pg, st, o, err, errsz);
+	default:
+		/* A line step: on HTML, the visible text first. */
+		if (page_visible(pg, err, errsz) == -1)
+			return -1;
+		pg->body = 0;
+		if (st->kind == FILTER_GREP || st->kind == FILTER_IGNORE)
+			return step_grep(pg, st, err, errsz);
+		if (st->kind == FILTER_SUBST)
+			return step_subst(pg, st, err, errsz);
+		return step_lines(pg, st, err, errsz);
+	}
+}
+
+/* Writes one --time line: the step, its milliseconds, its bytes out. */
+static void
+time_line(const struct filter_opts *o, const char *step, double ms,
+    const struct page *pg)
+{
+	if (o->timelog == NULL)
+		return;
+	if (pg->parsed)
+		(void)fprintf(o->timelog, "%s\t%.3f\t-\n", step, ms);
+	else
+		(void)fprintf(o->timelog, "%s\t%.3f\t%zu\n", step, ms,
+		    pg->text.len);
+}
+
+int
+filter_run(const struct filter_chain *fc, const char *body, size_t len,
+    const struct filter_opts *o, struct strbuf *out, char *err,
+    size_t errsz)
+{
+	struct page pg = { 0 };
+	char charset[64], why[512];
+	double t0 = now(), t;
+	size_t i;
+	int rc = 0;
+
+	html_init();
+	html_charset(o->ctype, charset, sizeof(charset));
+	pg.charset = charset;
+	pg.body = 1;
+	if (o->ctype != NULL && *o->ctype != '\0')
+		pg.html = html_type_is_html(o->ctype);
+	else
+		pg.html = html_sniff(body, len);
+	if (strbuf_add(&pg.text, body, len) == -1)
+		return errf(err, errsz, "out of memory");
+	for (i = 0; i < fc->n && rc == 0; i++) {
+		t = now();
+		if (step_run(&pg, &fc->steps[i], o, why, sizeof(why)) == -1) {
+			(void)snprintf(err, errsz, "%s: %s", fc->steps[i].text,
+			    why);
+			rc = -1;
+		}
+		time_line(o, fc->steps[i].text, (now() - t) * 1000, &pg);
+	}
+	if (rc == 0 && pg.html) {
+		/* The chain's end: HTML becomes its visible text. */
+		t = now();
+		if (page_visible(&pg, why, sizeof(why)) == -1) {
+			(void)snprintf(err, errsz, "text: %s", why);
+			rc = -1;
+		}
+		time_line(o, fc->n == 0 ? "text" : "(text)", (now() - t) * 1000,
+		    &pg);
+	} else if (rc == 0 && fc->n == 0) {
+		time_line(o, "raw", 0, &pg);
+	}
+	if (rc == 0 && page_bytes(&pg, why, sizeof(why)) == -1) {
+		(void)snprintf(err, errsz, "%s", why);
+		rc = -1;
+	}
+	if (rc == 0 && strbuf_add(out, strbuf_str(&pg.text), pg.text.len) == -1)
+		rc = errf(err, errsz, "out of memory");
+	if (o->timelog != NULL && rc == 0)
+		(void)fprintf(o->timelog, "total\t%.3f\t%zu\n", (now() - t0) * 1000,
+		    out->len);
+	if (pg.parsed)
+		html_free(&pg.pg);
+	strbuf_free(&pg.text);
+	one_line(err);
+	return rc;
+}
