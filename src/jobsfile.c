@@ -45,17 +45,8 @@ struct paths {
 static int
 paths_init(struct paths *p, const char *path)
 {
-	struct stat st;
-
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		if (realpath(path, p->file) == NULL)
-			return -1;
-	} else if (strlen(path) >= sizeof(p->file)) {
-		errno = ENAMETOOLONG;
+	if (util_resolve_link(path, p->file, sizeof(p->file)) == -1)
 		return -1;
-	} else {
-		(void)strcpy(p->file, path);
-	}
 	if (util_dirname(p->file, p->dir, sizeof(p->dir)) == -1 ||
 	    util_sidecar(p->file, "lock", p->lock, sizeof(p->lock)) == -1 ||
 	    util_sidecar(p->file, "tmp", p->tmp, sizeof(p->tmp)) == -1) {

@@ -32,8 +32,13 @@ state_dir(const char *jobsfile, char *dir, size_t dirsz)
 	char cfg[PATH_MAX], here[PATH_MAX], real_cfg[PATH_MAX], real_here[PATH_MAX];
 	const char *xc = getenv("XDG_CONFIG_HOME"), *xs = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
+	char file[PATH_MAX];
 	int n;
 
+	/* The file a link points to has the state, whatever link names it. */
+	if (util_resolve_link(jobsfile, file, sizeof(file)) == -1)
+		return -1;
+	jobsfile = file;
 	/* The XDG default location keeps its state where XDG says. */
 	if (util_dirname(jobsfile, here, sizeof(here)) == 0 &&
 	    realpath(here, real_here) != NULL) {

@@ -26,8 +26,9 @@ struct state {
 };
 
 /*
- * Writes into dir the state folder of the jobs file at jobsfile:
- * ".BASENAME.state" in the same directory, or $XDG_STATE_HOME/sitewatch
+ * Writes into dir the state folder of the jobs file at jobsfile (the
+ * file it points to when it is a symbolic link): ".BASENAME.state" in
+ * the same directory, or $XDG_STATE_HOME/sitewatch
  * (~/.local/state/sitewatch) for the default jobs file in
  * $XDG_CONFIG_HOME/sitewatch.  Returns 0, or -1 (too long).
  */

@@ -138,11 +138,16 @@ child_free(gpointer p)
 	free(c);
 }
 
-/* The supervisor's lock and pid file: ".BASENAME.pid" beside the file. */
+/* The supervisor's lock and pid file: ".BASENAME.pid" beside the file
+ * that path resolves to (one supervisor per file, whatever link names it). */
 static int
 pidfile_path(const char *path, char *out, size_t outsz)
 {
-	return util_sidecar(path, "pid", out, outsz);
+	char file[PATH_MAX];
+
+	if (util_resolve_link(path, file, sizeof(file)) == -1)
+		return -1;
+	return util_sidecar(file, "pid", out, outsz);
 }
 
 /* Reads the pid written in the pid file open on fd, or 0. */
@@ -180,12 +185,12 @@ supervisor_holder(const char *path)
 }
 
 /*
- * Takes the lock that makes this the only supervisor of the file, and
- * writes our pid into it.  Returns the descriptor (held for the whole
- * run), or -1 after saying why.
+ * Takes the lock that makes this the only supervisor of the file at path,
+ * and writes our pid into it; shown is how messages name the file.
+ * Returns the descriptor (held for the whole run), or -1 after saying why.
  */
 static int
-take_lock(const char *path)
+take_lock(const char *path, const char *shown)
 {
 	char pf[PATH_MAX], buf[32];
 	int fd, n;
@@ -203,7 +208,7 @@ take_lock(const char *path)
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno == EWOULDBLOCK)
 			(void)fprintf(stderr, "sitewatch: %s is already "
-			    "watched by pid %ld\n", path, read_pid(fd));
+			    "watched by pid %ld\n", shown, read_pid(fd));
 		else
 			(void)fprintf(stderr, "sitewatch: %s: %s\n", pf,
 			    strerror(errno));
@@ -904,9 +909,13 @@ init(struct supervisor *s)
 	size_t len;
 	int bad;
 
-	if (strlen(s->o->jobsfile) >= sizeof(s->path))
+	/* A file named through a symbolic link is supervised as the file
+	 * it points to: its lock, its directory's events, its state. */
+	if (util_resolve_link(s->o->jobsfile, s->path, sizeof(s->path)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", s->o->jobsfile,
+		    strerror(errno));
 		return 2;
-	(void)strcpy(s->path, s->o->jobsfile);
+	}
 	slash = strrchr(s->path, '/');
 	s->base = slash != NULL ? slash + 1 : s->path;
 
@@ -925,7 +934,16 @@ init(struct supervisor *s)
 	if (bad)
 		return 2;
 
-	s->lockfd = take_lock(s->path);
+	{
+		char shown[2 * PATH_MAX + 8];
+
+		if (strcmp(s->path, s->o->jobsfile) != 0)
+			(void)snprintf(shown, sizeof(shown), "%s (%s)",
+			    s->o->jobsfile, s->path);
+		else
+			(void)snprintf(shown, sizeof(shown), "%s", s->path);
+		s->lockfd = take_lock(s->path, shown);
+	}
 	if (s->lockfd == -1)
 		return 2;
 	if (state_dir(s->path, dir, sizeof(dir)) == -1 ||
@@ -1017,8 +1035,12 @@ supervisor_run(const struct supervisor_opts *o)
 	rc = init(&s);
 	if (rc != 0)
 		goto out;
-	log_msg("sitewatch", "supervising %s (pid %ld)", s.path,
-	    (long)getpid());
+	if (strcmp(s.path, o->jobsfile) != 0)
+		log_msg("sitewatch", "supervising %s, the file %s points to "
+		    "(pid %ld)", s.path, o->jobsfile, (long)getpid());
+	else
+		log_msg("sitewatch", "supervising %s (pid %ld)", s.path,
+		    (long)getpid());
 	reconcile(&s);
 	s.last_stat = now_ms();
 

@@ -2,7 +2,9 @@
  * util.c - small helpers shared by every module.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700	/* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,25 @@ util_sleep_ms(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+int
+util_resolve_link(const char *path, char *out, size_t outsz)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (realpath(path, real) == NULL)
+			return -1;
+		path = real;
+	}
+	if (strlen(path) >= outsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	(void)strcpy(out, path);
+	return 0;
 }
 
 int

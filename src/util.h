@@ -36,6 +36,15 @@ unsigned long long util_hash(const void *s, size_t n);
 int util_sidecar(const char *path, const char *suffix, char *out,
     size_t outsz);
 
+/*
+ * Writes into out the jobs file that path names: path itself, or, when
+ * path is a symbolic link, the file it resolves to (realpath(3)), so that
+ * a file reached through a link has one lock, one supervisor and one
+ * state folder.  Returns 0, or -1 with errno (ENAMETOOLONG, or
+ * realpath's).
+ */
+int util_resolve_link(const char *path, char *out, size_t outsz);
+
 /* Writes into out the directory part of path ("." for a bare name, "/"
  * for a file in the root).  Returns 0, or -1 when it does not fit. */
 int util_dirname(const char *path, char *out, size_t outsz);
