@@ -59,7 +59,8 @@ LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
 # sitewatch-helper: the short-lived process with the heavy libraries
 # (see helper.c).  Its own modules are compiled with their headers' flags.
-HELPER_SRCS = src/helper.c src/import.c src/css.c src/filter.c src/html.c src/strbuf.c
+HELPER_SRCS = src/helper.c src/import.c src/css.c src/filter.c src/html.c src/strbuf.c \
+              src/textdiff.c
 HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/util.o $(BUILD)/log.o
 
 UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))

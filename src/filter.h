@@ -69,10 +69,11 @@ int filter_run(const struct filter_chain *fc, const char *body, size_t len,
 int filter_notify_check(const char *cond, char *err, size_t errsz);
 
 /*
- * Returns 1 when the regex re (Perl syntax, as in grep:) matches the
- * line s[0..n), 0 when not, -1 with a reason in err when re is bad.
+ * Returns 1 when the regex re (Perl syntax, as in grep:) matches one of
+ * the lines of s[0..n), 0 when none, -1 with a reason in err when re is
+ * bad.
  */
-int filter_regex_match(const char *re, const char *s, size_t n, char *err,
+int filter_match_lines(const char *re, const char *s, size_t n, char *err,
     size_t errsz);
 
 /*

@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "filter.h"
 #include "strbuf.h"
+#include "textdiff.h"
 #include "import.h"
 #include "util.h"
 
@@ -267,6 +269,253 @@ cmd_check_notify(int argc, char **argv)
 	return 0;
 }
 
+/* Reads the file at path into b.  Returns 0, or -1 with a message on
+ * stderr. */
+static int
+read_path(const char *cmd, const char *path, struct strbuf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1 || read_all(fd, b) == -1) {
+		(void)fprintf(stderr, "%s: %s: %s\n", cmd, path, strerror(errno));
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	(void)close(fd);
+	return 0;
+}
+
+/* The options and operands of changes and diff. */
+struct diff_args {
+	const char *notify, *diff_out, *lold, *lnew, *old, *new_path;
+	int color;
+};
+
+/* Parses [--notify C] [--diff-out F] [--label-old L] [--label-new L]
+ * [--color] OLD NEW (only the options in allowed).  Returns 0, or -1
+ * after printing the usage. */
+static int
+diff_args_parse(int argc, char **argv, const char *allowed,
+    const char *usage, struct diff_args *da)
+{
+	int i;
+
+	memset(da, 0, sizeof(*da));
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		const char *o = argv[i] + 2;
+
+		if (*o == '\0') {
+			i++;
+			break;
+		}
+		if (strstr(allowed, o) == NULL) {
+			(void)fprintf(stderr, "usage: %s\n", usage);
+			return -1;
+		}
+		if (strcmp(o, "color") == 0) {
+			da->color = 1;
+			continue;
+		}
+		if (i + 1 >= argc) {
+			(void)fprintf(stderr, "usage: %s\n", usage);
+			return -1;
+		}
+		if (strcmp(o, "notify") == 0)
+			da->notify = argv[++i];
+		else if (strcmp(o, "diff-out") == 0)
+			da->diff_out = argv[++i];
+		else if (strcmp(o, "label-old") == 0)
+			da->lold = argv[++i];
+		else if (strcmp(o, "label-new") == 0)
+			da->lnew = argv[++i];
+		else {
+			(void)fprintf(stderr, "usage: %s\n", usage);
+			return -1;
+		}
+	}
+	if (argc - i != 2) {
+		(void)fprintf(stderr, "usage: %s\n", usage);
+		return -1;
+	}
+	da->old = argv[i];
+	da->new_path = argv[i + 1];
+	if (da->lold == NULL)
+		da->lold = da->old;
+	if (da->lnew == NULL)
+		da->lnew = da->new_path;
+	return 0;
+}
+
+/* The most bytes of added lines that changes prints. */
+#define ADDED_MAX 4096
+
+/*
+ * Appends the added lines of d to out, each '+'-prefixed and ended by
+ * '\n', the whole at most ADDED_MAX bytes, cut at a line end (a first line
+ * longer than that alone is cut at a character boundary).  Also appends
+ * every added line, unprefixed, to all.
+ */
+static void
+added_lines(const struct textdiff *d, struct strbuf *out, struct strbuf *all)
+{
+	size_t i;
+	int full = 0;
+
+	for (i = 0; i < d->nops; i++) {
+		const struct textdiff_line *l;
+		size_t n;
+
+		if (d->ops[i].op != '+')
+			continue;
+		l = &d->b[d->ops[i].b];
+		(void)strbuf_add(all, l->s, l->n);
+		(void)strbuf_addc(all, '\n');
+		if (full)
+			continue;
+		n = l->n;
+		if (out->len + n + 2 > ADDED_MAX) {
+			full = 1;
+			if (out->len > 0)
+				continue;
+			n = ADDED_MAX - 2;
+			while (n > 0 && ((unsigned char)l->s[n] & 0xC0) == 0x80)
+				n--;
+		}
+		(void)strbuf_addc(out, '+');
+		(void)strbuf_add(out, l->s, n);
+		(void)strbuf_addc(out, '\n');
+	}
+}
+
+/* Writes len bytes of s to the file path (created or truncated).
+ * Returns 0, or -1 with a message on stderr. */
+static int
+write_path(const char *cmd, const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd == -1 || util_write_all(fd, s, len) == -1 || close(fd) == -1) {
+		(void)fprintf(stderr, "%s: %s: %s\n", cmd, path, strerror(errno));
+		if (fd != -1)
+			(void)close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * changes [--notify COND] [--diff-out FILE] [--label-old L] [--label-new
+ * L] OLD NEW: the lines added and removed from OLD to NEW, whether COND
+ * says to tell, and the added lines; the unified diff into FILE.  Exit 0,
+ * 1 when a file cannot be read or written or COND is bad, 2 on a usage
+ * error.
+ */
+static int
+cmd_changes(int argc, char **argv)
+{
+	static const char usage[] = "sitewatch-helper changes [--notify COND] "
+	    "[--diff-out FILE] [--label-old L] [--label-new L] OLD NEW";
+	struct strbuf a = { 0 }, b = { 0 }, out = { 0 }, added = { 0 },
+	    all = { 0 }, udiff = { 0 };
+	struct diff_args da;
+	struct textdiff d;
+	char err[512];
+	int notify = 0, rc = 1;
+
+	if (diff_args_parse(argc, argv, "notify diff-out label-old label-new",
+	    usage, &da) == -1)
+		return 2;
+	if (da.notify == NULL)
+		da.notify = "-";
+	if (filter_notify_check(da.notify, err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (read_path("changes", da.old, &a) == -1 ||
+	    read_path("changes", da.new_path, &b) == -1)
+		goto out;
+	if (textdiff_run(&d, strbuf_str(&a), a.len, strbuf_str(&b), b.len) == -1) {
+		(void)fprintf(stderr, "changes: out of memory\n");
+		goto out;
+	}
+	added_lines(&d, &added, &all);
+	if (strncmp(da.notify, "match:", 6) == 0) {
+		notify = filter_match_lines(da.notify + 6, strbuf_str(&all),
+		    all.len, err, sizeof(err));
+		if (notify == -1)
+			(void)fprintf(stderr, "%s: %s\n", da.notify, err);
+	} else if (strcmp(da.notify, "added") == 0) {
+		notify = d.added > 0;
+	} else {
+		notify = d.added + d.removed > 0;
+	}
+	if (notify != -1 && da.diff_out != NULL &&
+	    (textdiff_unified(&d, da.lold, da.lnew, 3, 0, &udiff) == -1 ||
+	    write_path("changes", da.diff_out, strbuf_str(&udiff),
+	    udiff.len) == -1))
+		notify = -1;
+	if (notify != -1) {
+		(void)strbuf_addf(&out, "added %ld\nremoved %ld\nnotify %d\n",
+		    d.added, d.removed, notify);
+		(void)strbuf_add(&out, strbuf_str(&added), added.len);
+		if (out.oom || util_write_all(1, strbuf_str(&out), out.len) == -1)
+			(void)fprintf(stderr, "changes: writing: %s\n",
+			    out.oom ? "out of memory" : strerror(errno));
+		else
+			rc = 0;
+	}
+	textdiff_free(&d);
+out:
+	strbuf_free(&a);
+	strbuf_free(&b);
+	strbuf_free(&out);
+	strbuf_free(&added);
+	strbuf_free(&all);
+	strbuf_free(&udiff);
+	return rc;
+}
+
+/*
+ * diff [--color] [--label-old L] [--label-new L] OLD NEW: the unified
+ * diff from OLD to NEW on stdout, coloured as git diff colours it with
+ * --color.  Exit 0 when they are the same, 1 when they differ, 2 on
+ * trouble.
+ */
+static int
+cmd_diff(int argc, char **argv)
+{
+	static const char usage[] = "sitewatch-helper diff [--color] "
+	    "[--label-old L] [--label-new L] OLD NEW";
+	struct strbuf a = { 0 }, b = { 0 }, out = { 0 };
+	struct diff_args da;
+	struct textdiff d;
+	int rc = 2;
+
+	if (diff_args_parse(argc, argv, "color label-old label-new", usage,
+	    &da) == -1)
+		return 2;
+	if (read_path("diff", da.old, &a) == -1 ||
+	    read_path("diff", da.new_path, &b) == -1)
+		goto out;
+	if (textdiff_run(&d, strbuf_str(&a), a.len, strbuf_str(&b), b.len) == -1) {
+		(void)fprintf(stderr, "diff: out of memory\n");
+		goto out;
+	}
+	if (textdiff_unified(&d, da.lold, da.lnew, 3, da.color, &out) == -1 ||
+	    util_write_all(1, strbuf_str(&out), out.len) == -1)
+		(void)fprintf(stderr, "diff: writing: %s\n", out.oom ?
+		    "out of memory" : strerror(errno));
+	else
+		rc = d.added + d.removed > 0;
+	textdiff_free(&d);
+out:
+	strbuf_free(&a);
+	strbuf_free(&b);
+	strbuf_free(&out);
+	return rc;
+}
+
 static const struct helper_command commands[] = {
 	{ "version", cmd_version, "print the version" },
 	{ "import-urlwatch", cmd_import_urlwatch,
@@ -274,6 +523,8 @@ static const struct helper_command commands[] = {
 	{ "filter", cmd_filter, "run a filter chain over the page on stdin" },
 	{ "check-filter", cmd_check_filter, "check a filter chain" },
 	{ "check-notify", cmd_check_notify, "check a notify condition" },
+	{ "changes", cmd_changes, "lines added and removed between two texts" },
+	{ "diff", cmd_diff, "the unified diff of two texts" },
 	{ NULL, NULL, NULL }
 };
 
