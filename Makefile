@@ -50,7 +50,8 @@ ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lcsv
 
-SRCS     = src/main.c src/check.c src/commands.c src/edit.c src/fetch.c \
+SRCS     = src/main.c src/check.c src/commands.c src/compare.c src/edit.c \
+           src/fetch.c \
            src/jobs.c src/jobsfile.c src/log.c src/notify.c src/state.c \
            src/schedule.c src/status.c src/supervisor.c src/util.c \
            src/spawn.c src/watcher.c src/importcmd.c

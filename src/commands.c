@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "compare.h"
 #include "fetch.h"
 #include "jobs.h"
 #include "jobsfile.h"
@@ -206,9 +207,31 @@ commands_create_file(const char *file)
 	return 0;
 }
 
+/*
+ * Checks a --filter or --notify value with the helper.  Returns 0, or 2
+ * (after saying why) when it is not valid, 1 when it cannot be checked.
+ */
+static int
+valid_compare_value(const char *col, const char *what, const char *value)
+{
+	char err[512];
+
+	switch (compare_check_value(what, value, err, sizeof(err))) {
+	case 0:
+		return 0;
+	case 1:
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", col, err);
+		return 2;
+	default:
+		(void)fprintf(stderr, "sitewatch: cannot check the %s: %s\n",
+		    col, err);
+		return 1;
+	}
+}
+
 int
 cmd_add(const char *file, const char *interval, const char *name,
-    const char *url)
+    const char *url, const char *filter, const char *notify)
 {
 	struct jobs_edit e;
 	struct schedule sched;
@@ -220,6 +243,14 @@ cmd_add(const char *file, const char *interval, const char *name,
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return 2;
 	}
+	{
+		int r = valid_compare_value("filter", "check-filter", filter);
+
+		if (r == 0)
+			r = valid_compare_value("notify", "check-notify", notify);
+		if (r != 0)
+			return r;
+	}
 	if (access(file, F_OK) == -1 && errno == ENOENT &&
 	    commands_create_file(file) == -1)
 		return 1;
@@ -228,6 +259,8 @@ cmd_add(const char *file, const char *interval, const char *name,
 	e.name = name;
 	e.url = url;
 	e.interval = interval;
+	e.filter = filter;
+	e.notify = notify;
 	if (jobsfile_edit(file, &e, 1, err, sizeof(err)) != 0) {
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return errno == ENOENT ? 2 : 1;
@@ -237,6 +270,14 @@ cmd_add(const char *file, const char *interval, const char *name,
 		    "used\n", file, name);
 		return 2;
 	}
+	if (e.cols_added != 0)
+		(void)printf("%s: added the column%s %s%s%s to the header, "
+		    "with an empty field in every other row\n", file,
+		    e.cols_added == (JOBS_ADDED_FILTER | JOBS_ADDED_NOTIFY) ?
+		    "s" : "", e.cols_added & JOBS_ADDED_FILTER ? "filter" : "",
+		    e.cols_added == (JOBS_ADDED_FILTER | JOBS_ADDED_NOTIFY) ?
+		    " and " : "", e.cols_added & JOBS_ADDED_NOTIFY ? "notify" :
+		    "");
 	(void)printf("%s: added, %s%s: %s\n", name,
 	    sched.kind == SCHEDULE_EVERY ? "every " : "", interval, url);
 	return 0;

@@ -15,9 +15,10 @@ enum status_format { STATUS_TABLE, STATUS_PLAIN, STATUS_JSON };
 /* `stop NAME...` (stop = 1) and `start NAME...` (stop = 0). */
 int cmd_stop_start(const char *file, char *const *names, int n, int stop);
 
-/* `add [-i INTERVAL] NAME URL`. */
+/* `add [-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL`; filter
+ * and notify may be NULL. */
 int cmd_add(const char *file, const char *interval, const char *name,
-    const char *url);
+    const char *url, const char *filter, const char *notify);
 
 /*
  * `import [-i INTERVAL] URLS.YAML`: urlwatch's url jobs appended as rows

@@ -137,6 +137,8 @@ cmd_edit(const char *file)
 		bad = jobs_parse(&jf, mine, minelen) == -1 || jf.nproblems > 0;
 		if (bad)
 			(void)check_report(stderr, file, &jf);
+		else
+			bad = check_compare(stderr, file, &jf) > 0;
 		jobs_free(&jf);
 		if (!bad)
 			break;

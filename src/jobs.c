@@ -22,7 +22,7 @@
 
 /* The column names, in enum jobs_col order. */
 static const char *const col_names[JOBS_NCOLS] = {
-	"interval", "name", "url", "last-modified", "pid"
+	"interval", "name", "url", "last-modified", "pid", "filter", "notify"
 };
 
 /* The fields of one line as libcsv split them. */
@@ -458,7 +458,7 @@ read_header(struct jobs_file *jf, const struct fields *f, char *err,
 				return errf(err, errsz, "header: column "
 				    "\"%s\" appears twice", v);
 	}
-	for (c = 0; c < JOBS_NCOLS; c++) {
+	for (c = 0; c < JOBS_NREQUIRED; c++) {
 		if (jf->col[c] != -1)
 			continue;
 		if (missing[0] != '\0')
@@ -483,6 +483,8 @@ job_free(struct job *j)
 	free(j->interval_text);
 	free(j->lastmod);
 	free(j->pid_text);
+	free(j->filter);
+	free(j->notify);
 }
 
 /*
@@ -502,7 +504,7 @@ read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
 		size_t c;
 
 		for (c = 0; c < JOBS_NCOLS; c++)
-			if ((size_t)jf->col[c] >= f->n)
+			if (jf->col[c] != -1 && (size_t)jf->col[c] >= f->n)
 				return errf(err, errsz, "missing field \"%s\" "
 				    "(%zu fields, the header has %zu)",
 				    col_names[c], f->n, jf->ncols);
@@ -533,6 +535,21 @@ read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
 	TAKE(j->lastmod, JOBS_COL_LASTMOD);
 	TAKE(j->pid_text, JOBS_COL_PID);
 #undef TAKE
+	/* The optional columns: "" when the header has none. */
+	j->filter = jf->col[JOBS_COL_FILTER] != -1 ?
+	    v[jf->col[JOBS_COL_FILTER]] : strdup("");
+	if (jf->col[JOBS_COL_FILTER] != -1)
+		v[jf->col[JOBS_COL_FILTER]] = NULL;
+	j->notify = jf->col[JOBS_COL_NOTIFY] != -1 ?
+	    v[jf->col[JOBS_COL_NOTIFY]] : strdup("");
+	if (jf->col[JOBS_COL_NOTIFY] != -1)
+		v[jf->col[JOBS_COL_NOTIFY]] = NULL;
+	if (j->filter == NULL || j->notify == NULL) {
+		job_free(j);
+		memset(j, 0, sizeof(*j));
+		errno = ENOMEM;
+		return errf(err, errsz, "out of memory");
+	}
 	return 0;
 }
 
@@ -846,12 +863,14 @@ struct pending {
 
 /*
  * Rebuilds line l of buf into o with the pending changes: the changed
- * fields are written anew, every other field is copied raw.  Returns 0,
+ * fields are written anew, every other field is copied raw, and suffix
+ * (the fields of columns being added) goes before the line's end.  Returns 0,
  * or -1 (errno ENOMEM, or EINVAL if the line no longer splits).
  */
 static int
 rebuild_line(const struct jobs_file *jf, const char *buf,
-    const struct jobs_line *l, const struct pending *pd, struct out *o)
+    const struct jobs_line *l, const struct pending *pd, const char *suffix,
+    struct out *o)
 {
 	struct csv_parser p;
 	struct fields f;
@@ -890,7 +909,8 @@ rebuild_line(const struct jobs_file *jf, const char *buf,
 			goto nomem;
 		}
 	}
-	if (out_put(o, s + l->len, l->eol) == -1)
+	if (out_put(o, suffix, strlen(suffix)) == -1 ||
+	    out_put(o, s + l->len, l->eol) == -1)
 		goto nomem;
 	rc = 0;
 	goto out;
@@ -943,13 +963,14 @@ name_taken(const struct jobs_file *jf, const char *buf, const char *name)
 }
 
 /*
- * Appends a new row for edit e to o, in the header's column order and with
- * the header's line ending; a file that does not end with a line break
- * gets one first.  Returns 0, or -1 when memory ran out.
+ * Appends a new row for edit e to o, in the header's column order (ncols
+ * columns, the optional ones where col[] says, added ones included) and
+ * with the header's line ending; a file that does not end with a line
+ * break gets one first.  Returns 0, or -1 when memory ran out.
  */
 static int
 append_row(const struct jobs_file *jf, const char *buf, size_t len,
-    const struct jobs_edit *e, struct out *o)
+    const struct jobs_edit *e, const long *col, size_t ncols, struct out *o)
 {
 	const struct jobs_line *h = &jf->lines[jf->header];
 	const char *eol = h->eol == 2 ? "\r\n" : "\n";
@@ -962,7 +983,7 @@ append_row(const struct jobs_file *jf, const char *buf, size_t len,
 	    out_put(o, buf[len - 1] == '\r' ? "\r\n" : eol,
 	    buf[len - 1] == '\r' ? 2 : strlen(eol)) == -1)
 		return -1;
-	for (i = 0; i < jf->ncols; i++) {
+	for (i = 0; i < ncols; i++) {
 		const char *v = "";
 
 		if (i > 0 && out_put(o, ";", 1) == -1)
@@ -976,6 +997,10 @@ append_row(const struct jobs_file *jf, const char *buf, size_t len,
 		else if ((long)i == jf->col[JOBS_COL_LASTMOD] ||
 		    (long)i == jf->col[JOBS_COL_PID])
 			v = "-";
+		else if ((long)i == col[JOBS_COL_FILTER] && e->filter != NULL)
+			v = e->filter;
+		else if ((long)i == col[JOBS_COL_NOTIFY] && e->notify != NULL)
+			v = e->notify;
 		if (out_field(o, v) == -1)
 			return -1;
 	}
@@ -990,6 +1015,64 @@ field_value_ok(const char *s)
 	return s == NULL || strpbrk(s, "\r\n") == NULL;
 }
 
+/*
+ * Decides which optional columns the added rows of edits[0..n) need that
+ * the header lacks: fills col[] with the columns after the copy (the added
+ * ones at the end, from *ncols on), the text to append to the header line
+ * and to every other row, and each add's cols_added.
+ */
+static void
+new_columns(const struct jobs_file *jf, struct jobs_edit *edits, size_t n,
+    long *col, size_t *ncols, char *header_suffix, char *row_suffix)
+{
+	static const struct {
+		enum jobs_col c;
+		unsigned bit;
+	} opt[] = {
+		{ JOBS_COL_FILTER, JOBS_ADDED_FILTER },
+		{ JOBS_COL_NOTIFY, JOBS_ADDED_NOTIFY }
+	};
+	size_t i, k;
+	unsigned need = 0;
+
+	memcpy(col, jf->col, sizeof(jf->col));
+	*ncols = jf->ncols;
+	header_suffix[0] = row_suffix[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const struct jobs_edit *e = &edits[i];
+
+		if (e->op != JOBS_EDIT_ADD || e->result != JOBS_EDIT_DONE)
+			continue;
+		if (e->filter != NULL && *e->filter != '\0' &&
+		    jf->col[JOBS_COL_FILTER] == -1)
+			need |= JOBS_ADDED_FILTER;
+		if (e->notify != NULL && *e->notify != '\0' &&
+		    jf->col[JOBS_COL_NOTIFY] == -1)
+			need |= JOBS_ADDED_NOTIFY;
+	}
+	for (k = 0; k < ARRAY_LEN(opt); k++) {
+		if (!(need & opt[k].bit))
+			continue;
+		col[opt[k].c] = (long)(*ncols)++;
+		(void)strcat(header_suffix, ";");
+		(void)strcat(header_suffix, col_names[opt[k].c]);
+		(void)strcat(row_suffix, ";");
+	}
+	for (i = 0; i < n; i++) {
+		struct jobs_edit *e = &edits[i];
+
+		e->cols_added = 0;
+		if (e->op != JOBS_EDIT_ADD || e->result != JOBS_EDIT_DONE)
+			continue;
+		if ((need & JOBS_ADDED_FILTER) && e->filter != NULL &&
+		    *e->filter != '\0')
+			e->cols_added |= JOBS_ADDED_FILTER;
+		if ((need & JOBS_ADDED_NOTIFY) && e->notify != NULL &&
+		    *e->notify != '\0')
+			e->cols_added |= JOBS_ADDED_NOTIFY;
+	}
+}
+
 int
 jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
     struct jobs_edit *edits, size_t n, char **out, size_t *outlen,
@@ -998,7 +1081,9 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 	struct pending *pd;
 	struct name_index ix;
 	struct out o = { NULL, 0, 0 };
-	size_t i, prev = 0;
+	size_t i, prev = 0, ncols;
+	long col[JOBS_NCOLS];
+	char header_suffix[32], row_suffix[8];
 
 	*out = NULL;
 	*outlen = 0;
@@ -1009,7 +1094,9 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		    !field_value_ok(edits[i].name) ||
 		    (edits[i].op == JOBS_EDIT_ADD && (edits[i].url == NULL ||
 		    edits[i].interval == NULL || !field_value_ok(edits[i].url) ||
-		    !field_value_ok(edits[i].interval) || jf->header < 0))) {
+		    !field_value_ok(edits[i].interval) ||
+		    !field_value_ok(edits[i].filter) ||
+		    !field_value_ok(edits[i].notify) || jf->header < 0))) {
 			errno = EINVAL;
 			return -1;
 		}
@@ -1061,16 +1148,37 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		edits[i].result = JOBS_EDIT_DONE;
 	}
 	free(ix.slot);
+	new_columns(jf, edits, n, col, &ncols, header_suffix, row_suffix);
 
 	for (i = 0; i < jf->nlines; i++) {
 		const struct jobs_line *l = &jf->lines[i];
+		int row = l->kind == JOBS_LINE_ROW;
 
-		if (l->kind != JOBS_LINE_ROW || (!pd[l->job].remove &&
+		if (row_suffix[0] != '\0' && (long)i > jf->header &&
+		    (l->kind == JOBS_LINE_BAD || l->kind == JOBS_LINE_SKIPPED ||
+		    (row && !pd[l->job].remove &&
+		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))) {
+			/* A row the new columns reach: one empty field more. */
+			if (out_put(&o, buf + prev, l->off + l->len - prev) == -1 ||
+			    out_put(&o, row_suffix, strlen(row_suffix)) == -1)
+				goto fail;
+			prev = l->off + l->len;
+			continue;
+		}
+		if ((long)i == jf->header && header_suffix[0] != '\0') {
+			if (out_put(&o, buf + prev, l->off + l->len - prev) == -1 ||
+			    out_put(&o, header_suffix,
+			    strlen(header_suffix)) == -1)
+				goto fail;
+			prev = l->off + l->len;
+			continue;
+		}
+		if (!row || (!pd[l->job].remove &&
 		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))
 			continue;
 		if (out_put(&o, buf + prev, l->off - prev) == -1 ||
 		    (!pd[l->job].remove &&
-		    rebuild_line(jf, buf, l, &pd[l->job], &o) == -1))
+		    rebuild_line(jf, buf, l, &pd[l->job], row_suffix, &o) == -1))
 			goto fail;
 		prev = l->off + l->len + l->eol;
 		(*changed)++;
@@ -1082,7 +1190,7 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		    edits[i].result != JOBS_EDIT_DONE)
 			continue;
 		if (append_row(jf, o.p != NULL ? o.p : "", o.len, &edits[i],
-		    &o) == -1)
+		    col, ncols, &o) == -1)
 			goto fail;
 		(*changed)++;
 	}

@@ -23,8 +23,14 @@ enum jobs_col {
 	JOBS_COL_URL,
 	JOBS_COL_LASTMOD,
 	JOBS_COL_PID,
+	JOBS_COL_FILTER,	/* optional: the filter chain (issue 14) */
+	JOBS_COL_NOTIFY,	/* optional: when a change is told */
 	JOBS_NCOLS
 };
+
+/* The columns before this one are required in every header; the others
+ * are optional (col[] is -1 when the header lacks them). */
+#define JOBS_NREQUIRED JOBS_COL_FILTER
 
 enum jobs_line_kind {
 	JOBS_LINE_BLANK,	/* empty or only spaces and tabs */
@@ -65,6 +71,8 @@ struct job {
 	char *pid_text;		/* the pid field as written */
 	enum jobs_pid_kind pid_kind;
 	pid_t pid;		/* for JOBS_PID_NUMBER, else 0 */
+	char *filter;		/* the filter field; "" without the column */
+	char *notify;		/* the notify field; "" without the column */
 };
 
 struct jobs_problem {
@@ -145,7 +153,15 @@ struct jobs_edit {
 	enum jobs_edit_op op;	/* JOBS_EDIT_SET unless said otherwise */
 	const char *url;	/* JOBS_EDIT_ADD: the new row's url */
 	const char *interval;	/* JOBS_EDIT_ADD: the new row's interval */
+	const char *filter;	/* JOBS_EDIT_ADD: its filter, or NULL */
+	const char *notify;	/* JOBS_EDIT_ADD: its notify condition, or NULL */
+	unsigned cols_added;	/* out, JOBS_EDIT_ADD: JOBS_ADDED_FILTER and
+				 * JOBS_ADDED_NOTIFY for the columns the
+				 * header lacked and got for this row */
 };
+
+#define JOBS_ADDED_FILTER 1u
+#define JOBS_ADDED_NOTIFY 2u
 
 enum jobs_edit_result {
 	JOBS_EDIT_DONE,		/* applied (or the fields already held the values) */
@@ -158,7 +174,9 @@ enum jobs_edit_result {
  * Builds in *out (malloc'd, length *outlen, owned by the caller) a copy of
  * buf in which the rows named by edits[0..n) have their fields changed,
  * are removed, or are added at the end (with the header's line ending;
- * other columns empty, last-modified and pid "-").  Only the changed
+ * other columns empty, last-modified and pid "-").  An added row with a
+ * filter or notify value the header has no column for adds the column to
+ * the header, and an empty field to every other row, in the same copy.  Only the changed
  * fields of changed rows are rewritten, quoted where libcsv needs it; every
  * other byte is copied as it was.  Sets each edit's result and *changed to
  * the number of rows added, removed or whose bytes changed.  Returns 0, or -1

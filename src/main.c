@@ -40,6 +40,8 @@ struct opts {
 	enum status_format fmt;
 	int fmt_given;
 	const char *interval;	/* add -i */
+	const char *filter;	/* add, check --url: --filter */
+	const char *notify;	/* add --notify */
 	const char *url;	/* check --url */
 	long count;		/* next -n */
 };
@@ -51,7 +53,7 @@ static const struct command {
 	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check" },
 	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second" },
 	{ "start", "NAME...", "write - into the pid field: the supervisor starts it" },
-	{ "add", "[-i INTERVAL] NAME URL", "add a row (interval 1h unless given)" },
+	{ "add", "[-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL", "add a row (interval 1h unless given)" },
 	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows" },
 	{ "remove", "NAME...", "delete the row: its watcher ends" },
 	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed" },
@@ -256,6 +258,9 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	if ((op->fmt_given && strcmp(name, "status") != 0) ||
 	    (op->interval != NULL && strcmp(name, "add") != 0 &&
 	    strcmp(name, "import") != 0) ||
+	    (op->notify != NULL && strcmp(name, "add") != 0) ||
+	    (op->filter != NULL && strcmp(name, "add") != 0 &&
+	    strcmp(name, "check") != 0) ||
 	    (op->url != NULL && strcmp(name, "check") != 0) ||
 	    (op->count != 0 && strcmp(name, "next") != 0)) {
 		(void)fprintf(stderr, "sitewatch: an option does not go with "
@@ -273,7 +278,7 @@ run_command(const struct opts *op, const struct command *c, char **args,
 		    strcmp(name, "stop") == 0);
 	if (strcmp(name, "add") == 0 && nargs == 2)
 		return cmd_add(op->file, op->interval != NULL ? op->interval :
-		    "1h", args[0], args[1]);
+		    "1h", args[0], args[1], op->filter, op->notify);
 	if (strcmp(name, "import") == 0 && nargs == 1)
 		return cmd_import(op->file, op->interval != NULL ?
 		    op->interval : "1h", args[0]);
@@ -312,7 +317,7 @@ main(int argc, char **argv)
 {
 	enum { O_CHECK = 256, O_VERSION, O_EXEC, O_NODESKTOP, O_LOG,
 	    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT, O_PLAIN, O_JSON,
-	    O_URL };
+	    O_URL, O_FILTER, O_NOTIFY };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "file", required_argument, NULL, 'f' },
@@ -330,6 +335,8 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, O_JSON },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "url", required_argument, NULL, O_URL },
+		{ "filter", required_argument, NULL, O_FILTER },
+		{ "notify", required_argument, NULL, O_NOTIFY },
 		{ "count", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -411,6 +418,12 @@ main(int argc, char **argv)
 		case O_URL:
 			op.url = optarg;
 			break;
+		case O_FILTER:
+			op.filter = optarg;
+			break;
+		case O_NOTIFY:
+			op.notify = optarg;
+			break;
 		case 'n':
 			v = positive("-n", optarg);
 			if (v == -1)
@@ -450,7 +463,8 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (op.fmt_given || op.interval != NULL || op.url != NULL) {
+	if (op.fmt_given || op.interval != NULL || op.url != NULL ||
+	    op.filter != NULL || op.notify != NULL) {
 		usage(stderr);
 		return 2;
 	}

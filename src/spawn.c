@@ -29,7 +29,8 @@
 #include "spawn.h"
 
 #define REPLY_WAIT_MS 10000	/* a spawner this slow is given up */
-#define NSTR 5			/* name, url, interval, last-modified, pid */
+#define NSTR 7			/* name, url, interval, last-modified, pid,
+				 * filter, notify */
 
 /* The fixed part of a request; the strings follow, each ended by NUL. */
 struct head {
@@ -51,7 +52,8 @@ size_t
 spawn_encode(char *buf, size_t bufsz, const struct spawn_request *rq)
 {
 	const char *str[NSTR] = { rq->job.name, rq->job.url,
-	    rq->job.interval_text, rq->job.lastmod, rq->job.pid_text };
+	    rq->job.interval_text, rq->job.lastmod, rq->job.pid_text,
+	    rq->job.filter, rq->job.notify };
 	struct head h;
 	size_t off = sizeof(h), i;
 
@@ -92,6 +94,8 @@ spawn_decode(char *buf, size_t len, struct spawn_request *rq)
 	str[2] = &rq->job.interval_text;
 	str[3] = &rq->job.lastmod;
 	str[4] = &rq->job.pid_text;
+	str[5] = &rq->job.filter;
+	str[6] = &rq->job.notify;
 	if (len < sizeof(h))
 		return -1;
 	memcpy(&h, buf, sizeof(h));

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,14 @@ set_field(struct state *st, const char *key, const char *v)
 		st->checks = strtoul(v, NULL, 10);
 	else if (strcmp(key, "next_check") == 0)
 		st->next_check = atoll(v);
+	else if (strcmp(key, "identity") == 0)
+		st->identity = strtoull(v, NULL, 16);
+	else if (strcmp(key, "text_hash") == 0)
+		st->has_text_hash = unhex(v, st->text_hash, FETCH_HASH_LEN) == 0;
+	else if (strcmp(key, "failing_since") == 0)
+		st->failing_since = atoll(v);
+	else if (strcmp(key, "alerted") == 0)
+		st->alerted = atoi(v) != 0;
 }
 
 /* Parses the NUL-terminated text at buf (changed in place) into *st, up
@@ -271,22 +280,57 @@ state_load(const char *path, struct state *st)
 size_t
 state_format(char *buf, size_t bufsz, const struct state *st)
 {
-	char hash[FETCH_HASH_LEN * 2 + 1];
+	char hash[FETCH_HASH_LEN * 2 + 1], text[FETCH_HASH_LEN * 2 + 1];
 	size_t i, n;
 	int r;
 
-	for (i = 0; i < FETCH_HASH_LEN; i++)
+	for (i = 0; i < FETCH_HASH_LEN; i++) {
 		(void)snprintf(hash + 2 * i, 3, "%02x", st->hash[i]);
-	r = snprintf(buf, bufsz, "baseline=%d\netag=%s\nlast_modified=%s\n"
-	    "hash=%s\nlast_check=%lld\nlast_change=%lld\nlast_result=%s\n"
-	    "last_error=%s\nfailures=%u\nchecks=%lu\nnext_check=%lld\n",
-	    st->baseline, st->etag, st->last_modified, st->has_hash ? hash : "",
+		(void)snprintf(text + 2 * i, 3, "%02x", st->text_hash[i]);
+	}
+	r = snprintf(buf, bufsz, "identity=%016llx\nbaseline=%d\netag=%s\n"
+	    "last_modified=%s\nhash=%s\ntext_hash=%s\nlast_check=%lld\n"
+	    "last_change=%lld\nlast_result=%s\nlast_error=%s\nfailures=%u\n"
+	    "failing_since=%lld\nalerted=%d\nchecks=%lu\nnext_check=%lld\n",
+	    st->identity, st->baseline, st->etag, st->last_modified,
+	    st->has_hash ? hash : "", st->has_text_hash ? text : "",
 	    st->last_check, st->last_change, st->last_result, st->last_error,
-	    st->failures, st->checks, st->next_check);
+	    st->failures, st->failing_since, st->alerted, st->checks,
+	    st->next_check);
 	n = r < 0 ? 0 : (size_t)r < bufsz - 32 ? (size_t)r : bufsz - 32;
 	n += (size_t)snprintf(buf + n, bufsz - n, "sum=%016llx\n",
 	    util_hash(buf, n));
 	return n;
+}
+
+unsigned long long
+state_identity(const char *url, const char *filter)
+{
+	GString *s = g_string_new(url);
+	unsigned long long id;
+
+	if (filter != NULL && strcmp(filter, "-") != 0) {
+		g_string_append_c(s, '\n');
+		g_string_append(s, filter);
+	}
+	id = util_hash(s->str, s->len);
+	(void)g_string_free(s, TRUE);
+	return id != 0 ? id : 1;
+}
+
+int
+state_adopt(struct state *st, unsigned long long id)
+{
+	if (st->identity == id)
+		return 0;
+	st->identity = id;
+	st->baseline = 0;
+	st->etag[0] = st->last_modified[0] = '\0';
+	memset(st->hash, 0, sizeof(st->hash));
+	st->has_hash = 0;
+	memset(st->text_hash, 0, sizeof(st->text_hash));
+	st->has_text_hash = 0;
+	return 1;
 }
 
 int

@@ -11,6 +11,10 @@
 #include "fetch.h"
 
 struct state {
+	/* What the state belongs to: state_identity() of the row's URL and
+	 * filter when it was recorded.  A row that no longer matches starts
+	 * a silent new baseline (see state_adopt()). */
+	unsigned long long identity;
 	int baseline;			/* 1 once a check succeeded */
 	char etag[FETCH_VALIDATOR_MAX];
 	char last_modified[FETCH_VALIDATOR_MAX];	/* the server's, verbatim */
@@ -23,7 +27,28 @@ struct state {
 	unsigned failures;		/* consecutive failed checks */
 	unsigned long checks;		/* checks made, to see a new one land */
 	long long next_check;		/* Unix time the next check is due, 0: unknown */
+	unsigned char text_hash[FETCH_HASH_LEN];	/* of the compared text */
+	int has_text_hash;
+	long long failing_since;	/* Unix time of the first failure of a run */
+	int alerted;			/* that run was told (--alert-after) */
 };
+
+/*
+ * Returns the identity of a row's state: a hash of what defines what is
+ * compared, the URL and the filter (empty and "-" are the same default).
+ * Never 0, which stands for "unknown".
+ */
+unsigned long long state_identity(const char *url, const char *filter);
+
+/*
+ * Makes *st belong to identity id: when it belongs to something else (or
+ * to nothing, as a state from before identities), everything compared or
+ * sent to the server (baseline, validators, hashes) is dropped, so that
+ * the next check is a silent new baseline and the old URL's validators
+ * are never sent to a new one; counters and times are kept.  Returns 1
+ * when the state was dropped that way, 0 when it already belonged.
+ */
+int state_adopt(struct state *st, unsigned long long id);
 
 /*
  * Writes into dir the state folder of the jobs file at jobsfile (the

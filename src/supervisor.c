@@ -81,6 +81,7 @@ struct child {
 	long backoff_ms;
 	char *url;		/* as the watcher was told, to see edits */
 	long interval;
+	unsigned long long compare;	/* compare_conf() of its filter and notify */
 	int seen;		/* found in the latest reconcile */
 	int restarting;		/* its backoff is over: start it unless stopped */
 	pid_t last_pid;		/* in backoff: the pid its field still shows */
@@ -126,6 +127,16 @@ rnd(struct supervisor *s, long n)
 	if (n <= 0)
 		return 0;
 	return (long)(rand_r(&s->rand_state) % (unsigned long)n);
+}
+
+/* Returns a hash of how row j's page is compared and told (its filter
+ * and notify fields), to see an edit of either. */
+static unsigned long long
+compare_conf(const struct job *j)
+{
+	unsigned long long a = util_hash(j->filter, strlen(j->filter));
+
+	return a ^ (util_hash(j->notify, strlen(j->notify)) * 31);
 }
 
 static void
@@ -526,7 +537,8 @@ reconcile(struct supervisor *s)
 		if (c->state == CHILD_RUNNING) {
 			int edited = c->url == NULL ||
 			    strcmp(c->url, j->url) != 0 ||
-			    c->interval != j->interval;
+			    c->interval != j->interval ||
+			    c->compare != compare_conf(j);
 
 			/* The watcher reads its row itself: wake it for a
 			 * stop, or to take up a new url or interval. */
@@ -536,6 +548,7 @@ reconcile(struct supervisor *s)
 				free(c->url);
 				c->url = strdup(j->url);
 				c->interval = j->interval;
+				c->compare = compare_conf(j);
 			}
 			/* Our pid write can be lost to a person's save that
 			 * raced it: write it again. */
@@ -562,6 +575,7 @@ reconcile(struct supervisor *s)
 		free(c->url);
 		c->url = strdup(j->url);
 		c->interval = j->interval;
+		c->compare = compare_conf(j);
 		starts[nstarts].c = c;
 		starts[nstarts].j = j;
 		starts[nstarts].first_delay_ms = first_delay(s, j->interval);

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "fetch.h"
 #include "jobs.h"
 #include "jobsfile.h"
@@ -45,6 +46,9 @@ struct row {
 	char *interval_text;	/* the schedule as written, to see edits */
 	struct schedule sched;
 	char *lastmod;
+	char *filter;		/* the filter chain; "" or "-": the default */
+	char *notify;		/* when a change is told; "" or "-": always */
+	size_t lineno;		/* where it was, for messages */
 	enum jobs_pid_kind pid_kind;
 	pid_t pid;
 	const char *pid_text_word;	/* "stop" or "done", for the log */
@@ -102,6 +106,8 @@ row_free(struct row *r)
 	free(r->url);
 	free(r->interval_text);
 	free(r->lastmod);
+	free(r->filter);
+	free(r->notify);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -115,11 +121,15 @@ row_from_job(struct row *r, const struct job *j)
 	r->url = strdup(j->url);
 	r->lastmod = strdup(j->lastmod);
 	r->interval_text = strdup(j->interval_text);
+	r->filter = strdup(j->filter != NULL ? j->filter : "");
+	r->notify = strdup(j->notify != NULL ? j->notify : "");
 	r->sched = j->sched;
+	r->lineno = j->lineno;
 	r->pid_kind = j->pid_kind;
 	r->pid = j->pid;
 	r->pid_text_word = j->pid_kind == JOBS_PID_DONE ? "done" : "stop";
-	if (r->url == NULL || r->lastmod == NULL || r->interval_text == NULL) {
+	if (r->url == NULL || r->lastmod == NULL || r->interval_text == NULL ||
+	    r->filter == NULL || r->notify == NULL) {
 		row_free(r);
 		return ROW_UNREADABLE;
 	}
@@ -283,6 +293,51 @@ save(struct watcher *w)
 }
 
 /*
+ * Makes the state belong to the row r (its URL and filter).
+ * A state recorded for anything else is dropped: the next check is a
+ * silent new baseline, and no validator of another URL is ever sent.
+ * why says what the person changed, for the log ("url changed to ..."),
+ * or is NULL for a state found at start.  Returns 1 when it was dropped.
+ */
+static int
+adopt_state(struct watcher *w, const struct row *r, const char *why)
+{
+	int had = w->st.baseline;
+
+	if (!state_adopt(&w->st, state_identity(r->url, r->filter)))
+		return 0;
+	if (why != NULL)
+		log_msg(w->o->name, "%s: the next check records a new "
+		    "baseline", why);
+	else if (had)
+		log_msg(w->o->name, "the state in %s was recorded for another "
+		    "url or filter: the next check records a new baseline",
+		    w->state_path);
+	return 1;
+}
+
+/*
+ * Says in the log, with the file and line, when the row's filter or notify
+ * condition is not valid (the checks of that row then fail; the other
+ * rows are not concerned).  Silent when the helper cannot tell: a check
+ * says so.
+ */
+static void
+report_bad_compare(struct watcher *w, const struct row *r)
+{
+	char err[512];
+
+	if (compare_check_value("check-filter", r->filter, err,
+	    sizeof(err)) == 1)
+		log_msg(w->o->name, "%s:%zu: filter: %s", w->o->jobsfile,
+		    r->lineno, err);
+	if (compare_check_value("check-notify", r->notify, err,
+	    sizeof(err)) == 1)
+		log_msg(w->o->name, "%s:%zu: notify: %s", w->o->jobsfile,
+		    r->lineno, err);
+}
+
+/*
  * Reads the row again and acts on what changed: a stop or a removed row
  * ends the watcher; a new URL starts a new baseline; a new interval is
  * used from the next check.  Returns 1 when the watcher must end.
@@ -314,13 +369,24 @@ reread_row(struct watcher *w)
 		row_free(&r);
 		return 1;
 	}
-	if (strcmp(r.url, w->row.url) != 0) {
-		log_msg(w->o->name, "url changed to %s: the next check "
-		    "records a new baseline", r.url);
-		memset(&w->st, 0, sizeof(w->st));
-		save(w);
-		w->check_now = 1;
+	if (strcmp(r.url, w->row.url) != 0 ||
+	    strcmp(r.filter, w->row.filter) != 0) {
+		char why[256];
+
+		if (strcmp(r.url, w->row.url) != 0)
+			(void)snprintf(why, sizeof(why), "url changed to %.200s",
+			    r.url);
+		else
+			(void)snprintf(why, sizeof(why), "filter changed to "
+			    "\"%.190s\"", r.filter);
+		if (adopt_state(w, &r, why)) {
+			save(w);
+			w->check_now = 1;
+		}
 	}
+	if (strcmp(r.filter, w->row.filter) != 0 ||
+	    strcmp(r.notify, w->row.notify) != 0)
+		report_bad_compare(w, &r);
 	if (strcmp(r.interval_text, w->row.interval_text) != 0) {
 		log_msg(w->o->name, "interval changed to %s",
 		    r.interval_text);
@@ -456,21 +522,19 @@ check_interrupt(void *arg)
 	if (!w->o->supervised && file_changed(w))
 		w->reread = 1;
 	if (w->reread) {
-		char *url = strdup(w->row.url);
+		unsigned long long id = w->st.identity;
 		int stop = reread_row(w);
 
-		/* A new URL makes the running check pointless too. */
-		if (stop || url == NULL || strcmp(url, w->row.url) != 0) {
+		/* A new URL or filter makes the running check pointless. */
+		if (stop || w->st.identity != id) {
 			if (stop) {
 				w->ending = 1;
 				w->end = WATCHER_STOPPED;
 			} else {
 				w->check_now = 1;
 			}
-			free(url);
 			return 1;
 		}
-		free(url);
 	}
 	return 0;
 }
@@ -912,6 +976,8 @@ watcher_run(const struct watcher_opts *o)
 		return WATCHER_STOPPED;
 	}
 	(void)state_load(w.state_path, &w.st);
+	(void)adopt_state(&w, &w.row, NULL);
+	report_bad_compare(&w, &w.row);
 	if (state_open(&w.sf, w.state_path) == -1)
 		log_msg(o->name, "cannot open the state file %s: %s",
 		    w.state_path, strerror(errno));
@@ -1027,6 +1093,7 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 	if (row_read(&w, &w.row) != ROW_OK)
 		return WATCHER_NOROW;
 	(void)state_load(w.state_path, &w.st);
+	(void)adopt_state(&w, &w.row, NULL);
 	(void)check(&w);
 	save(&w);
 	(void)snprintf(result, resultsz, "%s", w.st.last_result);

@@ -205,6 +205,96 @@ check_same_but(const char *a, size_t alen, const char *b, size_t blen,
 }
 
 /* ------------------------------------------------------------------ */
+/* The optional columns filter and notify (issue 14)                    */
+/* ------------------------------------------------------------------ */
+
+/* Files without the columns read "" for both; with them, the values,
+ * found by header name in any order. */
+static void
+t_optional_columns(void)
+{
+	struct jobs_file jf;
+	const struct job *j;
+
+	check_int(parse_str(&jf, HDR "\n" ROW_BEFORE "\n"), ==, 0);
+	j = jobs_find(&jf, "Before");
+	if (check(j != NULL)) {
+		check_str(j->filter, "");
+		check_str(j->notify, "");
+	}
+	check_int(jf.col[JOBS_COL_FILTER], ==, -1);
+	check_int(jf.col[JOBS_COL_NOTIFY], ==, -1);
+	jobs_free(&jf);
+
+	check_int(parse_str(&jf, "notify;interval;name;url;last-modified;pid;"
+	    "filter\nadded;1h;a;http://a.example/;-;-;\"css:.p | "
+	    "ignore:x;y\"\n;1h;b;http://b.example/;-;-;-\n"), ==, 0);
+	check_uint(jf.nproblems, ==, 0);
+	j = jobs_find(&jf, "a");
+	if (check(j != NULL)) {
+		check_str(j->filter, "css:.p | ignore:x;y");
+		check_str(j->notify, "added");
+	}
+	j = jobs_find(&jf, "b");
+	if (check(j != NULL)) {
+		check_str(j->filter, "-");
+		check_str(j->notify, "");
+	}
+	jobs_free(&jf);
+}
+
+/* An add with a filter adds the column to the header and an empty field
+ * to every other row (bad rows included), in one copy. */
+static void
+t_add_adds_columns(void)
+{
+	struct jobs_edit e;
+
+	memset(&e, 0, sizeof(e));
+	e.op = JOBS_EDIT_ADD;
+	e.name = "new";
+	e.url = "http://new.example/";
+	e.interval = "5m";
+	e.filter = "ignore:a;b";
+	check_apply("# c\n" HDR "\r\n" ROW_BEFORE "\r\n\r\nbad;row\r\n"
+	    ROW_AFTER "\r\n", &e, 1,
+	    "# c\n" HDR ";filter\r\n" ROW_BEFORE ";\r\n\r\nbad;row;\r\n"
+	    ROW_AFTER ";\r\n5m;new;http://new.example/;-;-;\"ignore:a;b\"\r\n",
+	    1);
+	check_uint(e.cols_added, ==, JOBS_ADDED_FILTER);
+
+	/* Both columns, and an edit of another row in the same copy. */
+	{
+		struct jobs_edit two[2];
+
+		memset(two, 0, sizeof(two));
+		two[0].name = "Before";
+		two[0].lastmod = "x";
+		two[1] = e;
+		two[1].notify = "added";
+		check_apply(HDR "\n" ROW_BEFORE "\n", two, 2,
+		    HDR ";filter;notify\n10m;Before;http://before.example/;"
+		    "x;-;;\n5m;new;http://new.example/;-;-;\"ignore:a;b\";"
+		    "added\n", 2);
+		check_uint(two[1].cols_added, ==,
+		    JOBS_ADDED_FILTER | JOBS_ADDED_NOTIFY);
+	}
+
+	/* A header that has the column: nothing added, the value placed. */
+	e.filter = "sort";
+	check_apply("filter;" HDR "\n;" ROW_BEFORE "\n", &e, 1,
+	    "filter;" HDR "\n;" ROW_BEFORE "\nsort;5m;new;http://new.example/;"
+	    "-;-\n", 1);
+	check_uint(e.cols_added, ==, 0);
+
+	/* No filter: no column. */
+	e.filter = "";
+	check_apply(HDR "\n", &e, 1, HDR "\n5m;new;http://new.example/;-;-\n",
+	    1);
+	check_uint(e.cols_added, ==, 0);
+}
+
+/* ------------------------------------------------------------------ */
 /* Durations: the interval column, read by schedule_parse() alone     */
 /* ------------------------------------------------------------------ */
 
@@ -2040,5 +2130,7 @@ main(void)
 	TEST(t_only_cases(), "parse_only: finds what a full parse finds (substrings, duplicates, quotes, spaces)");
 	TEST(t_only_many(), "parse_only: a name in every row: all kept, the index grows, duplicates still found");
 	TEST(t_only_skips(), "parse_only: other rows are skipped, unread; no header is still unusable");
+	TEST(t_optional_columns(), "filter and notify: optional, found by name, \"\" without the column");
+	TEST(t_add_adds_columns(), "add with a filter or notify: the missing column goes into the header, an empty field into every row");
 	return test_done();
 }

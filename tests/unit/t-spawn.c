@@ -25,6 +25,8 @@ sample(void)
 	rq.job.interval_text = "*/5 * * * *";
 	rq.job.lastmod = "Mon, 01 Jan 2024 00:00:00 GMT";
 	rq.job.pid_text = "-";
+	rq.job.filter = "css:.price | ignore:a;b";
+	rq.job.notify = "added";
 	rq.job.pid_kind = JOBS_PID_NONE;
 	rq.job.pid = 0;
 	rq.job.lineno = 42;
@@ -50,6 +52,8 @@ t_round_trip(void)
 	check_str(out.job.interval_text, in.job.interval_text);
 	check_str(out.job.lastmod, in.job.lastmod);
 	check_str(out.job.pid_text, in.job.pid_text);
+	check_str(out.job.filter, in.job.filter);
+	check_str(out.job.notify, in.job.notify);
 	check_int(out.job.pid_kind, ==, JOBS_PID_NONE);
 	check_uint(out.job.lineno, ==, 42);
 	check_int(out.job.interval, ==, 300);
