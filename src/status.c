@@ -16,6 +16,7 @@
 #include "jobsfile.h"
 #include "state.h"
 #include "supervisor.h"
+#include "svstatus.h"
 #include "util.h"
 
 #define NCOLS 8
@@ -63,42 +64,13 @@ ago(long long t, long long now)
 	return strdup(out);
 }
 
-/*
- * Looks up what the supervisor published about name: its state word
- * ("running", "backoff", "down") and restart time.  Returns the state, or
- * NULL when the supervisor does not know the job.
- */
-static const char *
-published(const char *pub, const char *name, long long *restart_at)
-{
-	const char *p = pub;
-	static char word[16];
-
-	while (p != NULL && *p != '\0') {
-		const char *nl = strchr(p, '\n');
-		const char *t1 = strchr(p, '\t'), *t2;
-		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-		if (t1 != NULL && (nl == NULL || t1 < nl) &&
-		    (t2 = strchr(t1 + 1, '\t')) != NULL && (nl == NULL || t2 < nl) &&
-		    strlen(name) == len - (size_t)(t2 + 1 - p) &&
-		    strncmp(t2 + 1, name, strlen(name)) == 0) {
-			(void)snprintf(word, sizeof(word), "%.*s",
-			    (int)(t1 - p), p);
-			*restart_at = atoll(t1 + 1);
-			return word;
-		}
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-	return NULL;
-}
-
 /* Fills line l for job j. */
 static void
 fill(struct line *l, const struct job *j, const char *statedir,
-    const char *pub, int supervised, long long now)
+    const struct svstatus *pub, int supervised, long long now)
 {
 	char path[4096], b[32];
+	const struct svstatus_entry *e;
 	const char *word;
 	long long restart_at = 0;
 	int restarting = 0;
@@ -108,7 +80,10 @@ fill(struct line *l, const struct job *j, const char *statedir,
 	l->restart_in = -1;
 	if (state_path(statedir, j->name, path, sizeof(path)) == 0)
 		(void)state_load(path, &l->st);
-	word = supervised ? published(pub, j->name, &restart_at) : NULL;
+	e = supervised ? svstatus_find(pub, j->name) : NULL;
+	word = e != NULL ? svstatus_word(e->state) : NULL;
+	if (e != NULL)
+		restart_at = e->restart_at;
 
 	l->cell[0] = strdup(j->name);
 	l->cell[1] = strdup(j->interval_text);
@@ -311,8 +286,9 @@ cmd_status(const char *file, enum status_format fmt)
 {
 	struct jobs_file jf;
 	struct line *lines;
-	char *buf, *pub = NULL, statedir[4096], pubpath[4200];
-	size_t len, publen, i, c;
+	struct svstatus *pub = NULL;
+	char *buf, statedir[4096], pubpath[4200];
+	size_t len, i, c;
 	long holder = supervisor_holder(file);
 	long long now = (long long)time(NULL);
 	int supervised = holder > 0;
@@ -331,14 +307,13 @@ cmd_status(const char *file, enum status_format fmt)
 	}
 	if (state_dir(file, statedir, sizeof(statedir)) == -1)
 		statedir[0] = '\0';
-	(void)snprintf(pubpath, sizeof(pubpath), "%s/.supervisor", statedir);
-	if (supervised && jobsfile_read(pubpath, &pub, &publen, NULL) == -1)
-		pub = NULL;
+	if (supervised && svstatus_path(file, pubpath, sizeof(pubpath)) == 0)
+		pub = svstatus_read(pubpath);
 	lines = calloc(jf.njobs ? jf.njobs : 1, sizeof(*lines));
 	if (lines == NULL) {
 		jobs_free(&jf);
 		free(buf);
-		free(pub);
+		svstatus_free(pub);
 		return 1;
 	}
 	for (i = 0; i < jf.njobs; i++)
@@ -355,7 +330,7 @@ cmd_status(const char *file, enum status_format fmt)
 		for (c = 0; c < NCOLS; c++)
 			free(lines[i].cell[c]);
 	free(lines);
-	free(pub);
+	svstatus_free(pub);
 	jobs_free(&jf);
 	free(buf);
 	return 0;

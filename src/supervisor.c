@@ -45,6 +45,7 @@
 #include "spawn.h"
 #include "state.h"
 #include "supervisor.h"
+#include "svstatus.h"
 #include "util.h"
 #include "watcher.h"
 
@@ -754,41 +755,40 @@ restarts(struct supervisor *s)
 }
 
 /*
- * Writes what `sitewatch status` needs to know of the children, one line
- * each: "running|backoff|down TAB restart-time-in-ms TAB name", replaced
- * atomically.  A failure is not worth more than a retry next time.
+ * Publishes what `sitewatch status` needs to know of the children (see
+ * svstatus.h).  A failure is not worth more than a retry next time.
  */
 static void
 publish(struct supervisor *s)
 {
 	GHashTableIter it;
 	gpointer key, val;
-	GString *out = g_string_new(NULL);
-	char tmp[PATH_MAX + 8];
+	struct svstatus_entry *e;
 	long long mono = now_ms(), wall;
 	struct timespec ts;
+	size_t n = 0;
 
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
 	wall = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	int fd;
-
 	s->dirty = 0;
+	e = calloc(g_hash_table_size(s->by_name) + 1, sizeof(*e));
+	if (e == NULL) {
+		s->dirty = 1;
+		return;
+	}
 	g_hash_table_iter_init(&it, s->by_name);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
 		struct child *c = val;
 
-		g_string_append_printf(out, "%s\t%lld\t%s\n",
-		    c->state == CHILD_RUNNING ? "running" :
-		    c->state == CHILD_BACKOFF ? "backoff" : "down",
-		    c->state == CHILD_BACKOFF ?
-		    wall + (c->restart_at - mono) : 0LL, c->name);
+		e[n].name = c->name;
+		e[n].state = c->state == CHILD_RUNNING ? SVSTATUS_RUNNING :
+		    c->state == CHILD_BACKOFF ? SVSTATUS_BACKOFF : SVSTATUS_DOWN;
+		e[n].restart_at = wall + (c->restart_at - mono);
+		n++;
 	}
-	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", s->pubpath);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1 || util_write_all(fd, out->str, out->len) == -1 ||
-	    close(fd) == -1 || rename(tmp, s->pubpath) == -1)
+	if (svstatus_write(s->pubpath, e, n) == -1)
 		s->dirty = 1;
-	g_string_free(out, TRUE);
+	free(e);
 }
 
 /*
@@ -962,8 +962,7 @@ init(struct supervisor *s)
 		return 2;
 	if (state_dir(s->path, dir, sizeof(dir)) == -1 ||
 	    util_mkdirs(dir, 0700) == -1 ||
-	    snprintf(s->pubpath, sizeof(s->pubpath), "%s/.supervisor", dir) >=
-	    (int)sizeof(s->pubpath)) {
+	    svstatus_path(s->path, s->pubpath, sizeof(s->pubpath)) == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot make the state "
 		    "folder %s: %s\n", dir, strerror(errno));
 		return 1;
