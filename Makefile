@@ -6,6 +6,7 @@
 #   make bench            scripts/bench 100 1000 (make bench-big: 10000)
 #   make test             install what is missing, build, run every test
 #   make SANITIZE=address,undefined test    the same under the sanitizers
+#   make fuzz, make fuzz-replay   the fuzz harnesses: run, or replay corpora
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #   make uninstall, make clean
 
@@ -71,7 +72,8 @@ HELPER_UNIT = $(BUILD)/tests/t-import \
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
-.PHONY: all deps-check run demo bench bench-big test check-build install uninstall clean FORCE
+.PHONY: all deps-check run demo bench bench-big test check-build install uninstall clean FORCE \
+        fuzz fuzz-replay
 
 all: sitewatch sitewatch-helper
 
@@ -147,6 +149,37 @@ test:
 	  prove --exec '' -f $(UNIT) $(ITESTS)
 
 check-build: all $(UNIT) $(TOOLS)
+
+# Fuzz harnesses (tests/fuzz/fuzz-NAME.c, clang's libFuzzer with ASan and
+# UBSan), each with its corpus in tests/fuzz/corpus/NAME.  make fuzz runs
+# each for FUZZ_TIME seconds, adding what it finds to the corpus; make
+# fuzz-replay runs each over its corpus once (seconds; CI does it).  The
+# harnesses of the helper's modules (FUZZ_HELPER) link those modules and
+# the helper's libraries.
+FUZZ_CC     = clang
+FUZZ_TIME  ?= 60
+FUZZ_BUILD  = build/fuzz
+FUZZ_FLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_HELPER = css filter-chain html-text
+FUZZ_HELPER_SRCS = src/css.c src/filter.c src/html.c src/strbuf.c src/util.c src/log.c
+
+$(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%): $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_HELPER_SRCS) | deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) $(HELPER_CFLAGS) -Isrc -o $@ $< \
+	  $(FUZZ_HELPER_SRCS) $(HELPER_LIBS)
+
+fuzz: $(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%)
+	@for f in $(FUZZ_HELPER); do \
+	  mkdir -p tests/fuzz/corpus/$$f && \
+	  $(FUZZ_BUILD)/fuzz-$$f -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+	    tests/fuzz/corpus/$$f || exit 1; done
+
+fuzz-replay: $(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%)
+	@for f in $(FUZZ_HELPER); do \
+	  if $(FUZZ_BUILD)/fuzz-$$f -runs=0 tests/fuzz/corpus/$$f \
+	    > $(FUZZ_BUILD)/fuzz-$$f.log 2>&1; then \
+	    echo "fuzz-$$f: $$(ls tests/fuzz/corpus/$$f | wc -l) inputs replayed"; \
+	  else cat $(FUZZ_BUILD)/fuzz-$$f.log; exit 1; fi; done
 
 COMPDIR  = $(PREFIX)/share/bash-completion/completions
 UNITDIR  = $(PREFIX)/lib/systemd/user

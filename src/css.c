@@ -21,6 +21,7 @@
 
 #include "css.h"
 #include "strbuf.h"
+#include "util.h"
 
 /* One XPath expression under construction (cssselect's XPathExpr). */
 struct xexpr {
@@ -189,7 +190,10 @@ put_utf8(struct strbuf *out, unsigned long cp)
 {
 	char b[4];
 
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+	/* What CSS calls invalid, and what XML (so XPath) cannot hold. */
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+	    (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	    cp == 0xFFFE || cp == 0xFFFF)
 		cp = 0xFFFD;
 	if (cp < 0x80) {
 		b[0] = (char)cp;
@@ -288,6 +292,8 @@ read_string(struct css_parser *p, struct strbuf *out)
 
 		if (c == '\0' || c == '\n')
 			return css_fail(p, start, "an unclosed string");
+		if ((unsigned char)c < 0x20 && c != '\t')
+			return css_fail(p, p->pos, "a control character in a string");
 		p->pos++;
 		if (c == q)
 			return 0;
@@ -577,8 +583,10 @@ parse_pseudo(struct css_parser *p, struct xexpr *x)
 		    "supported CSS subset");
 		return -1;
 	}
-	if (read_name(p, &name, 1) == -1)
+	if (read_name(p, &name, 1) == -1) {
+		strbuf_free(&name);
 		return -1;
+	}
 	lower(&name);
 	if (strcmp(strbuf_str(&name), "first-child") == 0 &&
 	    p->s[p->pos] != '(') {
@@ -769,6 +777,14 @@ css_to_xpath(const char *sel, char *err, size_t errsz)
 {
 	struct css_parser p = { sel, 0, 0, err, errsz, 0 };
 	struct strbuf out = { 0 };
+
+	/* U+FFFE and U+FFFF are UTF-8 but no XML (so no XPath) character. */
+	if (!util_utf8_valid((const unsigned char *)sel, strlen(sel)) ||
+	    strstr(sel, "\xEF\xBF\xBE") != NULL ||
+	    strstr(sel, "\xEF\xBF\xBF") != NULL) {
+		(void)snprintf(err, errsz, "the selector is not valid UTF-8 text");
+		return NULL;
+	}
 
 	for (;;) {
 		struct xexpr x = { 0 };

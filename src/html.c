@@ -20,6 +20,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "html.h"
+#include "util.h"
 
 /* The last error libxml2 reported while we asked it something. */
 static char last_error[256];
@@ -553,7 +554,8 @@ text_walk(struct text_out *t, xmlNodePtr top)
 int
 html_text(const struct html_page *pg, struct strbuf *out)
 {
-	struct text_out t = { out, 0, 0, 0, 0 };
+	struct strbuf raw = { 0 };
+	struct text_out t = { &raw, 0, 0, 0, 0 };
 	size_t i;
 
 	if (!pg->selected) {
@@ -566,7 +568,14 @@ html_text(const struct html_page *pg, struct strbuf *out)
 		}
 	}
 	text_break(&t);
-	return out->oom ? -1 : 0;
+	/* libxml2 can leave bytes that are not UTF-8 in a text node (after
+	 * an encoding error in the page): the text is always UTF-8. */
+	if (util_utf8_valid((const unsigned char *)strbuf_str(&raw), raw.len))
+		(void)strbuf_add(out, strbuf_str(&raw), raw.len);
+	else
+		(void)strbuf_add_utf8(out, strbuf_str(&raw), raw.len);
+	strbuf_free(&raw);
+	return out->oom || raw.oom ? -1 : 0;
 }
 
 /* Appends node (the document when NULL) as UTF-8 HTML to out. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "util.h"
 
 /* Makes room for n more bytes and the NUL.  Returns 0, or -1 (oom set). */
 static int
@@ -77,6 +78,27 @@ strbuf_addf(struct strbuf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int
+strbuf_add_utf8(struct strbuf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, start = 0;
+
+	while (i < n) {
+		size_t k = p[i] < 0x80 ? 1 : p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+
+		if (p[i] < 0x80 || (i + k <= n && util_utf8_valid(p + i, k))) {
+			i += k;
+			continue;
+		}
+		(void)strbuf_add(b, s + start, i - start);
+		(void)strbuf_add(b, "\xEF\xBF\xBD", 3);
+		i++;
+		start = i;
+	}
+	return strbuf_add(b, s + start, n - start);
 }
 
 const char *

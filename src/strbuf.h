@@ -30,6 +30,10 @@ int strbuf_addc(struct strbuf *b, char c);
 int strbuf_addf(struct strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Appends s[0..n) with every byte that is not part of well-formed UTF-8
+ * replaced by U+FFFD.  Returns 0 or -1. */
+int strbuf_add_utf8(struct strbuf *b, const char *s, size_t n);
+
 /* Returns the contents ("" for an empty buffer); the buffer keeps them. */
 const char *strbuf_str(const struct strbuf *b);
 

@@ -97,4 +97,12 @@ r3=$?
 	&& [ "$(cat err)" = "match:[a: missing terminating ] for character class at offset 2" ] \
 	&& ok || fail "$r1 $r2 $r3 $(cat err err2)"
 
+try "scripts/bench --filter: a row per chain and the diff rows, exit 0"
+"$ROOT/scripts/bench" --filter --smoke > out 2> err
+rc=$?
+[ $rc = 0 ] && grep -q '^| `(default: text)` | [0-9.]* ([0-9.]*) | [0-9.]* | [0-9]* |$' out \
+	&& grep -q '^| `remove:.ad \\| css:main \\| ignore:visitor` | ' out \
+	&& grep -q '^| sitewatch-helper diff | [0-9.]* |$' out \
+	&& grep -q '^| GNU diff -u | [0-9.]* |$' out && ok || fail "exit $rc: $(cat out err)"
+
 done_testing

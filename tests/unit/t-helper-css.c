@@ -71,6 +71,9 @@ static const struct {
 	{ "[h\\]ref]", D "*[attribute::*[name() = 'h]ref']]" },
 	{ "e[foo$=\"\xc3\xa9t\xc3\xa9\"]", D "e[@foo and substring(@foo, string-length(@foo)-2) = '\xc3\xa9t\xc3\xa9']" },
 	{ "ul.posts > li a", D "ul[" CLS("posts") "]/li/descendant-or-self::*/a" },
+	/* Found by fuzzing: escapes of what XML cannot hold become U+FFFD. */
+	{ "[a=\\1b x]", D "*[@a = '\xef\xbf\xbdx']" },
+	{ "#\\0", D "*[@id = '\xef\xbf\xbd']" },
 };
 
 static void
@@ -109,6 +112,13 @@ static const struct {
 	{ "a)", "unexpected ')' at offset 1" },
 	{ ".1x", "a name may not start with a digit at offset 1" },
 	{ "a\\", "a backslash at the end" },
+	/* Found by fuzzing: libxml2 refused the XPath of these. */
+	{ "[lang^=\"\033en\"]", "a control character in a string at offset 8" },
+	{ "a\xff", "not valid UTF-8" },
+	{ "#\xef\xbf\xbe", "not valid UTF-8" },
+	/* Found by fuzzing: a leak after a bad pseudo-class name. */
+	{ "a:ab\\", "a backslash at the end" },
+	{ "a:1", "a name may not start with a digit" },
 };
 
 static void

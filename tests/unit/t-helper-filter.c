@@ -12,6 +12,7 @@
 #include "filter.h"
 #include "html.h"
 #include "tap.h"
+#include "util.h"
 
 /* A shop page with every kind of noise the default chain must drop. */
 static const char page[] =
@@ -336,6 +337,15 @@ t_charset(void)
 	check_run("", "text/html", "<html><head><meta charset=\"iso-8859-1\">"
 	    "</head><p>caf\xe9</p></html>", "caf\xc3\xa9\n");
 	check_run("", "text/html", "<p>caf\xc3\xa9</p>", "caf\xc3\xa9\n");
+	/* Found by fuzzing: an encoding error left bytes that are not UTF-8
+	 * in libxml2's text; the text is UTF-8 whatever the page. */
+	{
+		char *t = run("", "text/html", "<!DOCTYP&\xda html><p>x</p>");
+
+		check(t != NULL && util_utf8_valid((const unsigned char *)t,
+		    strlen(t)));
+		free(t);
+	}
 }
 
 int
