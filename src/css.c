@@ -242,7 +242,10 @@ read_escape(struct css_parser *p, struct strbuf *out)
 		put_utf8(out, cp);
 		return 0;
 	}
-	(void)strbuf_addc(out, p->s[p->pos++]);
+	if ((unsigned char)p->s[p->pos] < 0x80)
+		put_utf8(out, (unsigned char)p->s[p->pos++]);	/* controls: U+FFFD */
+	else
+		(void)strbuf_addc(out, p->s[p->pos++]);
 	return 0;
 }
 

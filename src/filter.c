@@ -283,7 +283,7 @@ parse_step(const char *s, size_t n, struct filter_step *st, char *err,
 		pcre2_code_free(code);
 		return 0;
 	}
-	namelen = strcspn(s, ":");
+	namelen = strcspn(s, ": \t");
 	for (k = 0; k < ARRAY_LEN(kinds); k++)
 		if (strlen(kinds[k].name) == namelen &&
 		    strncmp(s, kinds[k].name, namelen) == 0 && k != FILTER_SUBST)
@@ -300,7 +300,7 @@ parse_step(const char *s, size_t n, struct filter_step *st, char *err,
 	}
 	st->kind = (enum filter_kind)k;
 	if (!kinds[k].arg) {
-		if (s[namelen] != '\0')
+		if (s[namelen + strspn(s + namelen, " \t")] != '\0')
 			return errf(err, errsz, "%s takes no argument",
 			    kinds[k].name);
 		return 0;
@@ -371,6 +371,9 @@ filter_parse(const char *chain, struct filter_chain *fc, char *err,
 			cap = ncap;
 		}
 		st = &fc->steps[fc->n++];
+		/* No step starts with a blank: "text |  raw" is text, raw. */
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
 		if (parse_step(p, (size_t)(end - p), st, why, sizeof(why)) == -1) {
 			if (st->text != NULL && st->text[0] != '\0')
 				(void)snprintf(err, errsz, "%s: %s", st->text, why);
@@ -1075,18 +1078,28 @@ step_run(struct page *pg, const struct filter_step *st,
 	}
 }
 
-/* Writes one --time line: the step, its milliseconds, its bytes out. */
-static void
+/* Writes one --time line: the step, its milliseconds, its bytes out.
+ * Returns the seconds that took (counting HTML bytes serialises it), for
+ * the total to leave out. */
+static double
 time_line(const struct filter_opts *o, const char *step, double ms,
     const struct page *pg)
 {
+	struct strbuf html = { 0 };
+	double t0 = now();
+
 	if (o->timelog == NULL)
-		return;
-	if (pg->parsed)
-		(void)fprintf(o->timelog, "%s\t%.3f\t-\n", step, ms);
-	else
+		return 0;
+	if (pg->parsed) {
+		/* The HTML the step left, counted after its time was taken. */
+		(void)html_serialize(&pg->pg, &html);
+		(void)fprintf(o->timelog, "%s\t%.3f\t%zu\n", step, ms, html.len);
+		strbuf_free(&html);
+	} else {
 		(void)fprintf(o->timelog, "%s\t%.3f\t%zu\n", step, ms,
 		    pg->text.len);
+	}
+	return now() - t0;
 }
 
 int
@@ -1096,7 +1109,7 @@ filter_run(const struct filter_chain *fc, const char *body, size_t len,
 {
 	struct page pg = { 0 };
 	char charset[64], why[512];
-	double t0 = now(), t;
+	double t0 = now(), t, untimed = 0;
 	size_t i;
 	int rc = 0;
 
@@ -1117,7 +1130,8 @@ filter_run(const struct filter_chain *fc, const char *body, size_t len,
 			    why);
 			rc = -1;
 		}
-		time_line(o, fc->steps[i].text, (now() - t) * 1000, &pg);
+		untimed += time_line(o, fc->steps[i].text, (now() - t) * 1000,
+		    &pg);
 	}
 	if (rc == 0 && pg.html) {
 		/* The chain's end: HTML becomes its visible text. */
@@ -1138,8 +1152,8 @@ filter_run(const struct filter_chain *fc, const char *body, size_t len,
 	if (rc == 0 && strbuf_add(out, strbuf_str(&pg.text), pg.text.len) == -1)
 		rc = errf(err, errsz, "out of memory");
 	if (o->timelog != NULL && rc == 0)
-		(void)fprintf(o->timelog, "total\t%.3f\t%zu\n", (now() - t0) * 1000,
-		    out->len);
+		(void)fprintf(o->timelog, "total\t%.3f\t%zu\n",
+		    (now() - t0 - untimed) * 1000, out->len);
 	if (pg.parsed)
 		html_free(&pg.pg);
 	strbuf_free(&pg.text);

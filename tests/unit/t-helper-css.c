@@ -74,6 +74,7 @@ static const struct {
 	/* Found by fuzzing: escapes of what XML cannot hold become U+FFFD. */
 	{ "[a=\\1b x]", D "*[@a = '\xef\xbf\xbdx']" },
 	{ "#\\0", D "*[@id = '\xef\xbf\xbd']" },
+	{ "#\\\a", D "*[@id = '\xef\xbf\xbd']" },
 };
 
 static void

@@ -294,6 +294,12 @@ t_parse(void)
 	check_str(fc.steps[0].xpath, "descendant-or-self::a");
 	check_str(fc.steps[7].argv[0], "cat");
 	filter_free(&fc);
+	check_int(filter_parse("text |  sort  |   grep:a ", &fc, err, sizeof(err)),
+	    ==, 0);
+	check_int(fc.n, ==, 3);
+	check_str(fc.steps[1].text, "sort ");
+	check_str(fc.steps[2].arg, "a ");	/* an argument is kept as written */
+	filter_free(&fc);
 	check_int(filter_parse("  -", &fc, err, sizeof(err)), ==, 0);
 	check_int(fc.n, ==, 0);
 }
