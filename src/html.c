@@ -142,7 +142,8 @@ html_parse(struct html_page *pg, const char *buf, size_t len,
     const char *charset, char *err, size_t errsz)
 {
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT |
+	    HTML_PARSE_NODEFDTD;	/* raw must not invent a DOCTYPE */
 
 	html_init();
 	memset(pg, 0, sizeof(*pg));
@@ -154,6 +155,16 @@ html_parse(struct html_page *pg, const char *buf, size_t len,
 		pg->doc = htmlReadMemory(buf, (int)len, NULL, charset, opts);
 	if (pg->doc == NULL)	/* no charset, or one libxml2 does not know */
 		pg->doc = htmlReadMemory(buf, (int)len, NULL, NULL, opts);
+	if (pg->doc == NULL) {
+		size_t i = 0;
+
+		while (i < len && strchr(" \t\r\n\f", buf[i]) != NULL &&
+		    buf[i] != '\0')
+			i++;
+		/* An empty page (libxml2 returns no document): no text. */
+		if (i == len)
+			pg->doc = htmlNewDocNoDtD(NULL, NULL);
+	}
 	if (pg->doc == NULL) {
 		(void)snprintf(err, errsz, "the page could not be parsed as HTML%s%s",
 		    last_error[0] != '\0' ? ": " : "", last_error);

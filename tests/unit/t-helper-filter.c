@@ -93,6 +93,10 @@ t_default(void)
 	check_run("", "application/json", "{\"a\": 1}", "{\"a\": 1}");
 	check_run("", NULL, "just text\n", "just text\n");
 	check_run("raw", "text/html", page, page);
+	/* An empty page is an empty text, and selects nothing. */
+	check_run("", "text/html", "", "");
+	check_run("", "text/html", " \n", "");
+	check_run("css:p", "text/html", "", "ERR:css:p: matched nothing");
 }
 
 /* The same page with every noise changed gives the same text. */
@@ -147,6 +151,9 @@ t_remove(void)
 	check_run("css:li | remove:span", "text/html", page,
 	    "First post\nBuy now\nSecond post\n");
 	check_run("css:li | remove:li | raw", "text/html", page, "");
+	/* raw after remove: the page as it was, no DOCTYPE added. */
+	check_run("remove:b | raw", "text/html", "<p>x<b>y</b></p>",
+	    "<html><body><p>x</p></body></html>\n");
 	check_run("remove:nav, footer, .nav, ul, table, pre, p", "text/html", page,
 	    "");
 }
