@@ -199,11 +199,34 @@ int
 html_xpath_check(const char *expr, char *err, size_t errsz)
 {
 	xmlXPathCompExprPtr comp = html_compile(expr, err, errsz);
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr r;
+	xmlDocPtr doc;
 
 	if (comp == NULL)
 		return -1;
+	/* Unknown functions and variables show only when it runs: run it
+	 * once on an empty page. */
+	doc = htmlNewDocNoDtD(NULL, NULL);
+	ctx = doc != NULL ? xmlXPathNewContext(doc) : NULL;
+	if (ctx == NULL) {
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		xmlXPathFreeCompExpr(comp);
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	ctx->node = (xmlNodePtr)doc;
+	last_error[0] = '\0';
+	r = xmlXPathCompiledEval(comp, ctx);
+	if (r == NULL)
+		(void)snprintf(err, errsz, "%s", last_error[0] != '\0' ?
+		    last_error : "the XPath expression cannot run");
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
 	xmlXPathFreeCompExpr(comp);
-	return 0;
+	return r == NULL ? -1 : 0;
 }
 
 /* Returns 1 when node still hangs in the document (no ancestor of it was

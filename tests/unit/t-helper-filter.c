@@ -254,6 +254,8 @@ static const struct {
 	    "subset at offset 1" },
 	{ "remove:a[x|=y]", "remove:a[x|=y]: '|=' is outside" },
 	{ "xpath://a[", "xpath://a[: " },
+	{ "xpath:foo()", "xpath:foo(): Unregistered function" },
+	{ "xpath:$x", "xpath:$x: Undefined variable" },
 	{ "s/a(/b/", "s/a(/b/: missing closing parenthesis at offset 2" },
 	{ "s/a/b", "s/a/b: missing the delimiter / after the replacement" },
 	{ "s/a/b/x", "s/a/b/x: unknown flag 'x'" },
