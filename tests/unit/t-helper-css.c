@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "css.h"
+#include "html.h"
 #include "tap.h"
 
 #define D "descendant-or-self::"
@@ -139,10 +140,85 @@ t_bad(void)
 	}
 }
 
+/* A document where every element has an id, to see what matches. */
+static const char doc[] =
+    "<html id=html><body id=body>"
+    "<div id=outer-div><p id=p1 class='first lead'>a</p>"
+    "<p id=p2 lang=en-US>b <a id=a1 href='http://x/a.pdf' rel='nofollow ugc'>l</a></p>"
+    "<ul id=list><li id=li1>1</li><li id=li2 class=ad>2</li><li id=li3>3</li>"
+    "<li id=li4>4</li><li id=li5 class=ad>5</li></ul>"
+    "<span id=s1 title='a b'>x</span><span id=s2>y</span></div>"
+    "<table id=t><tr id=tr1><td id=td1>c</td></tr></table>"
+    "<footer id=foot><p id=p3>z</p></footer>"
+    "</body></html>";
+
+/* Returns the ids of what sel selects in doc, space-separated (static). */
+static const char *
+ids(const char *sel)
+{
+	static char out[512], err[256];
+	struct html_page pg;
+	char *x, *text = NULL;
+	long n, i;
+
+	out[0] = '\0';
+	x = css_to_xpath(sel, err, sizeof(err));
+	if (x == NULL)
+		return err;
+	if (html_parse(&pg, doc, sizeof(doc) - 1, NULL, err, sizeof(err)) == -1) {
+		free(x);
+		return err;
+	}
+	n = html_select(&pg, x, &text, err, sizeof(err));
+	for (i = 0; i < n; i++) {
+		xmlChar *id = xmlGetProp(pg.sel[i], (const xmlChar *)"id");
+		size_t len = strlen(out);
+
+		(void)snprintf(out + len, sizeof(out) - len, "%s%s", len ? " " : "",
+		    id != NULL ? (const char *)id : "?");
+		xmlFree(id);
+	}
+	free(text);
+	free(x);
+	html_free(&pg);
+	return out;
+}
+
+static void
+t_documents(void)
+{
+	check_str(ids("p"), "p1 p2 p3");
+	check_str(ids("#li3"), "li3");
+	check_str(ids(".ad"), "li2 li5");
+	check_str(ids("li:not(.ad)"), "li1 li3 li4");
+	check_str(ids("ul > li:first-child, ul > li:last-child"), "li1 li5");
+	check_str(ids("li:nth-child(odd)"), "li1 li3 li5");
+	check_str(ids("li:nth-child(2n)"), "li2 li4");
+	check_str(ids("li:nth-child(-n+2)"), "li1 li2");
+	check_str(ids("li + li.ad"), "li2 li5");
+	check_str(ids("#li2 ~ li"), "li3 li4 li5");
+	check_str(ids("div p a"), "a1");
+	check_str(ids("div > a"), "");
+	check_str(ids("[lang^=en]"), "p2");
+	check_str(ids("[href$='.pdf']"), "a1");
+	check_str(ids("[href*='//x/']"), "a1");
+	check_str(ids("[rel~=ugc]"), "a1");
+	check_str(ids("[title~=a]"), "s1");
+	check_str(ids("[title=a]"), "");
+	check_str(ids("p.first.lead"), "p1");
+	check_str(ids("P.LEAD"), "");	/* class names are case-sensitive */
+	check_str(ids("SPAN:LAST-CHILD"), "s2");
+	check_str(ids("table tr td"), "td1");	/* no <tbody> added */
+	check_str(ids("table > tbody"), "");
+	check_str(ids("footer *"), "p3");
+	check_str(ids("body > *:not(div):not(table)"), "foot");
+}
+
 int
 main(void)
 {
 	TEST(t_table(), "the subset translates as cssselect translates it");
 	TEST(t_bad(), "selectors outside the subset are refused, naming the part");
+	TEST(t_documents(), "translated selectors select what CSS says in a document");
 	return test_done();
 }
