@@ -43,8 +43,15 @@ struct css_parser {
 static int
 css_fail(struct css_parser *p, size_t at, const char *what)
 {
-	if (!p->failed && p->errsz > 0)
+	char *c;
+
+	if (!p->failed && p->errsz > 0) {
 		(void)snprintf(p->err, p->errsz, "%s at offset %zu", what, at);
+		/* A name from an escape may hold a line break: one line. */
+		for (c = p->err; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20)
+				*c = '?';
+	}
 	p->failed = 1;
 	return -1;
 }
@@ -601,7 +608,7 @@ parse_pseudo(struct css_parser *p, struct xexpr *x)
 		rc = 0;
 	} else if (strcmp(strbuf_str(&name), "nth-child") == 0 &&
 	    p->s[p->pos] == '(') {
-		long a, b;
+		long a = 0, b = 0;
 
 		p->pos++;
 		if (parse_series(p, &a, &b) == 0) {
