@@ -73,6 +73,8 @@ struct job {
 	pid_t pid;		/* for JOBS_PID_NUMBER, else 0 */
 	char *filter;		/* the filter field; "" without the column */
 	char *notify;		/* the notify field; "" without the column */
+	char *block;		/* jobs_copy(): the strings above but lastmod,
+				 * in one allocation; NULL in a parse */
 };
 
 struct jobs_problem {
@@ -118,6 +120,39 @@ void jobs_free(struct jobs_file *jf);
 
 /* Returns the usable row called name, or NULL. */
 const struct job *jobs_find(const struct jobs_file *jf, const char *name);
+
+/*
+ * Copies the row src into *dst, owning its strings (free with
+ * jobs_clear; a NULL string is copied as "").  Every string but lastmod
+ * shares one allocation; lastmod is its own, so that it may be replaced
+ * (free, then a malloc'd string).  Returns 0, or -1 with errno ENOMEM
+ * (*dst is then zeroed).
+ */
+int jobs_copy(struct job *dst, const struct job *src);
+
+/* Frees the strings of *j and zeroes it. */
+void jobs_clear(struct job *j);
+
+/*
+ * What an edit of a row asks of its watcher: the one place that decides
+ * whether a row's configuration changed.  Bits of jobs_diff().
+ */
+enum jobs_diff_bits {
+	JOBS_DIFF_NONE = 0,
+	JOBS_DIFF_DOWN = 1 << 0,	/* its pid field keeps it down: stop */
+	JOBS_DIFF_IDENTITY = 1 << 1,	/* url or filter, what is compared:
+					 * a silent new baseline */
+	JOBS_DIFF_SCHEDULE = 1 << 2,	/* the interval: plan again at once */
+	JOBS_DIFF_TELL = 1 << 3		/* notify: how a change is told */
+};
+
+/*
+ * Compares the row was (what a watcher runs with) with now (the row as
+ * read again).  Returns the JOBS_DIFF_* bits of what now asks of the
+ * watcher; JOBS_DIFF_NONE when nothing it uses changed (last-modified
+ * and a pid number are the program's own writes).
+ */
+unsigned jobs_diff(const struct job *was, const struct job *now);
 
 /*
  * Classifies a pid field.  Returns 0 and sets *kind (and *pid for a number),

@@ -80,9 +80,7 @@ struct child {
 	long long started_at;	/* monotonic ms */
 	long long restart_at;
 	long backoff_ms;
-	char *url;		/* as the watcher was told, to see edits */
-	long interval;
-	unsigned long long compare;	/* compare_conf() of its filter and notify */
+	struct job job;		/* the row its watcher runs with (jobs_diff) */
 	int seen;		/* found in the latest reconcile */
 	int restarting;		/* its backoff is over: start it unless stopped */
 	pid_t last_pid;		/* in backoff: the pid its field still shows */
@@ -130,14 +128,15 @@ rnd(struct supervisor *s, long n)
 	return (long)(rand_r(&s->rand_state) % (unsigned long)n);
 }
 
-/* Returns a hash of how row j's page is compared and told (its filter
- * and notify fields), to see an edit of either. */
-static unsigned long long
-compare_conf(const struct job *j)
+/* Keeps a copy of row j as the one c's watcher runs with.  Out of
+ * memory, the copy is empty: any row then differs, and the next
+ * reconcile wakes the watcher again, which costs it a look at its row. */
+static void
+keep_job(struct child *c, const struct job *j)
 {
-	unsigned long long a = util_hash(j->filter, strlen(j->filter));
-
-	return a ^ (util_hash(j->notify, strlen(j->notify)) * 31);
+	jobs_clear(&c->job);
+	if (jobs_copy(&c->job, j) == -1)
+		memset(&c->job, 0, sizeof(c->job));
 }
 
 static void
@@ -146,7 +145,7 @@ child_free(gpointer p)
 	struct child *c = p;
 
 	free(c->name);
-	free(c->url);
+	jobs_clear(&c->job);
 	free(c);
 }
 
@@ -536,20 +535,11 @@ reconcile(struct supervisor *s)
 		}
 		c->seen = 1;
 		if (c->state == CHILD_RUNNING) {
-			int edited = c->url == NULL ||
-			    strcmp(c->url, j->url) != 0 ||
-			    c->interval != j->interval ||
-			    c->compare != compare_conf(j);
-
 			/* The watcher reads its row itself: wake it for a
-			 * stop, or to take up a new url or interval. */
-			if (JOBS_PID_DOWN(j->pid_kind) || edited)
+			 * stop, or to take up an edit of its row. */
+			if (jobs_diff(&c->job, j) != JOBS_DIFF_NONE) {
 				(void)kill(c->pid, SIGUSR2);
-			if (edited) {
-				free(c->url);
-				c->url = strdup(j->url);
-				c->interval = j->interval;
-				c->compare = compare_conf(j);
+				keep_job(c, j);
 			}
 			/* Our pid write can be lost to a person's save that
 			 * raced it: write it again. */
@@ -573,10 +563,7 @@ reconcile(struct supervisor *s)
 		}
 		if (!start)
 			continue;
-		free(c->url);
-		c->url = strdup(j->url);
-		c->interval = j->interval;
-		c->compare = compare_conf(j);
+		keep_job(c, j);
 		starts[nstarts].c = c;
 		starts[nstarts].j = j;
 		starts[nstarts].first_delay_ms = first_delay(s, j->interval);

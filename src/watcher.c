@@ -40,24 +40,10 @@
 #include "util.h"
 #include "watcher.h"
 
-/* The watcher's own row, as last read. */
-struct row {
-	char *url;
-	char *interval_text;	/* the schedule as written, to see edits */
-	struct schedule sched;
-	char *lastmod;
-	char *filter;		/* the filter chain; "" or "-": the default */
-	char *notify;		/* when a change is told; "" or "-": always */
-	size_t lineno;		/* where it was, for messages */
-	enum jobs_pid_kind pid_kind;
-	pid_t pid;
-	const char *pid_text_word;	/* "stop" or "done", for the log */
-};
-
 /* Everything the loop and the fetch interrupt share. */
 struct watcher {
 	const struct watcher_opts *o;
-	struct row row;
+	struct job row;		/* its own row, as last read (jobs_copy) */
 	struct state st;
 	struct state_file sf;	/* st's file, kept open */
 	char state_path[PATH_MAX];
@@ -100,40 +86,21 @@ watcher_http_date(long long t, char *buf, size_t bufsz)
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void
-row_free(struct row *r)
-{
-	free(r->url);
-	free(r->interval_text);
-	free(r->lastmod);
-	free(r->filter);
-	free(r->notify);
-	memset(r, 0, sizeof(*r));
-}
-
 enum row_read { ROW_OK, ROW_GONE, ROW_UNREADABLE };
 
 /* Copies the row j into *r.  Returns ROW_OK, or ROW_UNREADABLE (out of
  * memory). */
 static enum row_read
-row_from_job(struct row *r, const struct job *j)
+row_from_job(struct job *r, const struct job *j)
 {
-	r->url = strdup(j->url);
-	r->lastmod = strdup(j->lastmod);
-	r->interval_text = strdup(j->interval_text);
-	r->filter = strdup(j->filter != NULL ? j->filter : "");
-	r->notify = strdup(j->notify != NULL ? j->notify : "");
-	r->sched = j->sched;
-	r->lineno = j->lineno;
-	r->pid_kind = j->pid_kind;
-	r->pid = j->pid;
-	r->pid_text_word = j->pid_kind == JOBS_PID_DONE ? "done" : "stop";
-	if (r->url == NULL || r->lastmod == NULL || r->interval_text == NULL ||
-	    r->filter == NULL || r->notify == NULL) {
-		row_free(r);
-		return ROW_UNREADABLE;
-	}
-	return ROW_OK;
+	return jobs_copy(r, j) == 0 ? ROW_OK : ROW_UNREADABLE;
+}
+
+/* The word in a pid field that keeps a row down, for the log. */
+static const char *
+down_word(const struct job *r)
+{
+	return r->pid_kind == JOBS_PID_DONE ? "done" : "stop";
 }
 
 /*
@@ -142,7 +109,7 @@ row_from_job(struct row *r, const struct job *j)
  * missing or does not parse right now: keep what we had).
  */
 static enum row_read
-row_read(struct watcher *w, struct row *r)
+row_read(struct watcher *w, struct job *r)
 {
 	struct jobs_file jf;
 	const struct job *j;
@@ -300,7 +267,7 @@ save(struct watcher *w)
  * or is NULL for a state found at start.  Returns 1 when it was dropped.
  */
 static int
-adopt_state(struct watcher *w, const struct row *r, const char *why)
+adopt_state(struct watcher *w, const struct job *r, const char *why)
 {
 	int had = w->st.baseline;
 
@@ -323,7 +290,7 @@ adopt_state(struct watcher *w, const struct row *r, const char *why)
  * says so.
  */
 static void
-report_bad_compare(struct watcher *w, const struct row *r)
+report_bad_compare(struct watcher *w, const struct job *r)
 {
 	char err[512];
 
@@ -338,15 +305,41 @@ report_bad_compare(struct watcher *w, const struct row *r)
 }
 
 /*
- * Reads the row again and acts on what changed: a stop or a removed row
- * ends the watcher; a new URL starts a new baseline; a new interval is
- * used from the next check.  Returns 1 when the watcher must end.
+ * Plans the next check again after an edit of the schedule, at once: from
+ * the last check when there was one, never before now (a check the new
+ * schedule finds overdue is made now, and is no catch-up), and saved, so
+ * that `sitewatch status` shows the new plan at once.
+ */
+static void
+replan(struct watcher *w)
+{
+	const struct schedule *sc = &w->row.sched;
+	long long now = (long long)time(NULL), due;
+
+	if (sc->kind == SCHEDULE_EVERY && w->st.last_check > 0) {
+		due = w->st.last_check + sc->every;
+		if (due < now)
+			due = now;
+		w->due_boot = boot_ms() + (due - now) * 1000;
+		w->st.next_check = due;
+	} else {
+		plan(w, 1, 0);
+	}
+	save(w);
+}
+
+/*
+ * Reads the row again and acts on what jobs_diff() says changed: a stop
+ * or a removed row ends the watcher; a new URL or filter starts a silent
+ * new baseline; a new schedule is planned at once.  Returns 1 when the
+ * watcher must end.
  */
 static int
 reread_row(struct watcher *w)
 {
-	struct row r;
+	struct job r;
 	enum row_read rr;
+	unsigned diff;
 
 	w->reread = 0;
 	rr = row_read(w, &r);
@@ -363,14 +356,14 @@ reread_row(struct watcher *w)
 		    w->o->jobsfile);
 		return 1;
 	}
-	if (JOBS_PID_DOWN(r.pid_kind)) {
+	diff = jobs_diff(&w->row, &r);
+	if (diff & JOBS_DIFF_DOWN) {
 		log_msg(w->o->name, "stopped (pid field says %s; set it "
-		    "to - to start it again)", r.pid_text_word);
-		row_free(&r);
+		    "to - to start it again)", down_word(&r));
+		jobs_clear(&r);
 		return 1;
 	}
-	if (strcmp(r.url, w->row.url) != 0 ||
-	    strcmp(r.filter, w->row.filter) != 0) {
+	if (diff & JOBS_DIFF_IDENTITY) {
 		char why[256];
 
 		if (strcmp(r.url, w->row.url) != 0)
@@ -384,24 +377,15 @@ reread_row(struct watcher *w)
 			w->check_now = 1;
 		}
 	}
-	if (strcmp(r.filter, w->row.filter) != 0 ||
-	    strcmp(r.notify, w->row.notify) != 0)
+	if ((diff & JOBS_DIFF_TELL) || strcmp(r.filter, w->row.filter) != 0)
 		report_bad_compare(w, &r);
-	if (strcmp(r.interval_text, w->row.interval_text) != 0) {
-		log_msg(w->o->name, "interval changed to %s",
-		    r.interval_text);
-		row_free(&w->row);
-		w->row = r;
-		/* The new schedule counts from the last check. */
-		if (w->row.sched.kind == SCHEDULE_EVERY && w->st.last_check > 0)
-			w->due_boot = boot_ms() + ((long long)w->st.last_check +
-			    w->row.sched.every - (long long)time(NULL)) * 1000;
-		else
-			plan(w, 1, 0);
-		return 0;
-	}
-	row_free(&w->row);
+	jobs_clear(&w->row);
 	w->row = r;
+	if (diff & JOBS_DIFF_SCHEDULE) {
+		log_msg(w->o->name, "interval changed to %s",
+		    w->row.interval_text);
+		replan(w);
+	}
 	return 0;
 }
 
@@ -971,8 +955,8 @@ watcher_run(const struct watcher_opts *o)
 	}
 	if (JOBS_PID_DOWN(w.row.pid_kind)) {
 		log_msg(o->name, "stopped (pid field says %s; set it to - "
-		    "to start it again)", w.row.pid_text_word);
-		row_free(&w.row);
+		    "to start it again)", down_word(&w.row));
+		jobs_clear(&w.row);
 		return WATCHER_STOPPED;
 	}
 	(void)state_load(w.state_path, &w.st);
@@ -1063,7 +1047,7 @@ watcher_run(const struct watcher_opts *o)
 		if (!o->supervised && file_changed(&w))
 			w.reread = 1;
 	}
-	row_free(&w.row);
+	jobs_clear(&w.row);
 	state_close(&w.sf);
 	if (w.tfd != -1)
 		(void)close(w.tfd);
@@ -1098,6 +1082,6 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 	save(&w);
 	(void)snprintf(result, resultsz, "%s", w.st.last_result);
 	rc = w.st.failures > 0 ? WATCHER_FAILED : WATCHER_STOPPED;
-	row_free(&w.row);
+	jobs_clear(&w.row);
 	return rc;
 }

@@ -1670,6 +1670,96 @@ t_roundtrip_noop_and_pair(void)
 
 /* ------------------------------------------------------------------ */
 
+
+/* ------------------------------------------------------------------ */
+/* A row compared with itself after an edit: jobs_diff(), jobs_copy()  */
+/* ------------------------------------------------------------------ */
+
+/* The diff of the only row of file a (the header with filter and notify)
+ * against that of file b, each given as its row line. */
+static unsigned
+diff_rows(const char *a, const char *b)
+{
+	static const char hdr[] = "interval;name;url;last-modified;pid;filter;notify\n";
+	struct jobs_file ja, jb;
+	struct job copy;
+	char ta[512], tb[512];
+	unsigned d = 0xffff;
+
+	memset(&ja, 0, sizeof(ja));
+	memset(&jb, 0, sizeof(jb));
+	(void)snprintf(ta, sizeof(ta), "%s%s\n", hdr, a);
+	(void)snprintf(tb, sizeof(tb), "%s%s\n", hdr, b);
+
+	if (jobs_parse(&ja, ta, strlen(ta)) == 0 && ja.njobs == 1 &&
+	    jobs_parse(&jb, tb, strlen(tb)) == 0 && jb.njobs == 1 &&
+	    jobs_copy(&copy, &ja.jobs[0]) == 0) {
+		/* What a supervisor or watcher keeps: a copy of the row. */
+		d = jobs_diff(&copy, &jb.jobs[0]);
+		jobs_clear(&copy);
+	}
+	jobs_free(&ja);
+	jobs_free(&jb);
+	return d;
+}
+
+/* Which edits ask what of the watcher. */
+static void
+t_diff(void)
+{
+	static const char base[] = "10m;a;http://x/;-;123;;";
+
+	check_uint(diff_rows(base, base), ==, JOBS_DIFF_NONE);
+	check_uint(diff_rows(base, "10m;a;http://x/;Tue, 01 Dec 2026 00:00:00 GMT;456;;"),
+	    ==, JOBS_DIFF_NONE);
+	check_uint(diff_rows(base, "10m;a;http://x/;-;stop;;"), ==,
+	    JOBS_DIFF_DOWN);
+	check_uint(diff_rows(base, "10m;a;http://x/;-;done;;"), ==,
+	    JOBS_DIFF_DOWN);
+	check_uint(diff_rows(base, "10m;a;http://y/;-;123;;"), ==,
+	    JOBS_DIFF_IDENTITY);
+	check_uint(diff_rows(base, "10m;a;http://x/;-;123;css:h1;"), ==,
+	    JOBS_DIFF_IDENTITY);
+	check_uint(diff_rows(base, "10m;a;http://x/;-;123;;regex:x"), ==,
+	    JOBS_DIFF_TELL);
+	check_uint(diff_rows("0 3 * * *;a;http://x/;-;-;;",
+	    "* * * * *;a;http://x/;-;-;;"), ==, JOBS_DIFF_SCHEDULE);
+	/* Same typical gap between runs, still a new schedule. */
+	check_uint(diff_rows("0 3 * * *;a;http://x/;-;-;;",
+	    "0 4 * * *;a;http://x/;-;-;;"), ==, JOBS_DIFF_SCHEDULE);
+	check_uint(diff_rows(base, "10m ~30s;a;http://x/;-;123;;"), ==,
+	    JOBS_DIFF_SCHEDULE);
+	check_uint(diff_rows(base, "@hourly;a;http://y/;-;stop;;"), ==,
+	    JOBS_DIFF_SCHEDULE | JOBS_DIFF_IDENTITY | JOBS_DIFF_DOWN);
+}
+
+/* A copy owns its strings (last-modified replaceable on its own) and
+ * compares equal to what it copied. */
+static void
+t_copy(void)
+{
+	static const char text[] = HDR "\n10m;a;http://x/;old;-\n";
+	struct jobs_file jf;
+	struct job c;
+
+	if (!check_int(jobs_parse(&jf, text, strlen(text)), ==, 0) ||
+	    !check_int(jobs_copy(&c, &jf.jobs[0]), ==, 0)) {
+		jobs_free(&jf);
+		return;
+	}
+	jobs_free(&jf);
+	check_str(c.name, "a");
+	check_str(c.url, "http://x/");
+	check_str(c.interval_text, "10m");
+	check_int(c.sched.every, ==, 600);
+	check_str(c.filter, "");
+	free(c.lastmod);
+	c.lastmod = strdup("new");
+	check_str(c.lastmod, "new");
+	jobs_clear(&c);
+	check(c.name == NULL && c.lastmod == NULL && c.block == NULL);
+}
+
 /* The test list.  Each TEST() is one verdict. */
 
 /* ---- add and remove edits ------------------------------------------- */
@@ -2132,5 +2222,7 @@ main(void)
 	TEST(t_only_skips(), "parse_only: other rows are skipped, unread; no header is still unusable");
 	TEST(t_optional_columns(), "filter and notify: optional, found by name, \"\" without the column");
 	TEST(t_add_adds_columns(), "add with a filter or notify: the missing column goes into the header, an empty field into every row");
+	TEST(t_diff(), "diff: a stop, a url or filter, a schedule (cron to cron, a jitter), a notify; last-modified and pid numbers are nothing");
+	TEST(t_copy(), "copy: owns its strings, last-modified replaceable, cleared whole");
 	return test_done();
 }
