@@ -119,7 +119,9 @@ jobsfile_read(const char *path, char **buf, size_t *len, struct stat *st)
 	return rc;
 }
 
-/* Takes an exclusive flock on the lock file at lockpath; see jobsfile_lock. */
+/* Takes an exclusive flock on the lock file at lockpath (created when
+ * needed), waiting as long as it takes.  Returns the locked descriptor
+ * (close it to unlock), or -1 with errno. */
 static int
 lock_path(const char *lockpath)
 {
@@ -137,16 +139,6 @@ lock_path(const char *lockpath)
 		}
 	}
 	return fd;
-}
-
-int
-jobsfile_lock(const char *path)
-{
-	struct paths p;
-
-	if (paths_init(&p, path) == -1)
-		return -1;
-	return lock_path(p.lock);
 }
 
 /*

@@ -27,14 +27,6 @@ enum jobsfile_status {
 int jobsfile_read(const char *path, char **buf, size_t *len, struct stat *st);
 
 /*
- * Opens (creating it if needed) the lock file beside path,
- * ".BASENAME.lock", and takes an exclusive flock on it, waiting as long as
- * it takes.  Returns the locked descriptor (close it to unlock), or -1 with
- * errno.
- */
-int jobsfile_lock(const char *path);
-
-/*
  * Applies edits to the file at path, crash-safely and without losing any
  * concurrent change: under the lock it re-reads the file, builds the new
  * contents, writes them to a temporary file in the same directory, fsyncs

@@ -133,9 +133,9 @@ unhex(const char *s, unsigned char *out, size_t n)
 
 /*
  * Finds the checksum line of the n bytes at buf and tells whether it
- * matches the bytes before it.  Returns 1 (it matches), 0 (it does not:
- * a write was in progress, or the file is damaged), or -1 (no checksum
- * line: a state file from before sitewatch 0.1.0 wrote one).
+ * matches the bytes before it.  Returns 1 when it matches, 0 when it
+ * does not or there is none (a write was in progress, or the file is
+ * damaged).
  */
 static int
 sum_ok(const char *buf, size_t n)
@@ -148,27 +148,13 @@ sum_ok(const char *buf, size_t n)
 			break;
 		p = memchr(p, '\n', (size_t)(buf + n - p));
 		if (p == NULL)
-			return -1;
+			return 0;
 		p++;
 	}
 	(void)snprintf(want, sizeof(want), "sum=%016llx\n",
 	    util_hash(buf, (size_t)(p - buf)));
 	return (size_t)(buf + n - p) >= strlen(want) &&
 	    memcmp(p, want, strlen(want)) == 0;
-}
-
-/* Returns 1 when the n bytes at buf end with a "next_check=" line, as
- * the files written whole (by rename) before the checksum line did. */
-static int
-old_format(const char *buf, size_t n)
-{
-	size_t i;
-
-	if (n < 2 || buf[n - 1] != '\n')
-		return 0;
-	for (i = n - 1; i > 0 && buf[i - 1] != '\n'; i--)
-		;
-	return n - i > 11 && memcmp(buf + i, "next_check=", 11) == 0;
 }
 
 /* Sets one field of *st from a "key" and its value. */
@@ -235,16 +221,13 @@ parse(char *buf, struct state *st)
 int
 state_parse(char *buf, size_t n, struct state *st)
 {
-	int sum;
-
 	memset(st, 0, sizeof(*st));
 	if (memchr(buf, '\0', n) != NULL)
 		return -1;
-	sum = sum_ok(buf, n);
-	/* No checksum: a file written whole by an older sitewatch ends
-	 * with its next_check line; anything else is a read that overlapped
-	 * a write (the end of the file is then padding). */
-	if (sum == 0 || (sum == -1 && !old_format(buf, n)))
+	/* No checksum line, or a wrong one: a read that overlapped a write,
+	 * or a file from before the checksums, which belongs to no row
+	 * (see state_adopt) and would be dropped anyway. */
+	if (!sum_ok(buf, n))
 		return -1;
 	parse(buf, st);
 	return 0;

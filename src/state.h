@@ -79,9 +79,8 @@ struct state_file {
 /*
  * Loads the state file at path into *st.  A missing, unreadable or
  * damaged file (checksum wrong after 100 ms of tries) gives an empty state
- * (no baseline); a file with no checksum line (sitewatch before the
- * in-place saves) is read as it is.  Returns 0 when a state was read, -1
- * when *st was left empty.
+ * (no baseline), and so does a file with no checksum line.  Returns 0
+ * when a state was read, -1 when *st was left empty.
  */
 int state_load(const char *path, struct state *st);
 

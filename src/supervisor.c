@@ -11,10 +11,11 @@
  * Loop phase: from now on we must not die; temporize on recoverable
  * errors.
  *
- * The supervisor only ever writes the pid field: the watcher's pid when it
- * starts one, "stop" when a person killed one, "-" at shutdown.  Watchers
- * write their own last-modified, through the record pipe the supervisor
- * makes and every watcher shares (see record() in watcher.c).
+ * The supervisor writes the pid field: the watcher's pid when it starts
+ * one, "stop" when a person killed one, "-" at shutdown.  Watchers write
+ * their own last-modified, through the record pipe the supervisor makes
+ * and every watcher shares (see record() in watcher.c); at shutdown the
+ * supervisor writes what is left in that pipe.
  */
 #define _GNU_SOURCE		/* signalfd, inotify, close_range */
 #include <errno.h>

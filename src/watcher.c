@@ -67,8 +67,9 @@ struct watcher {
 	char last_error[256];	/* the error last logged, for "once" */
 };
 
-void
-watcher_http_date(long long t, char *buf, size_t bufsz)
+/* Formats t as an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") into buf. */
+static void
+http_date(long long t, char *buf, size_t bufsz)
 {
 	static const char *const days[] = {
 		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
@@ -834,7 +835,7 @@ check(struct watcher *w)
 			(void)snprintf(new_value, sizeof(new_value), "%s",
 			    res.last_modified);
 		else
-			watcher_http_date(now, new_value, sizeof(new_value));
+			http_date(now, new_value, sizeof(new_value));
 		w->st.last_change = now;
 		/* Saved before the row is written: a crash in between
 		 * costs the row one late update, never a second alarm. */

@@ -81,7 +81,5 @@ int watcher_record_decode(const char *buf, size_t len, char **name,
  */
 void watcher_write_records(const char *path, int rfd);
 
-/* Formats t as an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") into buf. */
-void watcher_http_date(long long t, char *buf, size_t bufsz);
 
 #endif

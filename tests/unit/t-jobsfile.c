@@ -196,13 +196,13 @@ t_missing_file(void)
 static void
 t_lock_file_beside(void)
 {
-	char p[300];
-	int fd = jobsfile_lock(path);
+	struct jobs_edit e = { .name = "Fefe", .pid = "stop" };
+	char p[300], err[256];
 
-	check(fd >= 0);
 	(void)snprintf(p, sizeof(p), "%s/.jobs.csv.lock", dir);
+	(void)unlink(p);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==, 0);
 	check_int(access(p, F_OK), ==, 0);
-	(void)close(fd);
 }
 
 int

@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <glib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "state.h"
 #include "tap.h"
+#include "util.h"
 
 static char dir[] = "/tmp/t-state.XXXXXX";
 
@@ -117,6 +119,17 @@ put(const char *path, const char *text)
 	}
 }
 
+/* Writes text to path followed by its checksum line, as state_write does. */
+static void
+put_summed(const char *path, const char *text)
+{
+	char *all = g_strdup_printf("%ssum=%016llx\n", text,
+	    util_hash(text, strlen(text)));
+
+	put(path, all);
+	g_free(all);
+}
+
 static void
 t_in_place_shorter(void)
 {
@@ -180,18 +193,17 @@ t_damaged_is_empty(void)
 }
 
 static void
-t_old_format_read(void)
+t_no_checksum_is_empty(void)
 {
 	struct state t;
 	char path[256];
 
+	/* A file from before the checksums belongs to no row. */
 	(void)snprintf(path, sizeof(path), "%s/old", dir);
 	put(path, "baseline=1\netag=\"old\"\nlast_modified=\nhash=\n"
 	    "last_check=5\nchecks=9\nnext_check=10\n");
-	check_int(state_load(path, &t), ==, 0);
-	check_int(t.baseline, ==, 1);
-	check_str(t.etag, "\"old\"");
-	check_uint((unsigned)t.checks, ==, 9);
+	check_int(state_load(path, &t), ==, -1);
+	check_int(t.baseline, ==, 0);
 	/* Without a checksum and cut short (what a read overlapping an
 	 * in-place write can see): no state. */
 	put(path, "baseline=1\netag=\"old\"\nlast_error=xx\n\n\n\n");
@@ -224,7 +236,7 @@ t_bad_hash_is_no_hash(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		(void)snprintf(text, sizeof(text), "baseline=1\nhash=%s\n"
 		    "next_check=10\n", bad[i]);
-		put(path, text);
+		put_summed(path, text);
 		if (!check_int(state_load(path, &t), ==, 0))
 			continue;
 		if (!check_int(t.has_hash, ==, 0))
@@ -233,7 +245,7 @@ t_bad_hash_is_no_hash(void)
 			check_int(t.hash[k], ==, 0);
 	}
 	/* Upper and lower case digits are both hex. */
-	put(path, "baseline=1\nhash=00112233445566778899AABBCCDDEEFF"
+	put_summed(path, "baseline=1\nhash=00112233445566778899AABBCCDDEEFF"
 	    "aabbccddeeff00112233445566778899\nnext_check=10\n");
 	check_int(state_load(path, &t), ==, 0);
 	check_int(t.has_hash, ==, 1);
@@ -310,7 +322,7 @@ main(void)
 	TEST(t_in_place_shorter(), "rewritten in place: same inode, never shorter, shorter state reads back");
 	TEST(t_damaged_is_empty(), "a file whose checksum fails is an empty state");
 	TEST(t_bad_hash_is_no_hash(), "a hash with signs, spaces or the wrong length is no hash");
-	TEST(t_old_format_read(), "a state file without a checksum (older sitewatch) is read");
+	TEST(t_no_checksum_is_empty(), "a state file without a checksum line is an empty state");
 	TEST(t_reader_never_sees_a_mix(), "a reader racing an in-place writer sees one state whole, never a mix");
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	(void)system(cmd);

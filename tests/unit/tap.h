@@ -6,8 +6,13 @@
  *
  *	static void t_parse_minutes(void)
  *	{
- *		check_int(interval_parse("10m"), ==, 600);
- *		check_str(jobs_field(row, "name"), "Fefe");
+ *		struct schedule s;
+ *		char q[64];
+ *
+ *		check_int(schedule_parse("10m", &s, NULL, 0), ==, 0);
+ *		check_int(s.every, ==, 600);
+ *		jobs_quote_field(q, sizeof(q), "a;b");
+ *		check_str(q, "\"a;b\"");
  *	}
  *
  *	int main(void)
