@@ -18,6 +18,10 @@
 #
 #	done_testing
 #
+# A command that must fail is run with must_fail (a death by a signal does
+# not pass); a script that needs a program says so with need CMD (skipped
+# cleanly where it is missing), one test with skip DESCRIPTION REASON.
+#
 # Every try ends with exactly one ok or fail. Asserts do not end the test:
 # ok prints "not ok" when one of them failed. Do not use set -e: a failed
 # assert returns 1 and would end the script (which the EXIT trap reports).
@@ -157,13 +161,28 @@ assert() {
 	_failed "command failed with status $st: $*" "$(_output)"
 }
 
-# assert_fails CMD...: CMD exits non-zero.
-# Any status from 1 to 255 counts, death by a signal included.
-assert_fails() {
+# must_fail CMD...: CMD fails the way a program reports a failure: it
+# exits with a status from 1 to 125. A death by a signal (status 129 and
+# up: a crash, an abort, a sanitizer's trap), or a command that could not
+# be run (126, 127) is not a failure this passes (as git's
+# test_must_fail).
+must_fail() {
 	local st=0
 	_run "$@" || st=$?
-	[ "$st" -ne 0 ] && return 0
-	_failed "command succeeded but should have failed: $*" "$(_output)"
+	if [ "$st" -eq 0 ]; then
+		_failed "command succeeded but should have failed: $*" "$(_output)"
+	elif [ "$st" -gt 128 ]; then
+		_failed "command died of signal $((st - 128)): $*" "$(_output)"
+	elif [ "$st" -gt 125 ]; then
+		_failed "command could not be run (status $st): $*" "$(_output)"
+	else
+		return 0
+	fi
+}
+
+# assert_fails CMD...: the older name of must_fail.
+assert_fails() {
+	must_fail "$@"
 }
 
 # assert_status N CMD...: CMD exits with status N exactly.
@@ -206,6 +225,40 @@ assert_eventually() {
 	shift
 	wait_until "$timeout" "$@" && return 0
 	_failed "still false after ${timeout}s: $*"
+}
+
+# ---- prerequisites --------------------------------------------------------
+
+# have CMD...: succeed when every CMD is on the PATH.
+have() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || return 1
+	done
+}
+
+# skip DESCRIPTION REASON: report one test that cannot run here as
+# skipped ("ok N - DESCRIPTION # SKIP REASON").
+skip() {
+	try "$1 # SKIP $2"
+	ok
+}
+
+# skip_all REASON: the whole script cannot run here: print the plan of
+# a skipped script ("1..0 # SKIP REASON") and exit 0. Call it before the
+# first try.
+skip_all() {
+	_tap_done=1
+	printf '1..0 # SKIP %s\n' "$1"
+	exit 0
+}
+
+# need CMD...: skip the whole script unless every CMD is on the PATH.
+need() {
+	local c
+	for c in "$@"; do
+		have "$c" || skip_all "$c is not installed"
+	done
 }
 
 # ---- processes and time -------------------------------------------------

@@ -14,20 +14,6 @@ pageserver_start
 
 # ---- helpers ----------------------------------------------------------------
 
-# skip DESCRIPTION REASON: report a test that cannot run here as skipped.
-skip() {
-	try "$1 # SKIP $2"
-	ok
-}
-
-# have CMD...: succeed when every CMD is on the PATH.
-have() {
-	local c
-	for c in "$@"; do
-		command -v "$c" >/dev/null || return 1
-	done
-}
-
 # bus_start NAME: spawn a private dbus-daemon listening on
 # $T/NAME/bus.sock, with no service directories. Sets BUS (its address) and BUS_PID.
 # Returns 1 when it did not come up within 5 s.

@@ -5,14 +5,8 @@
 # The supervisor is stood in for by a process holding its lock and a
 # published table written by the real supervisor's format (running rows).
 . "$(dirname "$0")/lib.sh"
+need flock
 N=20000
-have_flock() { command -v flock >/dev/null; }
-
-if ! have_flock; then
-	try "status on $N rows with a supervisor # SKIP flock(1) is not installed"
-	ok
-	done_testing
-fi
 
 {
 	echo 'interval;name;url;last-modified;pid'
