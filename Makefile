@@ -8,6 +8,8 @@
 #   make SANITIZE=address,undefined test    the same under the sanitizers
 #   make fuzz, make fuzz-replay   the fuzz harnesses: run, or replay corpora
 #   make install [PREFIX=/usr/local] [DESTDIR=]
+#   make deb              build/deb/sitewatch_VERSION_ARCH.deb (dpkg-buildpackage)
+#   make test-deb         make deb, then check its contents, lintian, a run
 #   make uninstall, make clean
 
 VERSION   = 0.1.0
@@ -45,7 +47,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 HELPER_CFLAGS := $(shell pkg-config --cflags $(HELPER_PKGS) 2>/dev/null)
 HELPER_LIBS   := $(shell pkg-config --libs $(HELPER_PKGS) 2>/dev/null)
-ALL_CFLAGS  = $(WARNINGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+ALL_CFLAGS  = $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
               -DSITEWATCH_VERSION='"$(VERSION)"' \
               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -72,7 +74,7 @@ HELPER_UNIT = $(BUILD)/tests/t-import \
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
-.PHONY: all deps-check run demo bench bench-big test check-build install uninstall clean FORCE \
+.PHONY: all deps-check run demo bench bench-big test check-build install uninstall clean deb test-deb FORCE \
         fuzz fuzz-replay
 
 all: sitewatch sitewatch-helper
@@ -196,6 +198,29 @@ install: $(BUILD)/sitewatch $(BUILD)/sitewatch-helper
 	sed 's|@BINDIR@|$(BINDIR)|g' scripts/sitewatch.service \
 	  > $(DESTDIR)$(UNITDIR)/sitewatch.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/sitewatch.service
+
+# The Debian package, built by dpkg-buildpackage from debian/ in a copy
+# of the tree under build/deb, so that neither its products (it writes
+# to ..) nor debhelper's files land in the source tree.
+DEBDIR = build/deb
+
+deb:
+	@scripts/install-deps --deb
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && \
+	  [ "$$v" = "$(VERSION)" ] || { echo "make deb: debian/changelog says" \
+	  "$$v, the Makefile $(VERSION): add a changelog entry (dch -v $(VERSION))"; exit 1; }
+	rm -rf $(DEBDIR) && mkdir -p $(DEBDIR)/src/sitewatch-$(VERSION)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git ls-files -z -co --exclude-standard; else \
+	  find . -path ./build -prune -o -path ./.git -prune -o -type f -print0; fi | \
+	  tar -c --null -T - -f - | tar -x -C $(DEBDIR)/src/sitewatch-$(VERSION)
+	cd $(DEBDIR)/src/sitewatch-$(VERSION) && dpkg-buildpackage -us -uc -b
+	mv $(DEBDIR)/src/*.deb $(DEBDIR)/src/*.changes $(DEBDIR)/src/*.buildinfo $(DEBDIR)/
+	rm -rf $(DEBDIR)/src
+	@ls $(DEBDIR)/*.deb
+
+test-deb: deb
+	scripts/test-deb $(DEBDIR)/sitewatch_$(VERSION)_*.deb
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sitewatch \

@@ -259,7 +259,11 @@ child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
 	(void)setpgid(0, 0);
 	/* Below the supervisor and the spawner: under load they still get
 	 * the CPU at once to start, stop and reap watchers. */
-	(void)nice(WATCHER_NICE);
+	if (nice(WATCHER_NICE) == -1) {
+		/* Not worth failing for (and -1 may be the new value): a
+		 * (void) cast does not silence glibc's warn_unused_result
+		 * under _FORTIFY_SOURCE, as Debian's package build sets. */
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
