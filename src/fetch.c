@@ -46,6 +46,8 @@ struct transfer {
 	size_t max_body;
 	int too_large;
 	GChecksum *sum;
+	int body_fd;		/* rq->body_fd */
+	int body_errno;		/* writing it failed with this */
 };
 
 /* The CA store every check shares, and where it came from. */
@@ -193,6 +195,10 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	}
 	t->res->body_len += len;
 	g_checksum_update(t->sum, (const guchar *)p, (gssize)len);
+	if (t->body_fd > 2 && util_write_all(t->body_fd, p, len) == -1) {
+		t->body_errno = errno;
+		return 0;
+	}
 	return len;
 }
 
@@ -267,6 +273,12 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 			res->error = FETCH_TOO_LARGE;
 			(void)snprintf(res->message, sizeof(res->message),
 			    "body larger than %zu bytes", max_body);
+			return;
+		}
+		if (t->body_errno != 0) {
+			res->error = FETCH_OTHER;
+			(void)snprintf(res->message, sizeof(res->message),
+			    "cannot keep the body: %s", strerror(t->body_errno));
 			return;
 		}
 		res->error = FETCH_OTHER;
@@ -378,6 +390,7 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 	memset(&t, 0, sizeof(t));
 	t.res = res;
 	t.max_body = rq->max_body;
+	t.body_fd = rq->body_fd;
 	if (nfds > sizeof(wfd) / sizeof(wfd[0]))
 		nfds = sizeof(wfd) / sizeof(wfd[0]);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);

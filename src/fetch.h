@@ -32,6 +32,9 @@ struct fetch_request {
 	long timeout;			/* seconds, the whole transfer */
 	size_t max_body;		/* bytes of decoded body accepted */
 	const char *cafile;		/* CA bundle, or NULL for the system's */
+	int body_fd;			/* > 2: the decoded body of the final
+					 * answer is written here too (0, as
+					 * after a memset: it is not kept) */
 };
 
 struct fetch_result {

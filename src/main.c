@@ -19,6 +19,7 @@
 #include "jobsfile.h"
 #include "log.h"
 #include "notify.h"
+#include "snapshot.h"
 #include "supervisor.h"
 #include "watcher.h"
 
@@ -35,6 +36,8 @@ struct opts {
 	long connect_timeout, timeout;
 	size_t max_body;
 	const char *cafile;
+	unsigned keep;		/* --keep */
+	unsigned alert_after;	/* --alert-after */
 	int file_given;
 	int help;
 	enum status_format fmt;
@@ -99,6 +102,9 @@ usage(FILE *fp)
 	    "      --connect-timeout SECS  (default 15)\n"
 	    "      --max-body BYTES   largest page accepted (default 10485760)\n"
 	    "      --cacert FILE      trust the CA certificates in FILE\n"
+	    "      --keep N           keep the last N compared texts per job (10)\n"
+	    "      --alert-after K    say so once when a job failed K checks in a\n"
+	    "                         row, and when it recovers (3; 0: never)\n"
 	    "  -h, --help             show this help\n"
 	    "      --version          show the version\n"
 	    "\n"
@@ -190,6 +196,8 @@ cmd_watch(const struct opts *op, const char *name)
 	wo.timeout = op->timeout;
 	wo.max_body = op->max_body;
 	wo.cafile = op->cafile;
+	wo.keep = op->keep;
+	wo.alert_after = op->alert_after;
 	r = watcher_run(&wo);
 	(void)close(n.wfd);	/* the notifier drains the pipe and exits */
 	if (r < 0) {
@@ -238,6 +246,8 @@ watcher_opts_from(const struct opts *op, struct watcher_opts *wo)
 	wo->timeout = op->timeout;
 	wo->max_body = op->max_body;
 	wo->cafile = op->cafile;
+	wo->keep = op->keep;
+	wo->alert_after = op->alert_after;
 }
 
 /*
@@ -317,7 +327,7 @@ main(int argc, char **argv)
 {
 	enum { O_CHECK = 256, O_VERSION, O_EXEC, O_NODESKTOP, O_LOG,
 	    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT, O_PLAIN, O_JSON,
-	    O_URL, O_FILTER, O_NOTIFY };
+	    O_URL, O_FILTER, O_NOTIFY, O_KEEP, O_ALERT };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "file", required_argument, NULL, 'f' },
@@ -337,6 +347,8 @@ main(int argc, char **argv)
 		{ "url", required_argument, NULL, O_URL },
 		{ "filter", required_argument, NULL, O_FILTER },
 		{ "notify", required_argument, NULL, O_NOTIFY },
+		{ "keep", required_argument, NULL, O_KEEP },
+		{ "alert-after", required_argument, NULL, O_ALERT },
 		{ "count", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -351,6 +363,8 @@ main(int argc, char **argv)
 	op.connect_timeout = 15;
 	op.timeout = 60;
 	op.max_body = 10 * 1024 * 1024;
+	op.keep = SNAPSHOT_KEEP_DEFAULT;
+	op.alert_after = 3;
 
 	while ((ch = getopt_long(argc, argv, "f:hvi:n:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -424,6 +438,20 @@ main(int argc, char **argv)
 		case O_NOTIFY:
 			op.notify = optarg;
 			break;
+		case O_KEEP:
+			v = positive("--keep", optarg);
+			if (v == -1)
+				return 2;
+			op.keep = v > 1000 ? 1000 : (unsigned)v;
+			break;
+		case O_ALERT:
+			/* 0 is allowed: never. */
+			v = strcmp(optarg, "0") == 0 ? 0 :
+			    positive("--alert-after", optarg);
+			if (v == -1)
+				return 2;
+			op.alert_after = v > 1000000 ? 1000000 : (unsigned)v;
+			break;
 		case 'n':
 			v = positive("-n", optarg);
 			if (v == -1)
@@ -479,6 +507,8 @@ main(int argc, char **argv)
 		so.timeout = op.timeout;
 		so.max_body = op.max_body;
 		so.cafile = op.cafile;
+		so.keep = op.keep;
+		so.alert_after = op.alert_after;
 		rc = supervisor_run(&so);
 	}
 	notify_free_argv(op.exec_argv);

@@ -306,6 +306,8 @@ child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
 	wo.timeout = s->o->timeout;
 	wo.max_body = s->o->max_body;
 	wo.cafile = s->o->cafile;
+	wo.keep = s->o->keep;
+	wo.alert_after = s->o->alert_after;
 	wo.job = j;
 	r = watcher_run(&wo);
 	if (r < 0) {

@@ -15,6 +15,8 @@ struct supervisor_opts {
 	long timeout;
 	size_t max_body;
 	const char *cafile;
+	unsigned keep;		/* --keep: snapshots per job */
+	unsigned alert_after;	/* --alert-after: 0 never */
 };
 
 /*

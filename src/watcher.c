@@ -11,7 +11,7 @@
  * once.  Bookkeeping lives in the state folder; the row gets only the
  * last-modified value, and only when it changes.
  */
-#define _GNU_SOURCE		/* signalfd, inotify, strnlen */
+#define _GNU_SOURCE		/* signalfd, inotify, strnlen, memfd_create */
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -36,6 +37,7 @@
 #include "log.h"
 #include "notify.h"
 #include "schedule.h"
+#include "snapshot.h"
 #include "state.h"
 #include "util.h"
 #include "watcher.h"
@@ -47,6 +49,7 @@ struct watcher {
 	struct state st;
 	struct state_file sf;	/* st's file, kept open */
 	char state_path[PATH_MAX];
+	char snap_dir[PATH_MAX];	/* its snapshots (snapshot.h) */
 	const char *base;	/* the jobs file's name within its directory */
 	int sfd;		/* signalfd */
 	int ifd;		/* inotify on the directory, -1 when supervised */
@@ -524,24 +527,6 @@ check_interrupt(void *arg)
 	return 0;
 }
 
-/*
- * Decides whether a successful answer is a change from the stored state:
- * Last-Modified first, then the ETag (a new ETag on byte-identical body is
- * not a change), then the body hash.  Returns 1 for a change.
- */
-static int
-is_change(const struct state *st, const struct fetch_result *res)
-{
-	if (res->status == 304)
-		return 0;
-	if (res->last_modified[0] != '\0' && st->last_modified[0] != '\0')
-		return strcmp(res->last_modified, st->last_modified) != 0;
-	if (res->etag[0] != '\0' && st->etag[0] != '\0' &&
-	    strcmp(res->etag, st->etag) == 0)
-		return 0;
-	return !st->has_hash || memcmp(st->hash, res->hash, FETCH_HASH_LEN) != 0;
-}
-
 size_t
 watcher_record_encode(char *buf, size_t bufsz, const char *name,
     const char *value)
@@ -739,8 +724,341 @@ record(struct watcher *w, const char *value)
 }
 
 /*
- * One check: fetch, decide, record, notify.  The caller saves the state
- * (once per check: see state.c).  Returns 1 when the watcher must end (told to stop during the check, or its row is
+ * Counts a failed check: its result word and whole message go into the
+ * state, and the log has the message once per run of the same error (key
+ * tells errors apart).  The stored page and validators stay as they were:
+ * the next good answer is compared with the state from before.
+ */
+static void
+check_failed(struct watcher *w, const char *result, const char *key,
+    const char *msg)
+{
+	w->st.failures++;
+	(void)snprintf(w->st.last_result, sizeof(w->st.last_result), "%s",
+	    result);
+	(void)snprintf(w->st.last_error, sizeof(w->st.last_error), "%s", msg);
+	log_error(w, key, msg);
+}
+
+/* What a change was: from `sitewatch-helper changes`. */
+struct change {
+	long added, removed;
+	int notify;			/* the row's notify condition holds */
+	char lines[4096 + 1];		/* the added lines, '\n'-separated */
+	char diff_path[PATH_MAX];	/* its unified diff, or "" */
+};
+
+/*
+ * Runs sitewatch-helper with args (stdin in_fd, stdout out_fd) for the
+ * check, obeying a stop or a signal while it runs.  Returns its exit code
+ * (0 success), or COMPARE_TROUBLE / 1 / 2 after counting the check as
+ * failed, or COMPARE_ABORTED.
+ */
+static int
+run_helper(struct watcher *w, const char *const *args, int in_fd, int out_fd)
+{
+	struct compare_run r;
+	int fds[2], nfds = 0, rc;
+	char err[512], msg[600];
+
+	if (w->sfd != -1)
+		fds[nfds++] = w->sfd;
+	if (w->ifd != -1)
+		fds[nfds++] = w->ifd;
+	memset(&r, 0, sizeof(r));
+	r.args = args;
+	r.in_fd = in_fd;
+	r.out_fd = out_fd;
+	r.timeout = w->o->timeout + 5;
+	r.fds = fds;
+	r.nfds = (unsigned)nfds;
+	r.interrupt = check_interrupt;
+	r.arg = w;
+	rc = compare_helper(&r, err, sizeof(err));
+	if (rc == 0 || rc == COMPARE_ABORTED)
+		return rc;
+	/* A chain that fails (a selector that matches nothing) is a failed
+	 * check like an HTTP error: never a change to empty. */
+	(void)snprintf(msg, sizeof(msg), "%s: %s", args[0], err);
+	check_failed(w, rc == 1 ? "filter failed" : "helper failed", msg, msg);
+	return rc;
+}
+
+/*
+ * Turns the body in body_fd into the compared text, in the snapshot
+ * folder's "new", and hashes it into hash.  Returns 0, -1 when the check
+ * failed (counted), or COMPARE_ABORTED.
+ */
+static int
+filter_body(struct watcher *w, int body_fd, unsigned char *hash)
+{
+	char timeout[32], path[PATH_MAX], msg[256];
+	const char *args[] = { "filter", "--timeout", timeout, "--",
+	    w->row.filter, NULL };
+	GChecksum *sum;
+	char buf[65536];
+	ssize_t n;
+	size_t total = 0;
+	gsize len = FETCH_HASH_LEN;
+	int fd, rc;
+
+	fd = snapshot_open_new(w->snap_dir, path, sizeof(path));
+	if (fd == -1) {
+		(void)snprintf(msg, sizeof(msg), "cannot write %.150s: %s",
+		    w->snap_dir, strerror(errno));
+		check_failed(w, "state", "snapshot", msg);
+		return -1;
+	}
+	(void)snprintf(timeout, sizeof(timeout), "%ld", w->o->timeout);
+	rc = run_helper(w, args, body_fd, fd);
+	if (rc != 0) {
+		(void)close(fd);
+		snapshot_discard(w->snap_dir);
+		return rc == COMPARE_ABORTED ? rc : -1;
+	}
+	sum = g_checksum_new(G_CHECKSUM_SHA256);
+	while ((n = pread(fd, buf, sizeof(buf), (off_t)total)) > 0) {
+		g_checksum_update(sum, (const guchar *)buf, (gssize)n);
+		total += (size_t)n;
+	}
+	g_checksum_get_digest(sum, hash, &len);
+	g_checksum_free(sum);
+	(void)close(fd);
+	if (n == -1 || total > w->o->max_body) {
+		snapshot_discard(w->snap_dir);
+		if (n == -1)
+			(void)snprintf(msg, sizeof(msg), "cannot read %.150s: "
+			    "%s", path, strerror(errno));
+		else
+			(void)snprintf(msg, sizeof(msg), "the compared text "
+			    "is larger than %zu bytes", w->o->max_body);
+		check_failed(w, n == -1 ? "state" : "too large", msg, msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Formats t as "2026-12-02T10:00:00Z" into buf. */
+static void
+iso_time(long long t, char *buf, size_t bufsz)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	(void)gmtime_r(&tt, &tm);
+	(void)strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Reads what `sitewatch-helper changes` printed (in fd) into *ch.
+ * Returns 0, or -1 when it is not that. */
+static int
+parse_changes(int fd, struct change *ch)
+{
+	char buf[8192], *p;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int notify;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "added %ld\nremoved %ld\nnotify %d\n", &ch->added,
+	    &ch->removed, &notify) != 3)
+		return -1;
+	ch->notify = notify != 0;
+	/* The added lines follow, each '+'-prefixed. */
+	p = buf;
+	for (n = 0; n < 3 && p != NULL; n++) {
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	ch->lines[0] = '\0';
+	while (p != NULL && *p == '+') {
+		char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		size_t have = strlen(ch->lines);
+
+		if (have + len + 1 > sizeof(ch->lines) - 1)
+			break;
+		memcpy(ch->lines + have, p + 1, len - 1);
+		ch->lines[have + len - 1] = '\n';
+		ch->lines[have + len] = '\0';
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/*
+ * Compares the text in "new" with the newest snapshot (old, taken at
+ * old_time): fills *ch, and writes the unified diff beside "new".
+ * Returns 0, -1 when the check failed (counted), or COMPARE_ABORTED.
+ */
+static int
+diff_texts(struct watcher *w, const char *old, long long old_time,
+    long long now, struct change *ch)
+{
+	char newp[PATH_MAX], lold[300], lnew[300], t[32];
+	const char *args[] = { "changes", "--notify", compare_is_default(
+	    w->row.notify) ? "-" : w->row.notify, "--diff-out",
+	    ch->diff_path, "--label-old", lold, "--label-new", lnew, old,
+	    newp, NULL };
+	int fd, rc;
+
+	if (snapshot_new_path(w->snap_dir, NULL, newp, sizeof(newp)) == -1 ||
+	    snapshot_new_path(w->snap_dir, "diff", ch->diff_path,
+	    sizeof(ch->diff_path)) == -1) {
+		check_failed(w, "state", "path", "state path too long");
+		return -1;
+	}
+	iso_time(old_time, t, sizeof(t));
+	(void)snprintf(lold, sizeof(lold), "%.200s %s", w->o->name, t);
+	iso_time(now, t, sizeof(t));
+	(void)snprintf(lnew, sizeof(lnew), "%.200s %s", w->o->name, t);
+	fd = memfd_create("sitewatch-changes", MFD_CLOEXEC);
+	if (fd == -1) {
+		check_failed(w, "error", "memfd", "memfd_create failed");
+		return -1;
+	}
+	rc = run_helper(w, args, -1, fd);
+	if (rc == 0 && parse_changes(fd, ch) == -1) {
+		check_failed(w, "helper failed", "changes output",
+		    "sitewatch-helper changes: unexpected output");
+		rc = -1;
+	}
+	(void)close(fd);
+	if (rc != 0)
+		return rc == COMPARE_ABORTED ? rc : -1;
+	return 0;
+}
+
+/*
+ * The compare step of a 2xx answer whose body is in body_fd: the row's
+ * filter makes the compared text (in the helper, and only when the raw
+ * body is not the one stored), which is compared with the newest
+ * snapshot.  A first check, a state that belongs to another URL or
+ * filter, or lost snapshots make a silent baseline.  Returns 1 for a
+ * change (*ch filled, the snapshot kept), 0 for none, -1 when the check
+ * failed (counted), or COMPARE_ABORTED.
+ */
+static int
+compare_body(struct watcher *w, const struct fetch_result *res, int body_fd,
+    long long now, struct change *ch)
+{
+	unsigned char hash[FETCH_HASH_LEN];
+	struct snapshot *list = NULL, snap;
+	size_t n = 0;
+	char old[PATH_MAX];
+	int rc, baseline;
+
+	if (w->st.baseline && w->st.has_hash && w->st.has_text_hash &&
+	    memcmp(w->st.hash, res->hash, FETCH_HASH_LEN) == 0)
+		return 0;	/* the same bytes: the helper is not needed */
+	rc = filter_body(w, body_fd, hash);
+	if (rc != 0)
+		return rc;
+	(void)snapshot_list(w->snap_dir, &list, &n);
+	baseline = !w->st.baseline || !w->st.has_text_hash || n == 0 ||
+	    snapshot_path(w->snap_dir, list[n - 1].seq, NULL, old,
+	    sizeof(old)) == -1;
+	if (!baseline && memcmp(hash, w->st.text_hash, FETCH_HASH_LEN) == 0) {
+		free(list);
+		snapshot_discard(w->snap_dir);
+		return 0;
+	}
+	memset(&snap, 0, sizeof(snap));
+	snap.time = now;
+	snap.added = snap.removed = -1;
+	if (!baseline) {
+		rc = diff_texts(w, old, list[n - 1].time, now, ch);
+		if (rc != 0) {
+			free(list);
+			snapshot_discard(w->snap_dir);
+			return rc;
+		}
+		snap.added = ch->added;
+		snap.removed = ch->removed;
+	} else if (w->st.baseline && log_verbose) {
+		log_msg(w->o->name, "no snapshot to compare with: a new "
+		    "baseline");
+	}
+	free(list);
+	/* The same lines (a state saved before a crash): nothing to tell. */
+	if (!baseline && ch->added == 0 && ch->removed == 0) {
+		memcpy(w->st.text_hash, hash, FETCH_HASH_LEN);
+		snapshot_discard(w->snap_dir);
+		return 0;
+	}
+	if (snapshot_commit(w->snap_dir, &snap, w->o->keep > 0 ? w->o->keep :
+	    SNAPSHOT_KEEP_DEFAULT) == -1) {
+		char msg[300];
+
+		(void)snprintf(msg, sizeof(msg), "cannot keep the snapshot in "
+		    "%.200s: %s", w->snap_dir, strerror(errno));
+		snapshot_discard(w->snap_dir);
+		check_failed(w, "state", "snapshot", msg);
+		return -1;
+	}
+	memcpy(w->st.text_hash, hash, FETCH_HASH_LEN);
+	w->st.has_text_hash = 1;
+	if (baseline)
+		return 0;
+	(void)snapshot_path(w->snap_dir, snap.seq, "diff", ch->diff_path,
+	    sizeof(ch->diff_path));
+	return 1;
+}
+
+/*
+ * Writes the log line of a change: "changed: URL (+3 -1) first added
+ * line..." (one line).  A change the row's notify condition does not tell
+ * is logged at -v only.
+ */
+static void
+log_change(struct watcher *w, const struct change *ch)
+{
+	char first[100] = "";
+	const char *nl = strchr(ch->lines, '\n');
+	size_t len = nl != NULL ? (size_t)(nl - ch->lines) : strlen(ch->lines);
+	int more = nl != NULL && nl[1] != '\0';
+
+	if (len > 80) {
+		len = 80;
+		more = 1;
+	}
+	/* Cut at a character's start, not inside one. */
+	while (len > 0 && len < strlen(ch->lines) &&
+	    ((unsigned char)ch->lines[len] & 0xc0) == 0x80)
+		len--;
+	(void)snprintf(first, sizeof(first), " %.*s%s", (int)len, ch->lines,
+	    more ? "..." : "");
+	if (ch->notify)
+		log_msg(w->o->name, "changed: %s (+%ld -%ld)%s", w->row.url,
+		    ch->added, ch->removed, len > 0 ? first : "");
+	else if (log_verbose)
+		log_msg(w->o->name, "changed, not told (notify %s): %s "
+		    "(+%ld -%ld)%s", w->row.notify, w->row.url, ch->added,
+		    ch->removed, len > 0 ? first : "");
+}
+
+/*
+ * Tells the notifier about a change (old and new are the row's
+ * last-modified values), unless the row's notify condition says no.
+ */
+static void
+tell_change(struct watcher *w, const char *old, const char *new_value,
+    const struct change *ch)
+{
+	if (!ch->notify || w->o->notify_fd == -1)
+		return;
+	if (notify_send(w->o->notify_fd, w->o->name, w->row.url, old,
+	    new_value) == -1)
+		log_msg(w->o->name, "notification dropped: the notifier is "
+		    "not keeping up");
+}
+
+/*
+ * One check: fetch, compare (filter, snapshot, diff), record, tell.  The
+ * caller saves the state (once per check: see state.c).  Returns 1 when
+ * the watcher must end (told to stop during the check, or its row is
  * gone).
  */
 static int
@@ -748,7 +1066,8 @@ check(struct watcher *w)
 {
 	struct fetch_request rq;
 	struct fetch_result res;
-	int fds[2], nfds = 0, changed;
+	struct change ch;
+	int fds[2], nfds = 0, changed, body_fd;
 	long long now = (long long)time(NULL);
 	char key[64];
 
@@ -764,35 +1083,58 @@ check(struct watcher *w)
 		fds[nfds++] = w->sfd;
 	if (w->ifd != -1)
 		fds[nfds++] = w->ifd;
+	/* The body for the helper, in memory only while the check runs:
+	 * an idle watcher keeps nothing of it. */
+	body_fd = memfd_create("sitewatch-body", MFD_CLOEXEC);
+	if (body_fd == -1) {
+		log_error(w, "setup", "memfd_create failed");
+		return 0;
+	}
+	rq.body_fd = body_fd;
 
 	if (fetch_run(&rq, &res, fds, (unsigned)nfds, check_interrupt, w) == -1) {
 		log_error(w, "setup", res.message);
+		(void)close(body_fd);
 		return 0;
 	}
 	/* Give back what the transfer used: an idle watcher should hold
 	 * as few private pages as it can. */
 	(void)malloc_trim(0);
-	if (res.error == FETCH_ABORTED)
+	if (res.error == FETCH_ABORTED) {
+		(void)close(body_fd);
 		return w->ending;
+	}
 	w->st.last_check = now;
 	w->st.checks++;
 	if (res.error != FETCH_OK) {
+		char result[64];
+
 		/* Never a change, and the validators stay as they were. */
-		w->st.failures++;
 		if (res.error == FETCH_HTTP)
-			(void)snprintf(w->st.last_result,
-			    sizeof(w->st.last_result), "HTTP %ld", res.status);
+			(void)snprintf(result, sizeof(result), "HTTP %ld",
+			    res.status);
 		else
-			(void)snprintf(w->st.last_result,
-			    sizeof(w->st.last_result), "%s",
+			(void)snprintf(result, sizeof(result), "%s",
 			    fetch_error_name(res.error));
-		(void)snprintf(w->st.last_error, sizeof(w->st.last_error),
-		    "%s", res.message);
 		(void)snprintf(key, sizeof(key), "%s %ld",
 		    fetch_error_name(res.error), res.status);
-		log_error(w, key, res.message);
+		check_failed(w, result, key, res.message);
+		(void)close(body_fd);
 		return 0;
 	}
+
+	memset(&ch, 0, sizeof(ch));
+	changed = 0;
+	if (res.status != 304) {
+		changed = compare_body(w, &res, body_fd, now, &ch);
+		if (changed == COMPARE_ABORTED) {
+			(void)close(body_fd);
+			return w->ending;
+		}
+	}
+	(void)close(body_fd);
+	if (changed == -1)
+		return 0;
 	if (w->st.failures > 0 || w->last_error[0] != '\0') {
 		log_msg(w->o->name, "recovered after %u failed check%s",
 		    w->st.failures, w->st.failures == 1 ? "" : "s");
@@ -805,8 +1147,6 @@ check(struct watcher *w)
 		changed = 0;
 		log_msg(w->o->name, "first check: HTTP %ld, baseline recorded",
 		    res.status);
-	} else {
-		changed = is_change(&w->st, &res);
 	}
 	if (res.status != 304) {
 		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", res.etag);
@@ -840,15 +1180,10 @@ check(struct watcher *w)
 		/* Saved before the row is written: a crash in between
 		 * costs the row one late update, never a second alarm. */
 		save(w);
-		log_msg(w->o->name, "changed: %s (last-modified %s -> %s)",
-		    w->row.url, old, new_value);
+		log_change(w, &ch);
 		if (record(w, new_value))
 			return 1;
-		if (w->o->notify_fd != -1 &&
-		    notify_send(w->o->notify_fd, w->o->name, w->row.url, old,
-		    new_value) == -1)
-			log_msg(w->o->name, "notification dropped: the "
-			    "notifier is not keeping up");
+		tell_change(w, old, new_value, &ch);
 	} else if (log_verbose) {
 		log_msg(w->o->name, "unchanged (HTTP %ld, %.3f s)", res.status,
 		    res.seconds);
@@ -935,7 +1270,8 @@ watcher_run(const struct watcher_opts *o)
 		return WATCHER_FAILED;
 	}
 	if (state_dir(o->jobsfile, sdir, sizeof(sdir)) == -1 ||
-	    state_path(sdir, o->name, w.state_path, sizeof(w.state_path)) == -1) {
+	    state_path(sdir, o->name, w.state_path, sizeof(w.state_path)) == -1 ||
+	    snapshot_dir(w.state_path, w.snap_dir, sizeof(w.snap_dir)) == -1) {
 		log_msg(o->name, "state path too long");
 		return WATCHER_FAILED;
 	}
@@ -1073,7 +1409,8 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 	w.base = strrchr(o->jobsfile, '/') != NULL ?
 	    strrchr(o->jobsfile, '/') + 1 : o->jobsfile;
 	if (state_dir(o->jobsfile, sdir, sizeof(sdir)) == -1 ||
-	    state_path(sdir, o->name, w.state_path, sizeof(w.state_path)) == -1)
+	    state_path(sdir, o->name, w.state_path, sizeof(w.state_path)) == -1 ||
+	    snapshot_dir(w.state_path, w.snap_dir, sizeof(w.snap_dir)) == -1)
 		return WATCHER_FAILED;
 	if (row_read(&w, &w.row) != ROW_OK)
 		return WATCHER_NOROW;

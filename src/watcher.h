@@ -29,6 +29,9 @@ struct watcher_opts {
 	long connect_timeout;	/* seconds */
 	long timeout;		/* seconds, one whole check */
 	size_t max_body;	/* bytes */
+	unsigned keep;		/* snapshots kept (--keep), at least 1 */
+	unsigned alert_after;	/* failed checks in a row that are told
+				 * (--alert-after), 0: never */
 	const char *cafile;	/* CA bundle, or NULL */
 	const struct job *job;	/* the row as the supervisor read it, or NULL:
 				 * the watcher reads it from the file */

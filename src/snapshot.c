@@ -1,0 +1,219 @@
+/*
+ * snapshot.c - a job's last compared texts (see snapshot.h).
+ *
+ * Disk use is bounded: at most keep texts and their diffs, each text at
+ * most --max-body bytes (a longer one is a failed check), plus the one
+ * being compared.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "snapshot.h"
+#include "util.h"
+
+int
+snapshot_dir(const char *state_path, char *out, size_t outsz)
+{
+	int n = snprintf(out, outsz, "%s.snap", state_path);
+
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+int
+snapshot_path(const char *dir, unsigned long seq, const char *ext,
+    char *out, size_t outsz)
+{
+	int n = snprintf(out, outsz, "%s/%lu%s%s", dir, seq,
+	    ext != NULL ? "." : "", ext != NULL ? ext : "");
+
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+int
+snapshot_new_path(const char *dir, const char *ext, char *out, size_t outsz)
+{
+	int n = snprintf(out, outsz, "%s/new%s%s", dir, ext != NULL ? "." : "",
+	    ext != NULL ? ext : "");
+
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+/* Reads every entry of dir's index into *list, whether its text is there
+ * or not.  Returns 0, or -1 with errno. */
+static int
+read_index(const char *dir, struct snapshot **list, size_t *n)
+{
+	char path[4096], line[256];
+	struct snapshot *l = NULL;
+	size_t cap = 0;
+	FILE *fp;
+
+	*list = NULL;
+	*n = 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/index", dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fp = fopen(path, "re");
+	if (fp == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		struct snapshot s;
+
+		if (sscanf(line, "%lu %lld %ld %ld", &s.seq, &s.time, &s.added,
+		    &s.removed) != 4 || s.seq == 0)
+			continue;	/* a damaged line: that snapshot is lost */
+		if (*n == cap) {
+			struct snapshot *m;
+
+			cap = cap ? cap * 2 : 16;
+			m = realloc(l, cap * sizeof(*m));
+			if (m == NULL) {
+				free(l);
+				(void)fclose(fp);
+				errno = ENOMEM;
+				return -1;
+			}
+			l = m;
+		}
+		l[(*n)++] = s;
+	}
+	(void)fclose(fp);
+	*list = l;
+	return 0;
+}
+
+int
+snapshot_list(const char *dir, struct snapshot **list, size_t *n)
+{
+	char path[4096];
+	size_t i, k = 0;
+
+	if (read_index(dir, list, n) == -1)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (snapshot_path(dir, (*list)[i].seq, NULL, path,
+		    sizeof(path)) == 0 && access(path, F_OK) == 0)
+			(*list)[k++] = (*list)[i];
+	*n = k;
+	return 0;
+}
+
+int
+snapshot_open_new(const char *dir, char *path, size_t pathsz)
+{
+	if (util_mkdirs(dir, 0700) == -1)
+		return -1;
+	if ((size_t)snprintf(path, pathsz, "%s/new", dir) >= pathsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+/* Writes list[0..n) as dir's index (a temporary file renamed over it).
+ * Returns 0, or -1 with errno. */
+static int
+write_index(const char *dir, const struct snapshot *list, size_t n)
+{
+	char path[4096], tmp[4096];
+	FILE *fp;
+	size_t i;
+	int bad;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/index", dir) >=
+	    sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
+	    "%s/index.tmp", dir) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fp = fopen(tmp, "we");
+	if (fp == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		(void)fprintf(fp, "%lu %lld %ld %ld\n", list[i].seq,
+		    list[i].time, list[i].added, list[i].removed);
+	bad = ferror(fp);
+	if (fclose(fp) != 0 || bad) {
+		(void)unlink(tmp);
+		errno = EIO;
+		return -1;
+	}
+	return rename(tmp, path);
+}
+
+/* Deletes the text and diff of snapshot seq. */
+static void
+remove_one(const char *dir, unsigned long seq)
+{
+	char path[4096];
+
+	if (snapshot_path(dir, seq, NULL, path, sizeof(path)) == 0)
+		(void)unlink(path);
+	if (snapshot_path(dir, seq, "diff", path, sizeof(path)) == 0)
+		(void)unlink(path);
+}
+
+int
+snapshot_commit(const char *dir, struct snapshot *s, unsigned keep)
+{
+	struct snapshot *list, *m;
+	char from[4096], to[4096];
+	size_t n, i, first;
+
+	if (read_index(dir, &list, &n) == -1)
+		return -1;
+	s->seq = n > 0 ? list[n - 1].seq + 1 : 1;
+	m = realloc(list, (n + 1) * sizeof(*m));
+	if (m == NULL) {
+		free(list);
+		errno = ENOMEM;
+		return -1;
+	}
+	list = m;
+	list[n++] = *s;
+	if ((size_t)snprintf(from, sizeof(from), "%s/new.diff", dir) >=
+	    sizeof(from) || snapshot_path(dir, s->seq, "diff", to,
+	    sizeof(to)) == -1 || (rename(from, to) == -1 && errno != ENOENT) ||
+	    (size_t)snprintf(from, sizeof(from), "%s/new", dir) >= sizeof(from) ||
+	    snapshot_path(dir, s->seq, NULL, to, sizeof(to)) == -1 ||
+	    rename(from, to) == -1) {
+		int e = errno;
+
+		free(list);
+		errno = e;
+		return -1;
+	}
+	if (keep < 1)
+		keep = 1;
+	first = n > keep ? n - keep : 0;
+	for (i = 0; i < first; i++)
+		remove_one(dir, list[i].seq);
+	if (write_index(dir, list + first, n - first) == -1) {
+		int e = errno;
+
+		free(list);
+		errno = e;
+		return -1;
+	}
+	free(list);
+	return 0;
+}
+
+void
+snapshot_discard(const char *dir)
+{
+	char path[4096];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/new", dir) < sizeof(path))
+		(void)unlink(path);
+	if ((size_t)snprintf(path, sizeof(path), "%s/new.diff", dir) <
+	    sizeof(path))
+		(void)unlink(path);
+}
