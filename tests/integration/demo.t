@@ -7,7 +7,8 @@ try "the demo detects, records and reports a change, then cleans up"
 TMPDIR=$T "$ROOT/scripts/demo" > "$T/out" 2>&1
 st=$?
 assert_eq "$st" 0 "exit status"
-assert_grep ' News changed: http://127\.0\.0\.1:[0-9]+/news \(last-modified Mon, 23 Nov 2026 08:00:00 GMT -> Mon, 23 Nov 2026 09:30:00 GMT\)' "$T/out"
+assert_grep ' News changed: http://127\.0\.0\.1:[0-9]+/news \(\+2 -1\) Big news!\.\.\.$' "$T/out"
+assert_grep '^  hook: News changed \(Mon, 23 Nov 2026 08:00:00 GMT -> Mon, 23 Nov 2026 09:30:00 GMT\)' "$T/out"
 assert_grep '^  hook: News changed' "$T/out"
 assert_grep '^2s;News;http://127\.0\.0\.1:[0-9]+/news;Mon, 23 Nov 2026 09:30:00 GMT;-$' "$T/out"
 assert_grep '^2s;Blog;.*;stop$' "$T/out"
