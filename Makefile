@@ -54,7 +54,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lcsv
 
 SRCS     = src/main.c src/check.c src/commands.c src/compare.c src/edit.c \
-           src/fetch.c \
+           src/fetch.c src/history.c \
            src/jobs.c src/jobsfile.c src/log.c src/notify.c src/state.c \
            src/schedule.c src/status.c src/supervisor.c src/util.c \
            src/snapshot.c src/spawn.c src/svstatus.c src/watcher.c \

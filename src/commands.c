@@ -2,7 +2,7 @@
  * commands.c - stop, start, add, remove and check: small locked edits of
  * the jobs file, validated before anything is written.
  */
-#define _GNU_SOURCE		/* strcasestr, strptime */
+#define _GNU_SOURCE		/* strcasestr, strptime, memfd_create */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -453,17 +454,21 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
 }
 
 int
-cmd_check_url(const char *url, const struct watcher_opts *wo)
+cmd_check_url(const char *url, const char *filter,
+    const struct watcher_opts *wo)
 {
 	struct fetch_request rq;
 	struct fetch_result res;
 	char err[512];
 	size_t i;
+	int body_fd, rc;
 
 	if (jobs_check_url(url, err, sizeof(err)) == -1) {
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return 2;
 	}
+	if ((rc = valid_compare_value("filter", "check-filter", filter)) != 0)
+		return rc;
 	if (fetch_global_init(wo->cafile) == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
 		return 1;
@@ -474,11 +479,16 @@ cmd_check_url(const char *url, const struct watcher_opts *wo)
 	rq.timeout = wo->timeout;
 	rq.max_body = wo->max_body;
 	rq.cafile = wo->cafile;
+	/* The body, for the compared text below. */
+	body_fd = memfd_create("sitewatch-body", MFD_CLOEXEC);
+	rq.body_fd = body_fd;
 	if (fetch_run(&rq, &res, NULL, 0, NULL, NULL) == -1 ||
 	    res.error != FETCH_OK) {
 		(void)printf("url:           %s\nerror:         %s (%s)\n"
 		    "time:          %.3f s\n", url, res.message,
 		    fetch_error_name(res.error), res.seconds);
+		if (body_fd != -1)
+			(void)close(body_fd);
 		return 1;
 	}
 	(void)printf("url:           %s\nstatus:        %ld\n"
@@ -489,7 +499,12 @@ cmd_check_url(const char *url, const struct watcher_opts *wo)
 	for (i = 0; i < FETCH_HASH_LEN; i++)
 		(void)printf("%02x", res.hash[i]);
 	(void)printf("\ntime:          %.3f s\n", res.seconds);
-	return 0;
+	rc = 0;
+	if (body_fd != -1 && res.status != 304)
+		rc = commands_show_text(body_fd, NULL, filter, wo->timeout);
+	if (body_fd != -1)
+		(void)close(body_fd);
+	return rc;
 }
 
 /* Reads $SITEWATCH_NOW, the fixed clock of the tests, or returns now. */

@@ -44,8 +44,31 @@ int cmd_remove(const char *file, char *const *names, int n);
 int cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
     char *const *exec_argv, int desktop);
 
-/* `check --url URL`: fetch once and print what came back; records nothing. */
-int cmd_check_url(const char *url, const struct watcher_opts *wo);
+/* `check --url URL [--filter CHAIN]`: fetch once and print what came
+ * back, and the text the chain (NULL: the default) makes of it, each step
+ * timed; records nothing. */
+int cmd_check_url(const char *url, const char *filter,
+    const struct watcher_opts *wo);
+
+/* `check NAME --show`: check --url with the row's URL and filter. */
+int cmd_check_show(const char *file, const char *name,
+    const struct watcher_opts *wo);
+
+/* `diff NAME [-r K]`: the unified diff of the change K back (1: the last
+ * one) between two snapshots, coloured on a terminal. */
+int cmd_diff(const char *file, const char *name, long back);
+
+/* `history NAME`: the snapshots, newest first: time, lines added and
+ * removed. */
+int cmd_history(const char *file, const char *name);
+
+/*
+ * Prints the text sitewatch-helper's filter (chain filter, NULL or "-":
+ * the default) makes of the body in body_fd, after its steps' times.
+ * Returns 0, or 1 when the chain failed (said on stdout).
+ */
+int commands_show_text(int body_fd, const char *ctype, const char *filter,
+    long timeout);
 
 /*
  * `next SCHEDULE [-n N]`: prints the next n run times of a schedule in

@@ -166,8 +166,10 @@ compare_helper(const struct compare_run *r, char *err, size_t errsz)
 	for (i = 0; r->args[i] != NULL && i < MAX_ARGS; i++)
 		argv[i + 1] = (char *)r->args[i];
 	argv[i + 1] = NULL;
-	if (!r->pass_stderr &&
-	    (errfd = memfd_create("sitewatch-helper-stderr", MFD_CLOEXEC)) == -1) {
+	if (r->err_fd > 2)
+		errfd = r->err_fd;
+	else if ((errfd = memfd_create("sitewatch-helper-stderr",
+	    MFD_CLOEXEC)) == -1) {
 		(void)errf(err, errsz, "memfd_create: %s", strerror(errno));
 		return COMPARE_TROUBLE;
 	}
@@ -175,7 +177,7 @@ compare_helper(const struct compare_run *r, char *err, size_t errsz)
 	if (pid == -1) {
 		(void)errf(err, errsz, "cannot start sitewatch-helper: %s",
 		    strerror(errno));
-		if (errfd != -1)
+		if (errfd != r->err_fd)
 			(void)close(errfd);
 		return COMPARE_TROUBLE;
 	}
@@ -208,7 +210,7 @@ compare_helper(const struct compare_run *r, char *err, size_t errsz)
 			first_line(errfd, err, errsz, "sitewatch-helper failed "
 			    "without saying why");
 	}
-	if (errfd != -1)
+	if (errfd != r->err_fd)
 		(void)close(errfd);
 	return rc;
 }

@@ -25,9 +25,9 @@ struct compare_run {
 					 * args[0] is the helper command */
 	int in_fd;			/* its stdin, or -1: /dev/null */
 	int out_fd;			/* its stdout, or -1: /dev/null */
-	int pass_stderr;		/* 1: its stderr is ours (a command's
-					 * terminal); 0: its first line goes
-					 * to err */
+	int err_fd;			/* > 2: its stderr (the caller reads
+					 * it); else captured, its first line
+					 * going to err */
 	long timeout;			/* seconds before it is killed */
 	const int *fds;			/* watched while it runs */
 	unsigned nfds;

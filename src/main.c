@@ -45,6 +45,8 @@ struct opts {
 	const char *interval;	/* add -i */
 	const char *filter;	/* add, check --url: --filter */
 	const char *notify;	/* add --notify */
+	int show;		/* check --show */
+	long back;		/* diff -r */
 	const char *url;	/* check --url */
 	long count;		/* next -n */
 };
@@ -60,7 +62,9 @@ static const struct command {
 	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows" },
 	{ "remove", "NAME...", "delete the row: its watcher ends" },
 	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed" },
-	{ "check", "NAME | --url URL", "check now and print the result (--url: a dry run)" },
+	{ "check", "NAME [--show] | --url URL [--filter CHAIN]", "check now and print the result (--url, --show: a dry run that prints the compared text)" },
+	{ "diff", "NAME [-r K]", "the diff of the last change (or K changes back)" },
+	{ "history", "NAME", "the kept snapshots: time, lines added and removed" },
 	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor" },
 	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time" },
 	{ NULL, NULL, NULL }
@@ -272,6 +276,8 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	    (op->filter != NULL && strcmp(name, "add") != 0 &&
 	    strcmp(name, "check") != 0) ||
 	    (op->url != NULL && strcmp(name, "check") != 0) ||
+	    (op->show && strcmp(name, "check") != 0) ||
+	    (op->back != 0 && strcmp(name, "diff") != 0) ||
 	    (op->count != 0 && strcmp(name, "next") != 0)) {
 		(void)fprintf(stderr, "sitewatch: an option does not go with "
 		    "'%s'\n", name);
@@ -296,9 +302,21 @@ run_command(const struct opts *op, const struct command *c, char **args,
 		return cmd_remove(op->file, args, nargs);
 	if (strcmp(name, "edit") == 0 && nargs == 0)
 		return cmd_edit(op->file);
-	if (strcmp(name, "check") == 0 && op->url != NULL && nargs == 0)
-		return cmd_check_url(op->url, &wo);
-	if (strcmp(name, "check") == 0 && op->url == NULL && nargs == 1) {
+	if (strcmp(name, "check") == 0 && op->url != NULL && nargs == 0 &&
+	    !op->show)
+		return cmd_check_url(op->url, op->filter, &wo);
+	if (strcmp(name, "check") == 0 && op->show && op->url == NULL &&
+	    op->filter == NULL && nargs == 1) {
+		if (fetch_global_init(op->cafile) == -1)
+			return 1;
+		return cmd_check_show(op->file, args[0], &wo);
+	}
+	if (strcmp(name, "diff") == 0 && nargs == 1)
+		return cmd_diff(op->file, args[0], op->back != 0 ? op->back : 1);
+	if (strcmp(name, "history") == 0 && nargs == 1)
+		return cmd_history(op->file, args[0]);
+	if (strcmp(name, "check") == 0 && op->url == NULL && op->filter == NULL &&
+	    !op->show && nargs == 1) {
 		if (fetch_global_init(op->cafile) == -1)
 			return 1;
 		return cmd_check(op->file, args[0], &wo, op->exec_argv,
@@ -327,7 +345,7 @@ main(int argc, char **argv)
 {
 	enum { O_CHECK = 256, O_VERSION, O_EXEC, O_NODESKTOP, O_LOG,
 	    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT, O_PLAIN, O_JSON,
-	    O_URL, O_FILTER, O_NOTIFY, O_KEEP, O_ALERT };
+	    O_URL, O_FILTER, O_NOTIFY, O_KEEP, O_ALERT, O_SHOW };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "file", required_argument, NULL, 'f' },
@@ -348,6 +366,8 @@ main(int argc, char **argv)
 		{ "filter", required_argument, NULL, O_FILTER },
 		{ "notify", required_argument, NULL, O_NOTIFY },
 		{ "keep", required_argument, NULL, O_KEEP },
+		{ "show", no_argument, NULL, O_SHOW },
+		{ "revision", required_argument, NULL, 'r' },
 		{ "alert-after", required_argument, NULL, O_ALERT },
 		{ "count", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
@@ -366,7 +386,7 @@ main(int argc, char **argv)
 	op.keep = SNAPSHOT_KEEP_DEFAULT;
 	op.alert_after = 3;
 
-	while ((ch = getopt_long(argc, argv, "f:hvi:n:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hvi:n:r:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case O_CHECK:
 			op.check = 1;
@@ -438,6 +458,15 @@ main(int argc, char **argv)
 		case O_NOTIFY:
 			op.notify = optarg;
 			break;
+		case O_SHOW:
+			op.show = 1;
+			break;
+		case 'r':
+			v = positive("-r", optarg);
+			if (v == -1)
+				return 2;
+			op.back = v;
+			break;
 		case O_KEEP:
 			v = positive("--keep", optarg);
 			if (v == -1)
@@ -492,7 +521,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (op.fmt_given || op.interval != NULL || op.url != NULL ||
-	    op.filter != NULL || op.notify != NULL) {
+	    op.filter != NULL || op.notify != NULL || op.show || op.back) {
 		usage(stderr);
 		return 2;
 	}

@@ -296,9 +296,9 @@ test_nobus() {
 	sleep 1.2	# one more check, to be sure nothing else is said
 	assert_eq "$(count 'no desktop session' "$T/nobus.log")" 1 \
 		"\"no desktop session\" lines"
-	assert_eq "$(count "headless changed: $URL/h \\(last-modified $(LM 1) -> $(LM 2)\\)\$" \
+	assert_eq "$(count "headless changed: $URL/h \\(\\+1 -1\\) version 2\$" \
 		"$T/nobus.log")" 1 "the first change's line"
-	assert_eq "$(count "headless changed: $URL/h \\(last-modified $(LM 2) -> $(LM 3)\\)\$" \
+	assert_eq "$(count "headless changed: $URL/h \\(\\+1 -1\\) version 3\$" \
 		"$T/nobus.log")" 1 "the second change's line"
 	assert_eq "$(count 'changed: ' "$T/nobus.log")" 2 "changed lines"
 	stops_within_ms "$pid" "$jobs" "$URL/h;" 1500
