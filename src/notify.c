@@ -3,7 +3,7 @@
  * libnotify, and the --exec hook, for changes the watchers report through
  * a pipe.
  */
-#define _GNU_SOURCE		/* pipe2 */
+#define _GNU_SOURCE		/* pipe2, mkostemps */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +11,14 @@
 #include <libnotify/notify.h>
 #include <poll.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,13 +27,19 @@
 #include "notify.h"
 #include "util.h"
 
-/* A message is a 2-byte length and four NUL-terminated strings, written
- * with one write(2) of at most PIPE_BUF bytes so that messages from many
- * watchers never interleave. */
-#define MSG_MAX 4096
-#define NAME_MAX_MSG 1000
-#define URL_MAX_MSG 2000
-#define VAL_MAX_MSG 500
+/* Caps on each field of an event on the channel, in bytes: together with
+ * the flags and numbers they fit NOTIFY_MSG_MAX. */
+#define NAME_MAX_MSG 1024
+#define URL_MAX_MSG 4096
+#define VAL_MAX_MSG 512
+#define ADDED_MAX_MSG 4096
+#define REASON_MAX_MSG 1024
+#define PATH_MAX_MSG 4096
+#define FORMAT_BYTE 'E'
+
+/* How many added lines the desktop shows, and how many characters of each. */
+#define BODY_LINES 3
+#define BODY_LINE_CHARS 80
 
 int
 notify_setup(struct notifier *n, char *const *exec_argv, int desktop)
@@ -38,10 +47,13 @@ notify_setup(struct notifier *n, char *const *exec_argv, int desktop)
 	int fds[2];
 
 	memset(n, 0, sizeof(*n));
-	if (pipe2(fds, O_CLOEXEC) == -1)
+	/* A datagram-like socket: each send() is one whole event, so events
+	 * from many watchers never interleave, whatever their size. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) == -1)
 		return -1;
-	/* Watchers must never block on a full pipe. */
-	if (fcntl(fds[1], F_SETFL, O_NONBLOCK) == -1) {
+	/* Watchers must never block on a full queue. */
+	if (fcntl(fds[1], F_SETFL, O_NONBLOCK) == -1 ||
+	    shutdown(fds[0], SHUT_WR) == -1 || shutdown(fds[1], SHUT_RD) == -1) {
 		(void)close(fds[0]);
 		(void)close(fds[1]);
 		return -1;
@@ -53,53 +65,259 @@ notify_setup(struct notifier *n, char *const *exec_argv, int desktop)
 	return 0;
 }
 
-/* Appends s, cut to max bytes, and its NUL to buf at *len. */
+/* Appends a present flag, s cut to max bytes and its NUL to buf at *len,
+ * or an absent flag when s is NULL. */
 static void
 put_str(char *buf, size_t *len, const char *s, size_t max)
 {
-	size_t l = strlen(s);
+	size_t l;
 
-	if (l > max)
-		l = max;
+	if (s == NULL) {
+		buf[(*len)++] = '\0';
+		return;
+	}
+	l = strnlen(s, max);
+	buf[(*len)++] = '\1';
 	memcpy(buf + *len, s, l);
 	*len += l;
 	buf[(*len)++] = '\0';
+}
+
+/* Appends the added lines, cut at the last line end within the cap. */
+static void
+put_lines(char *buf, size_t *len, const char *s)
+{
+	size_t l;
+
+	if (s == NULL || strnlen(s, ADDED_MAX_MSG + 1) <= ADDED_MAX_MSG) {
+		put_str(buf, len, s, ADDED_MAX_MSG);
+		return;
+	}
+	for (l = ADDED_MAX_MSG; l > 0 && s[l - 1] != '\n'; l--)
+		;
+	buf[(*len)++] = '\1';
+	memcpy(buf + *len, s, l);
+	*len += l;
+	buf[(*len)++] = '\0';
+}
+
+/* Appends the number v as a present decimal string. */
+static void
+put_num(char *buf, size_t *len, long long v)
+{
+	char tmp[32];
+
+	(void)snprintf(tmp, sizeof(tmp), "%lld", v);
+	put_str(buf, len, tmp, sizeof(tmp));
+}
+
+size_t
+notify_event_pack(const struct notify_event *ev, char *buf)
+{
+	size_t len = 0;
+	const char *path = ev->diff_path;
+
+	/* A path cut short would name another file: then there is none. */
+	if (path != NULL && strnlen(path, PATH_MAX_MSG) >= PATH_MAX_MSG)
+		path = NULL;
+	buf[len++] = FORMAT_BYTE;
+	buf[len++] = (char)('0' + (int)ev->kind);
+	put_str(buf, &len, ev->name, NAME_MAX_MSG);
+	put_str(buf, &len, ev->url, URL_MAX_MSG);
+	put_str(buf, &len, ev->old_value, VAL_MAX_MSG);
+	put_str(buf, &len, ev->new_value, VAL_MAX_MSG);
+	put_num(buf, &len, ev->added);
+	put_num(buf, &len, ev->removed);
+	put_lines(buf, &len, ev->added_lines);
+	put_str(buf, &len, path, PATH_MAX_MSG);
+	put_str(buf, &len, ev->reason, REASON_MAX_MSG);
+	put_num(buf, &len, ev->since);
+	return len;
+}
+
+/* Takes the next field from buf[*off..len): *s points into buf, or is NULL
+ * for an absent one.  Returns 0, or -1 when the field is cut short. */
+static int
+get_str(const char *buf, size_t len, size_t *off, const char **s)
+{
+	size_t l;
+
+	if (*off >= len)
+		return -1;
+	if (buf[(*off)++] == '\0') {
+		*s = NULL;
+		return 0;
+	}
+	l = strnlen(buf + *off, len - *off);
+	if (*off + l >= len)
+		return -1;	/* no NUL before the end */
+	*s = buf + *off;
+	*off += l + 1;
+	return 0;
+}
+
+/* Takes the next field as a number.  Returns 0, or -1. */
+static int
+get_num(const char *buf, size_t len, size_t *off, long long *v)
+{
+	const char *s;
+	char *end;
+
+	if (get_str(buf, len, off, &s) == -1 || s == NULL)
+		return -1;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
+}
+
+int
+notify_event_unpack(const char *buf, size_t len, struct notify_event *ev)
+{
+	size_t off = 2;
+	long long added, removed;
+
+	memset(ev, 0, sizeof(*ev));
+	if (len < 2 || buf[0] != FORMAT_BYTE || buf[1] < '0' ||
+	    buf[1] > '0' + (int)NOTIFY_RECOVERED)
+		return -1;
+	ev->kind = (enum notify_kind)(buf[1] - '0');
+	if (get_str(buf, len, &off, &ev->name) == -1 ||
+	    get_str(buf, len, &off, &ev->url) == -1 ||
+	    get_str(buf, len, &off, &ev->old_value) == -1 ||
+	    get_str(buf, len, &off, &ev->new_value) == -1 ||
+	    get_num(buf, len, &off, &added) == -1 ||
+	    get_num(buf, len, &off, &removed) == -1 ||
+	    get_str(buf, len, &off, &ev->added_lines) == -1 ||
+	    get_str(buf, len, &off, &ev->diff_path) == -1 ||
+	    get_str(buf, len, &off, &ev->reason) == -1 ||
+	    get_num(buf, len, &off, &ev->since) == -1 || off != len)
+		return -1;
+	ev->added = added < 0 || added > LONG_MAX ? -1 : (long)added;
+	ev->removed = removed < 0 || removed > LONG_MAX ? -1 : (long)removed;
+	return 0;
+}
+
+int
+notify_event_send(int fd, const struct notify_event *ev)
+{
+	char buf[NOTIFY_MSG_MAX];
+	size_t len = notify_event_pack(ev, buf);
+	ssize_t w;
+
+	do
+		w = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (w == -1 && errno == EINTR);
+	return w == (ssize_t)len ? 0 : -1;
 }
 
 int
 notify_send(int wfd, const char *name, const char *url, const char *old,
     const char *new_value)
 {
-	char buf[MSG_MAX];
-	size_t len = 2;
-	ssize_t w;
+	struct notify_event ev;
 
-	put_str(buf, &len, name, NAME_MAX_MSG);
-	put_str(buf, &len, url, URL_MAX_MSG);
-	put_str(buf, &len, old, VAL_MAX_MSG);
-	put_str(buf, &len, new_value, VAL_MAX_MSG);
-	buf[0] = (char)((len - 2) >> 8);
-	buf[1] = (char)((len - 2) & 0xff);
-	do
-		w = write(wfd, buf, len);
-	while (w == -1 && errno == EINTR);
-	return w == (ssize_t)len ? 0 : -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = NOTIFY_CHANGED;
+	ev.name = name;
+	ev.url = url;
+	ev.old_value = old;
+	ev.new_value = new_value;
+	ev.added = ev.removed = -1;
+	return notify_event_send(wfd, &ev);
+}
+
+/* Returns s (or "" for NULL) as valid UTF-8 with control characters shown
+ * as spaces, escaped for the notification markup when markup is set.
+ * g_free the result. */
+static char *
+site_text(const char *s, int markup)
+{
+	char *v = g_utf8_make_valid(s != NULL ? s : "", -1), *p, *e;
+
+	for (p = v; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	if (!markup)
+		return v;
+	e = g_markup_escape_text(v, -1);
+	g_free(v);
+	return e;
+}
+
+/* Appends to body the first BODY_LINES added lines that hold more than
+ * blanks, each cut to BODY_LINE_CHARS characters, escaped. */
+static void
+append_lines(GString *body, const char *lines)
+{
+	int shown = 0;
+
+	while (lines != NULL && *lines != '\0' && shown < BODY_LINES) {
+		const char *nl = strchr(lines, '\n');
+		size_t l = nl != NULL ? (size_t)(nl - lines) : strlen(lines);
+		char *line = g_strndup(lines, l), *valid, *cut, *esc;
+
+		valid = site_text(line, 0);
+		g_strstrip(valid);
+		if (*valid != '\0') {
+			if (g_utf8_strlen(valid, -1) > BODY_LINE_CHARS) {
+				cut = g_utf8_substring(valid, 0,
+				    BODY_LINE_CHARS - 1);
+				g_free(valid);
+				valid = g_strconcat(cut, "\u2026", NULL);
+				g_free(cut);
+			}
+			esc = g_markup_escape_text(valid, -1);
+			g_string_append_printf(body, "\n%s", esc);
+			g_free(esc);
+			shown++;
+		}
+		g_free(valid);
+		g_free(line);
+		lines = nl != NULL ? nl + 1 : NULL;
+	}
 }
 
 char *
-notify_body(const char *name, const char *url)
+notify_summary(const struct notify_event *ev)
 {
-	char *vn = g_utf8_make_valid(name, -1);
-	char *vu = g_utf8_make_valid(url, -1);
-	char *en = g_markup_escape_text(vn, -1);
-	char *eu = g_markup_escape_text(vu, -1);
-	char *body = g_strdup_printf("<a href=\"%s\">%s</a>", eu, en);
+	char *name = site_text(ev->name, 0), *s;
 
-	g_free(vn);
-	g_free(vu);
-	g_free(en);
-	g_free(eu);
-	return body;
+	s = g_strdup_printf("%s %s", name, ev->kind == NOTIFY_FAILING ?
+	    "failing" : ev->kind == NOTIFY_RECOVERED ? "recovered" :
+	    "changed");
+	g_free(name);
+	return s;
+}
+
+char *
+notify_body(const struct notify_event *ev)
+{
+	char *url = site_text(ev->url, 1), *reason;
+	GString *body = g_string_new(NULL);
+
+	/* The URL as the link's text: visible on servers without links. */
+	g_string_append_printf(body, "<a href=\"%s\">%s</a>", url, url);
+	if (ev->kind == NOTIFY_CHANGED) {
+		if (ev->added >= 0 && ev->removed >= 0)
+			g_string_append_printf(body, "\n+%ld -%ld", ev->added,
+			    ev->removed);
+		append_lines(body, ev->added_lines);
+	} else if (ev->kind == NOTIFY_FAILING) {
+		char when[64] = "an unknown time";
+		time_t t = (time_t)ev->since;
+		struct tm tm;
+
+		if (ev->since > 0 && localtime_r(&t, &tm) != NULL)
+			(void)strftime(when, sizeof(when), "%Y-%m-%d %H:%M",
+			    &tm);
+		reason = site_text(ev->reason != NULL ? ev->reason :
+		    "unknown error", 1);
+		g_string_append_printf(body, "\nfailing since %s: %s", when,
+		    reason);
+		g_free(reason);
+	}
+	g_free(url);
+	return g_string_free(body, FALSE);
 }
 
 void
@@ -170,46 +388,164 @@ notify_split_command(const char *cmd, char *err, size_t errsz)
 	return argv;
 }
 
-/* Runs the --exec hook for one change; never through a shell.  The child
- * is reaped later, by reap_children(). */
-static void
-run_hook(char *const *argv, const char *name, const char *url,
-    const char *old, const char *new_value)
+/* Sets the environment variable name to the number v when v >= 0.
+ * Returns 0, or -1. */
+static int
+setenv_count(const char *name, long v)
 {
-	pid_t pid = fork();
+	char tmp[32];
 
-	if (pid == -1) {
-		log_msg(name, "--exec: cannot fork: %s", strerror(errno));
-		return;
+	if (v < 0)
+		return 0;
+	(void)snprintf(tmp, sizeof(tmp), "%ld", v);
+	return setenv(name, tmp, 1);
+}
+
+/* Copies the file at from into a new private file (mode 0600) in
+ * $TMPDIR or /tmp, named into path.  Returns 0, or -1 with errno (and no
+ * file left behind). */
+static int
+copy_to_temp(const char *from, char *path, size_t pathsz)
+{
+	const char *dir = getenv("TMPDIR");
+	char buf[8192];
+	ssize_t r = 0;
+	int in, out, e;
+
+	if (dir == NULL || *dir != '/')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, pathsz, "%s/sitewatch-diff-XXXXXX.diff",
+	    dir) >= pathsz) {
+		errno = ENAMETOOLONG;
+		return -1;
 	}
-	if (pid > 0)
-		return;
-	if (setenv("SITEWATCH_NAME", name, 1) == -1 ||
-	    setenv("SITEWATCH_URL", url, 1) == -1 ||
-	    setenv("SITEWATCH_OLD", old, 1) == -1 ||
-	    setenv("SITEWATCH_NEW", new_value, 1) == -1)
-		_exit(127);
+	in = open(from, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (in == -1)
+		return -1;
+	out = mkostemps(path, 5, O_CLOEXEC);
+	if (out == -1) {
+		e = errno;
+		(void)close(in);
+		errno = e;
+		return -1;
+	}
+	while ((r = read(in, buf, sizeof(buf))) > 0)
+		if (util_write_all(out, buf, (size_t)r) == -1) {
+			r = -1;
+			break;
+		}
+	e = errno;
+	(void)close(in);
+	if (close(out) == -1 && r == 0) {
+		e = errno;
+		r = -1;
+	}
+	if (r != 0) {
+		(void)unlink(path);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* In a hook's process: the signal state a program expects, then exec.
+ * Never returns. */
+static void
+exec_hook(char *const *argv, const char *who)
+{
 	/* The notifier ignores these; a hook starts with the defaults. */
 	(void)signal(SIGPIPE, SIG_DFL);
 	(void)signal(SIGINT, SIG_DFL);
 	(void)signal(SIGHUP, SIG_DFL);
+	(void)signal(SIGTERM, SIG_DFL);
+	(void)signal(SIGALRM, SIG_DFL);
 	execvp(argv[0], argv);
-	log_msg(name, "--exec: %s: %s", argv[0], strerror(errno));
+	log_msg(who, "--exec: %s: %s", argv[0], strerror(errno));
 	_exit(127);
+}
+
+/*
+ * In the hook's first process, when the change has a diff: copies it to a
+ * private file named by SITEWATCH_DIFF (the watcher may replace its own
+ * file at the next change), runs the hook as a child, removes the copy
+ * once the hook is gone, and leaves as the hook did, so that the notifier
+ * reports it as before.  Never returns.
+ */
+static void
+hook_with_diff(char *const *argv, const char *who, const char *diff_path)
+{
+	char tmp[4096];
+	pid_t pid;
+	int st, sig;
+
+	if (copy_to_temp(diff_path, tmp, sizeof(tmp)) == -1) {
+		log_msg(who, "--exec: cannot copy the diff %s: %s; the hook "
+		    "runs without SITEWATCH_DIFF", diff_path, strerror(errno));
+		exec_hook(argv, who);
+	}
+	if (setenv("SITEWATCH_DIFF", tmp, 1) == -1 || (pid = fork()) == -1) {
+		(void)unlink(tmp);
+		_exit(127);
+	}
+	if (pid == 0)
+		exec_hook(argv, who);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR) {
+			(void)unlink(tmp);
+			_exit(127);
+		}
+	(void)unlink(tmp);
+	if (WIFEXITED(st))
+		_exit(WEXITSTATUS(st));
+	sig = WTERMSIG(st);
+	(void)signal(sig, SIG_DFL);
+	(void)kill(getpid(), sig);
+	_exit(128 + sig);
+}
+
+/* Runs the --exec hook for one change, with its details in SITEWATCH_*
+ * variables; never through a shell.  The child is reaped later, by
+ * reap_children(). */
+static void
+run_hook(char *const *argv, const struct notify_event *ev)
+{
+	const char *who = ev->name != NULL ? ev->name : "sitewatch";
+	pid_t pid = fork();
+
+	if (pid == -1) {
+		log_msg(who, "--exec: cannot fork: %s", strerror(errno));
+		return;
+	}
+	if (pid > 0)
+		return;
+	if (setenv("SITEWATCH_NAME", ev->name != NULL ? ev->name : "", 1) ||
+	    setenv("SITEWATCH_URL", ev->url != NULL ? ev->url : "", 1) ||
+	    setenv("SITEWATCH_OLD", ev->old_value != NULL ?
+	    ev->old_value : "", 1) ||
+	    setenv("SITEWATCH_NEW", ev->new_value != NULL ?
+	    ev->new_value : "", 1) ||
+	    (ev->added_lines != NULL &&
+	    setenv("SITEWATCH_ADDED", ev->added_lines, 1)) ||
+	    setenv_count("SITEWATCH_ADDED_COUNT", ev->added) ||
+	    setenv_count("SITEWATCH_REMOVED_COUNT", ev->removed))
+		_exit(127);
+	if (ev->diff_path != NULL && *ev->diff_path != '\0')
+		hook_with_diff(argv, who, ev->diff_path);
+	exec_hook(argv, who);
 }
 
 /* What the notifier's handler needs. */
 struct relay {
 	struct notifier *n;
-	int desktop_fd;		/* the desktop process's pipe, or -1 */
+	int desktop_fd;		/* the desktop process's channel, or -1 */
 	pid_t desktop_pid;	/* the desktop process, 0 when none */
 	int dropping;		/* the last forward was dropped */
 };
 
 /*
  * Reaps finished children: the hooks, whose failures are logged, and the
- * desktop process, which is then gone for good (its pipe is closed, and
- * changes are in the log only).
+ * desktop process, which is then gone for good (its channel is closed,
+ * and changes are in the log only).
  */
 static void
 reap_children(struct relay *r)
@@ -307,14 +643,12 @@ libnotify_load(char *err, size_t errsz)
 /* Shows one desktop notification.  *failing remembers whether the last
  * attempt failed, so a run of failures is logged once. */
 static void
-show(const char *name, const char *url, int *failing)
+show(const struct notify_event *ev, int *failing)
 {
 	NotifyNotification *nn;
 	GError *error = NULL;
-	char *summary, *body;
+	char *summary = notify_summary(ev), *body = notify_body(ev);
 
-	summary = g_strdup_printf("%s changed", name);
-	body = notify_body(name, url);
 	nn = ln.notification_new(summary, body, NULL);
 	if (!ln.show(nn, &error)) {
 		if (!*failing)
@@ -333,52 +667,34 @@ show(const char *name, const char *url, int *failing)
 }
 
 /*
- * Reads whole messages from fd into buf (holding *have bytes) and calls
- * handle() for each complete one.  Returns 0, or -1 at end of file.
+ * Reads one event from fd into buf (NOTIFY_MSG_MAX bytes) and calls
+ * handle() with it, unless it is malformed.  Returns 0, or -1 at end of
+ * file.
  */
 static int
-read_messages(int fd, char *buf, size_t bufsz, size_t *have,
-    void (*handle)(const char *const *f, const char *raw, size_t rawlen,
-    void *arg), void *arg)
+read_event(int fd, char *buf, void (*handle)(const struct notify_event *ev,
+    const char *raw, size_t rawlen, void *arg), void *arg)
 {
-	ssize_t r = read(fd, buf + *have, bufsz - *have);
-	size_t off = 0;
+	struct notify_event ev;
+	ssize_t r = recv(fd, buf, NOTIFY_MSG_MAX, MSG_DONTWAIT | MSG_TRUNC);
 
 	if (r == 0)
 		return -1;
-	if (r == -1)
-		return 0;
-	*have += (size_t)r;
-	while (*have - off >= 2) {
-		size_t len = ((size_t)(unsigned char)buf[off] << 8) |
-		    (unsigned char)buf[off + 1];
-		const char *f[4];
-		size_t i, k = off + 2;
-
-		if (*have - off - 2 < len)
-			break;
-		for (i = 0; i < 4; i++) {
-			f[i] = buf + k;
-			k += strnlen(buf + k, off + 2 + len - k) + 1;
-			if (k > off + 2 + len)
-				f[i] = "";
-		}
-		handle(f, buf + off, len + 2, arg);
-		off += 2 + len;
-	}
-	memmove(buf, buf + off, *have - off);
-	*have -= off;
+	if (r == -1 || r > NOTIFY_MSG_MAX)
+		return 0;	/* nothing yet, or too long to be ours */
+	if (notify_event_unpack(buf, (size_t)r, &ev) == 0)
+		handle(&ev, buf, (size_t)r, arg);
 	return 0;
 }
 
 /* The desktop process's handler: show one notification. */
 static void
-desktop_handle(const char *const *f, const char *raw, size_t rawlen,
+desktop_handle(const struct notify_event *ev, const char *raw, size_t rawlen,
     void *arg)
 {
 	(void)raw;
 	(void)rawlen;
-	show(f[0], f[1], arg);
+	show(ev, arg);
 }
 
 /*
@@ -389,8 +705,7 @@ desktop_handle(const char *const *f, const char *raw, size_t rawlen,
 static void
 desktop_main(int fd)
 {
-	static char buf[2 * MSG_MAX];
-	size_t have = 0;
+	static char buf[NOTIFY_MSG_MAX];
 	int failing = 0;
 	char err[512];
 
@@ -404,24 +719,30 @@ desktop_main(int fd)
 		    "are reported in this log only");
 		_exit(0);
 	}
-	while (read_messages(fd, buf, sizeof(buf), &have, desktop_handle,
-	    &failing) == 0)
-		;
-	_exit(0);
+	for (;;) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			_exit(1);
+		if (read_event(fd, buf, desktop_handle, &failing) == -1)
+			_exit(0);
+	}
 }
 
 /* The notifier's handler: run the hook, hand the desktop part on without
  * ever blocking. */
 static void
-relay_handle(const char *const *f, const char *raw, size_t rawlen, void *arg)
+relay_handle(const struct notify_event *ev, const char *raw, size_t rawlen,
+    void *arg)
 {
 	struct relay *r = arg;
 
-	if (r->n->exec_argv != NULL)
-		run_hook(r->n->exec_argv, f[0], f[1], f[2], f[3]);
+	if (r->n->exec_argv != NULL && ev->kind == NOTIFY_CHANGED)
+		run_hook(r->n->exec_argv, ev);
 	if (r->desktop_fd == -1)
 		return;
-	if (write(r->desktop_fd, raw, rawlen) != (ssize_t)rawlen) {
+	if (send(r->desktop_fd, raw, rawlen, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+	    (ssize_t)rawlen) {
 		if (!r->dropping)
 			log_msg("sitewatch", "the notification server is not "
 			    "keeping up: desktop notifications dropped (the "
@@ -433,8 +754,9 @@ relay_handle(const char *const *f, const char *raw, size_t rawlen, void *arg)
 }
 
 /*
- * Forks the desktop process, fed through a non-blocking pipe.  Returns the
- * pipe's write end, or -1 when it could not start.
+ * Forks the desktop process, fed through a socket pair like the
+ * notifier's own channel.  Returns the write end, or -1 when it could
+ * not start.
  */
 static int
 start_desktop(pid_t *pidp)
@@ -442,7 +764,7 @@ start_desktop(pid_t *pidp)
 	int fds[2];
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) == -1)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) == -1)
 		return -1;
 	pid = fork();
 	if (pid == -1) {
@@ -456,7 +778,6 @@ start_desktop(pid_t *pidp)
 		desktop_main(fds[0]);
 	}
 	(void)close(fds[0]);
-	(void)fcntl(fds[1], F_SETFL, O_NONBLOCK);
 	*pidp = pid;
 	return fds[1];
 }
@@ -490,9 +811,8 @@ static volatile sig_atomic_t got_sigterm;
 static void
 notifier_main(struct notifier *n)
 {
-	static char buf[2 * MSG_MAX];
+	static char buf[NOTIFY_MSG_MAX];
 	struct relay r = { n, -1, 0, 0 };
-	size_t have = 0;
 
 	if (n->desktop && !have_session_bus())
 		log_msg("sitewatch", "no desktop session (no D-Bus session "
@@ -510,8 +830,7 @@ notifier_main(struct notifier *n)
 				finish(&r);	/* told to go, and drained */
 			continue;
 		}
-		if (read_messages(n->rfd, buf, sizeof(buf), &have,
-		    relay_handle, &r) == -1)
+		if (read_event(n->rfd, buf, relay_handle, &r) == -1)
 			finish(&r);	/* every writer is gone */
 	}
 }

@@ -76,15 +76,70 @@ stops_within_ms() {
 	_failed "the watcher took ${ELAPSED_MS} ms to obey stop (limit $4 ms)"
 }
 
-# history_field FIELD: print FIELD ("summary", "body") of sitewatch's
-# notification in $T/history.json, the output of dunstctl history.
-history_field() {
+# history_body SUMMARY: print the body of the newest of sitewatch's
+# notifications in $T/history.json (dunstctl history) whose summary is
+# SUMMARY; fail when there is none.
+history_body() {
 	python3 - "$T/history.json" "$1" <<-'EOF'
 	import json, sys
 	history = json.load(open(sys.argv[1]))["data"][0]
-	mine = [n for n in history if n["appname"]["data"] == "sitewatch"]
-	print(mine[0][sys.argv[2]]["data"], end="")
+	mine = [n for n in history if n["appname"]["data"] == "sitewatch"
+	        and n["summary"]["data"] == sys.argv[2]]
+	if not mine:
+	    sys.exit(1)
+	print(mine[0]["body"]["data"], end="")
 	EOF
+}
+
+# desktop_up TAG: a private session bus ($T/TAG/bus.sock), an Xvfb and a
+# dunst on them. Sets BUS, BUS_PID, XVFB_PID, DUNST_PID and DUNST_ENV
+# (env ... to run a command in that session). Returns 1 when a part did
+# not come up (said through _failed).
+desktop_up() {
+	bus_start "$1" || { _failed "dbus-daemon did not start" \
+		"$(cat "$T/$1/bus.log")"; return 1; }
+	# Xvfb picks a free display itself and says which on fd 3.
+	spawn Xvfb -displayfd 3 -nolisten tcp -screen 0 320x240x24 \
+		3>"$T/$1/xvfb.display" >"$T/$1/xvfb.log" 2>&1
+	XVFB_PID=$SPAWNED
+	wait_until 10 test -s "$T/$1/xvfb.display" || { _failed \
+		"Xvfb did not start" "$(cat "$T/$1/xvfb.log")"; return 1; }
+	DUNST_ENV=(env DISPLAY=":$(cat "$T/$1/xvfb.display")"
+		DBUS_SESSION_BUS_ADDRESS="$BUS")
+	dunst_start "$1"
+}
+
+# dunst_start TAG: start a dunst in the session of desktop_up TAG and wait
+# until it owns the notification name. Sets DUNST_PID.
+dunst_start() {
+	# Notifications time out at once and are kept in the history,
+	# where dunstctl can read them back.
+	cat >"$T/dunstrc" <<-'EOF'
+	[global]
+	    history_length = 20
+	    idle_threshold = 0
+	    markup = full
+	[urgency_low]
+	    timeout = 1
+	[urgency_normal]
+	    timeout = 1
+	[urgency_critical]
+	    timeout = 1
+	EOF
+	spawn "${DUNST_ENV[@]}" dunst -config "$T/dunstrc" \
+		>>"$T/$1/dunst.log" 2>&1
+	DUNST_PID=$SPAWNED
+	wait_until 10 name_owned "$BUS" || { _failed \
+		"dunst did not take org.freedesktop.Notifications" \
+		"$(cat "$T/$1/dunst.log")"; return 1; }
+}
+
+# history_has SUMMARY: dunst's history (read into $T/history.json) holds
+# a notification from sitewatch with that summary.
+history_has() {
+	"${DUNST_ENV[@]}" dunstctl close-all &&
+		"${DUNST_ENV[@]}" dunstctl history >"$T/history.json" &&
+		history_body "$1" >/dev/null
 }
 
 # count ERE FILE: print how many lines of FILE match ERE.
@@ -127,42 +182,13 @@ if ! have dbus-daemon dbus-send Xvfb dunst dunstctl; then
 else
 	try "$desc"
 	test_dunst() {
-		local dunst_env dunst_pid xvfb_pid pid jobs=$T/dunst.csv body summary
-		bus_start bus1 || { _failed "dbus-daemon did not start" \
-			"$(cat "$T/bus1/bus.log")"; return; }
-		# Xvfb picks a free display itself and says which on fd 3.
-		spawn Xvfb -displayfd 3 -nolisten tcp -screen 0 320x240x24 \
-			3>"$T/xvfb.display" >"$T/xvfb.log" 2>&1
-		xvfb_pid=$SPAWNED
-		wait_until 10 test -s "$T/xvfb.display" || { _failed \
-			"Xvfb did not start" "$(cat "$T/xvfb.log")"; return; }
-		dunst_env=(env DISPLAY=":$(cat "$T/xvfb.display")"
-			DBUS_SESSION_BUS_ADDRESS="$BUS")
-		# Notifications time out at once and are kept in the history,
-		# where dunstctl can read them back.
-		cat >"$T/dunstrc" <<-'EOF'
-		[global]
-		    history_length = 20
-		    idle_threshold = 0
-		    markup = full
-		[urgency_low]
-		    timeout = 1
-		[urgency_normal]
-		    timeout = 1
-		[urgency_critical]
-		    timeout = 1
-		EOF
-		spawn "${dunst_env[@]}" dunst -config "$T/dunstrc" \
-			>"$T/dunst.log" 2>&1
-		dunst_pid=$SPAWNED
-		wait_until 10 name_owned "$BUS" || { _failed \
-			"dunst did not take org.freedesktop.Notifications" \
-			"$(cat "$T/dunst.log")"; return; }
+		local pid jobs=$T/dunst.csv body
+		desktop_up bus1 || return
 
 		set_page /n 1
 		printf 'interval;name;url;last-modified;pid\n1s;%s;%s;-;-\n' \
 			"$HOSTILE_CSV" "$URL/n?a=1&b=2" >"$jobs"
-		spawn "${dunst_env[@]}" "$BIN" -f "$jobs" watch "$HOSTILE" \
+		spawn "${DUNST_ENV[@]}" "$BIN" -f "$jobs" watch "$HOSTILE" \
 			2>"$T/dunst-watch.log"
 		pid=$SPAWNED
 		assert_eventually 10 grep -q 'first check' "$T/dunst-watch.log" ||
@@ -170,31 +196,25 @@ else
 		set_page /n 2
 		assert_eventually 10 grep -q 'changed: ' "$T/dunst-watch.log"
 
-		# Read the history until sitewatch's notification is in it.
-		history_has_it() {
-			"${dunst_env[@]}" dunstctl close-all &&
-				"${dunst_env[@]}" dunstctl history >"$T/history.json" &&
-				grep -q '"sitewatch"' "$T/history.json"
-		}
-		assert_eventually 10 history_has_it ||
-			{ diag "$(cat "$T/dunst-watch.log" "$T/dunst.log")"; return; }
-		summary=$(history_field summary)
-		body=$(history_field body)
-		assert_eq "$summary" "$HOSTILE changed" "the summary dunst got"
-		# g_markup_escape_text: < > & " ' become entities, in the
-		# link's text and in its href (' is &#39; in older GLibs).
-		assert_eq "${body//&#39;/&apos;}" \
-			"<a href=\"$URL/n?a=1&amp;b=2\">&lt;b&gt;Tom &amp; &quot;Jerry&apos;s&quot;&lt;/b&gt;</a>" \
-			"the body dunst got"
-		# What a markup reader makes of it: one link to the URL whose
-		# text is the name, nothing else.
-		assert python3 - "$body" "$URL/n?a=1&b=2" "$HOSTILE" <<-'EOF'
+		# The summary is plain text: the name as written.
+		assert_eventually 10 history_has "$HOSTILE changed" ||
+			{ diag "$(cat "$T/dunst-watch.log" "$T/bus1/dunst.log")"; return; }
+		body=$(history_body "$HOSTILE changed")
+		# g_markup_escape_text: & becomes &amp;, in the link's text
+		# and in its href.
+		assert_eq "$(head -n 1 <<<"$body")" \
+			"<a href=\"$URL/n?a=1&amp;b=2\">$URL/n?a=1&amp;b=2</a>" \
+			"the body's first line"
+		# What a markup reader makes of it: one link, whose visible
+		# text is the URL itself.
+		assert python3 - "$body" "$URL/n?a=1&b=2" <<-'EOF'
 		import sys, xml.etree.ElementTree as ET
-		body, url, name = sys.argv[1:]
-		a = ET.fromstring(body)
-		assert a.tag == "a" and list(a) == [], body
-		assert a.get("href") == url, (a.get("href"), url)
-		assert a.text == name, (a.text, name)
+		body, url = sys.argv[1:]
+		root = ET.fromstring("<body>" + body + "</body>")
+		links = root.findall(".//a")
+		assert len(links) == 1 and list(links[0]) == [], body
+		assert links[0].get("href") == url, (links[0].get("href"), url)
+		assert links[0].text == url, (links[0].text, url)
 		EOF
 		assert_eq "$(count 'changed: ' "$T/dunst-watch.log")" 1 \
 			"changed lines in the log"
@@ -202,12 +222,50 @@ else
 			"complaints about the desktop in the log"
 
 		stops_within_ms "$pid" "$jobs" "/n?a=1" 1500
-		stop "$pid" "$dunst_pid" "$xvfb_pid" "$BUS_PID"
+		stop "$pid" "$DUNST_PID" "$XVFB_PID" "$BUS_PID"
 	}
 	ELAPSED_MS=
 	test_dunst
 	ok
 	diag "stop obeyed in ${ELAPSED_MS:-?} ms"
+fi
+
+desc="each kind of event on dunst: +A -R and 3 added lines cut and escaped, failing, recovered"
+if ! have dbus-daemon dbus-send Xvfb dunst dunstctl || [ ! -x "$TESTBIN/notifyevent" ]; then
+	skip "$desc" "needs dbus-daemon, dbus-send, Xvfb, dunst, dunstctl and $TESTBIN/notifyevent"
+else
+	try "$desc"
+	test_events() {
+		local long body
+		desktop_up bus3 || return
+		long=$(printf 'x%.0s' $(seq 1 100))
+		# The real notifier (notify.c), handed three events as a
+		# watcher hands them.
+		"${DUNST_ENV[@]}" TZ=UTC "$TESTBIN/notifyevent" \
+			changed Shop "$URL/p?a=1&b=2" old new 5 2 \
+			'Price: <b>12 &euro;</b>\n  \n'"$long"'\nthird\nfourth' - - 0 \
+			failing Shop "$URL/p" - - -1 -1 - - 'HTTP 503 <busy>' 1767323400 \
+			recovered Shop "$URL/p" - - -1 -1 - - - 0 \
+			2>"$T/events.log"
+		assert_eq "$?" 0 "notifyevent's exit status" || diag "$(cat "$T/events.log")"
+		assert_eventually 10 history_has "Shop recovered" ||
+			{ diag "$(cat "$T/events.log" "$T/bus3/dunst.log")"; return; }
+		body=$(history_body "Shop changed")
+		assert_eq "$body" "<a href=\"$URL/p?a=1&amp;b=2\">$URL/p?a=1&amp;b=2</a>
++5 -2
+Price: &lt;b&gt;12 &amp;euro;&lt;/b&gt;
+$(printf 'x%.0s' $(seq 1 79))…
+third" "the body of a change"
+		body=$(history_body "Shop failing")
+		assert_eq "$body" "<a href=\"$URL/p\">$URL/p</a>
+failing since 2026-01-02 03:10: HTTP 503 &lt;busy&gt;" "the body of a failure"
+		assert history_body "Shop recovered" >/dev/null
+		assert_eq "$(count 'not working|no desktop' "$T/events.log")" 0 \
+			"complaints about the desktop"
+		stop "$DUNST_PID" "$XVFB_PID" "$BUS_PID"
+	}
+	test_events
+	ok
 fi
 
 # ---- a server that never answers ----------------------------------------
@@ -370,5 +428,55 @@ run_hook_watch shell \
 assert_eq "$(cat "$T/shell.name" 2>/dev/null)" "$SHELLY" "the name the hook's shell saw"
 no_pwned
 ok
+
+desc="--exec on a change with a diff: SITEWATCH_ADDED, the counts, SITEWATCH_DIFF a private copy removed after the hook"
+if [ ! -x "$TESTBIN/notifyevent" ]; then
+	skip "$desc" "needs $TESTBIN/notifyevent (make check-build)"
+else
+	try "$desc"
+	test_hook_vars() {
+		local hook=$T/hook.sh diff=$T/change.diff copy
+		printf -- '--- old\n+++ new\n@@ -1,2 +1,3 @@\n a\n-b\n+c\n+d\n' >"$diff"
+		# A real hook: keeps its environment and what SITEWATCH_DIFF
+		# held, then waits to be released, so the copy can be looked
+		# at while the hook runs.
+		cat >"$hook" <<-EOF
+		#!/bin/sh
+		env | grep '^SITEWATCH_' | grep -v '^SITEWATCH_ADDED=' | grep -v '^SITEWATCH_TESTBIN=' >"$T/hook.env"
+		printf '%s' "\$SITEWATCH_ADDED" >"$T/hook.added"
+		cat "\$SITEWATCH_DIFF" >"$T/hook.diff"
+		stat -c %a "\$SITEWATCH_DIFF" >"$T/hook.mode"
+		printf '%s' "\$SITEWATCH_DIFF" >"$T/hook.path"
+		while [ ! -e "$T/hook.release" ]; do sleep 0.05; done
+		EOF
+		chmod +x "$hook"
+		TMPDIR=$T "$TESTBIN/notifyevent" -n -x "$hook" \
+			changed 'My site' "$URL/p" 'Mon, 01 Jan 2024' 'Tue, 02 Jan 2024' \
+			2 1 'c\nd' "$diff" - 0 2>"$T/hookvars.log"
+		assert_eq "$?" 0 "notifyevent's exit status"
+		assert_eventually 10 test -s "$T/hook.path" ||
+			{ diag "$(cat "$T/hookvars.log")"; return; }
+		copy=$(cat "$T/hook.path")
+		assert_eq "$(sort "$T/hook.env")" "SITEWATCH_ADDED_COUNT=2
+SITEWATCH_DIFF=$copy
+SITEWATCH_NAME=My site
+SITEWATCH_NEW=Tue, 02 Jan 2024
+SITEWATCH_OLD=Mon, 01 Jan 2024
+SITEWATCH_REMOVED_COUNT=1
+SITEWATCH_URL=$URL/p" "the hook's SITEWATCH_ variables"
+		assert_eq "$(cat "$T/hook.added")" "c
+d" "SITEWATCH_ADDED"
+		assert_eq "$(cat "$T/hook.diff")" "$(cat "$diff")" "what SITEWATCH_DIFF held"
+		assert_eq "$(cat "$T/hook.mode")" 600 "the copy's mode"
+		[ "$copy" != "$diff" ] && [ "${copy#"$T"/}" != "$copy" ] ||
+			_failed "SITEWATCH_DIFF is not a private copy in \$TMPDIR: $copy"
+		assert test -e "$copy"	# while the hook runs
+		touch "$T/hook.release"
+		assert_eventually 10 test ! -e "$copy"
+		assert test -e "$diff"	# the watcher's own file is left alone
+	}
+	test_hook_vars
+	ok
+fi
 
 done_testing
