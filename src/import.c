@@ -354,8 +354,9 @@ conv_grep(struct conv *c, struct step *st, struct sbuf *out)
 }
 
 /*
- * Appends Python's replacement template repl to b in PCRE2's syntax:
- * \N and \g<NAME> become ${N} and ${NAME}, \\ a backslash, $ is doubled.
+ * Appends Python's replacement template repl to b in the syntax of
+ * sitewatch's s/// step (pcre2_substitute's): \N and \g<NAME> become ${N}
+ * and ${NAME}, \\ stays (a backslash), $ is doubled.
  * Returns 0, or -1 after recording why (another escape) or without memory.
  */
 static int
@@ -386,7 +387,8 @@ add_repl(struct conv *c, struct step *st, struct sbuf *b, const char *repl)
 				return -1;
 			p = end;
 		} else if (p[1] == '\\') {
-			if (sbuf_puts(c, b, "\\") == -1)
+			/* The s/// step reads \\ as one backslash, as Python. */
+			if (sbuf_puts(c, b, "\\\\") == -1)
 				return -1;
 			p++;
 		} else {

@@ -5,7 +5,8 @@
  * The YAML is read by sitewatch-helper (`import-urlwatch`), so that
  * libyaml never enters this binary; it answers one line per job and per
  * problem (see helper.c).  This side checks each row by the rules `add`
- * applies, gives it a name no row has, and appends every row in one
+ * applies (the filter chain by the helper's check-filter), gives it a
+ * name no row has, and appends every row in one
  * locked rewrite, so a watcher or a person writing meanwhile loses
  * nothing and a failure leaves the file as it was.
  */
@@ -20,6 +21,7 @@
 #include <glib.h>
 
 #include "commands.h"
+#include "compare.h"
 #include "jobs.h"
 #include "jobsfile.h"
 #include "schedule.h"
@@ -159,11 +161,12 @@ imported_before(const struct jobs_file *jf, const struct import_row *r)
 /*
  * Decides what happens to row r (index i of rows): 1 when it is to be
  * added (r->unique then holds its name), 0 when it is already in the
- * file, -1 when it cannot be (said on stderr), -2 without memory.
+ * file, -1 when it cannot be (said on stderr), -2 without memory.  A
+ * filter the helper refuses is said and dropped, and counts in *problems.
  */
 static int
 plan_row(const char *yaml, const char *file, const struct jobs_file *jf,
-    struct import_row *rows, size_t i)
+    struct import_row *rows, size_t i, long *problems)
 {
 	struct import_row *r = &rows[i];
 	const struct job *same = imported_before(jf, r);
@@ -189,10 +192,21 @@ plan_row(const char *yaml, const char *file, const struct jobs_file *jf,
 	if (strcmp(cand, r->name) != 0)
 		(void)fprintf(stderr, "%s:%zu: job \"%s\": the name is taken, "
 		    "imported as \"%s\"\n", yaml, r->line, r->name, cand);
-	if (*r->filter != '\0')
-		(void)fprintf(stderr, "%s:%zu: job \"%s\": filter \"%s\" not "
-		    "carried over: this sitewatch has no filter column yet\n",
-		    yaml, r->line, r->name, r->filter);
+	if (*r->filter != '\0') {
+		/* The chain as `add --filter` checks it; a chain the helper
+		 * refuses is said, and the row comes without it. */
+		int v = compare_check_value("check-filter", r->filter, err,
+		    sizeof(err));
+
+		if (v != 0) {
+			(void)fprintf(stderr, "%s:%zu: job \"%s\": filter \"%s\""
+			    "%s: %s (imported without it)\n", yaml, r->line,
+			    r->name, r->filter, v == 1 ? "" :
+			    " cannot be checked", err);
+			r->filter = "";
+			(*problems)++;
+		}
+	}
 	return 1;
 }
 
@@ -202,13 +216,14 @@ plan_row(const char *yaml, const char *file, const struct jobs_file *jf,
  * or -1 after saying why none was.
  */
 static long
-append_rows(const char *file, const char *interval, struct import_row *rows,
-    size_t n)
+append_rows(const char *file, const char *interval,
+    const struct schedule *sched, struct import_row *rows, size_t n)
 {
 	struct jobs_edit *e = calloc(n > 0 ? n : 1, sizeof(*e));
 	size_t i, m = 0;
 	char err[512];
 	long added = 0;
+	int said = 0;
 
 	if (e == NULL) {
 		(void)fprintf(stderr, "sitewatch: %s\n", strerror(errno));
@@ -220,6 +235,8 @@ append_rows(const char *file, const char *interval, struct import_row *rows,
 			e[m].name = rows[i].unique;
 			e[m].url = rows[i].url;
 			e[m].interval = interval;
+			e[m].filter = *rows[i].filter != '\0' ? rows[i].filter :
+			    NULL;
 			m++;
 		}
 	if (m > 0 && jobsfile_edit(file, e, m, err, sizeof(err)) != 0) {
@@ -228,14 +245,20 @@ append_rows(const char *file, const char *interval, struct import_row *rows,
 		return -1;
 	}
 	for (i = 0; i < m; i++) {
+		if ((e[i].cols_added & JOBS_ADDED_FILTER) && !said++)
+			(void)printf("%s: added the column filter to the "
+			    "header, with an empty field in every other row\n",
+			    file);
 		if (e[i].result == JOBS_EDIT_EXISTS) {
 			(void)fprintf(stderr, "sitewatch: %s: name \"%s\" is "
 			    "used by a row that cannot be used (not "
 			    "imported)\n", file, e[i].name);
 			continue;
 		}
-		(void)printf("%s: added, every %s: %s\n", e[i].name, interval,
-		    e[i].url);
+		(void)printf("%s: added, %s%s: %s%s%s\n", e[i].name,
+		    sched->kind == SCHEDULE_EVERY ? "every " : "", interval,
+		    e[i].url, e[i].filter != NULL ? ", filter " : "",
+		    e[i].filter != NULL ? e[i].filter : "");
 		added++;
 	}
 	free(e);
@@ -292,7 +315,7 @@ cmd_import(const char *file, const char *interval, const char *yaml)
 	}
 	rc = 0;
 	for (i = 0; i < njobs; i++) {
-		int r = plan_row(yaml, file, jfp, rows, i);
+		int r = plan_row(yaml, file, jfp, rows, i, &problems);
 
 		if (r == -2) {
 			rc = 1;
@@ -307,7 +330,7 @@ cmd_import(const char *file, const char *interval, const char *yaml)
 			rc = 1;
 			goto out;
 		}
-		added = append_rows(file, interval, rows, njobs);
+		added = append_rows(file, interval, &sched, rows, njobs);
 		if (added < 0) {
 			rc = 1;
 			goto out;

@@ -62,13 +62,13 @@ t_list_form(void)
 	    "  - grepi: Updated\n"
 	    "  - re.sub:\n"
 	    "      pattern: '(\\d+)/(\\d+)'\n"
-	    "      repl: '\\1-\\g<2> $'\n"
+	    "      repl: '\\1-\\g<2> $ \\\\1'\n"
 	    "  - sort\n"
 	    "  - remove-duplicate-lines\n"
 	    "  - format-json:\n"), ==, 0) || !check_uint(r.njobs, ==, 1))
 		return;
 	check_str(r.jobs[0].filter, "xpath://span[@class=\"price\"] | text | "
-	    "grep:EUR|USD | ignore:Updated | s#(\\d+)/(\\d+)#${1}-${2} $$#g | "
+	    "grep:EUR|USD | ignore:Updated | s#(\\d+)/(\\d+)#${1}-${2} $$ \\\\1#g | "
 	    "sort | uniq | json");
 	check_uint(r.nproblems, ==, 0);
 }
