@@ -527,6 +527,10 @@ step_select(struct page *pg, const struct filter_step *st, char *err,
 	if (text != NULL) {
 		size_t len = strlen(text);
 
+		if (len == 0) {		/* string(//gone): nothing either */
+			free(text);
+			return errf(err, errsz, "matched nothing");
+		}
 		page_set_text(pg, text, len);
 		if (len > 0 && text[len - 1] != '\n')
 			(void)strbuf_addc(&pg->text, '\n');

@@ -130,6 +130,9 @@ t_select(void)
 	    "<span class=\"price\">19,99 \xe2\x82\xac</span>\n");
 	check_run("xpath://a/@href", "text/html", page, "/\n/b\n/1\n/2\n");
 	check_run("xpath:count(//li)", "text/html", page, "3\n");
+	check_run("xpath:count(//video)", "text/html", page, "0\n");
+	check_run("xpath:string(//video)", "text/html", page,
+	    "ERR:xpath:string(//video): matched nothing");
 	check_run("css:ul | xpath:li[2]", "text/html", page, "Buy now\n");
 	check_run("xpath://table/tr[2]/td[1]", "text/html", page, "c\n");
 	check_run("css:table > tbody", "text/html", page,
