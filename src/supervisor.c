@@ -2,7 +2,9 @@
  * supervisor.c - the parent process.
  *
  * The shape is s6-svscan's: a short main loop of reap(); reconcile();
- * restart(); wait for an event.  Events come through one poll(2): a
+ * restart(); wait for an event.  What happens to each watcher is decided
+ * by the table in childfsm.c: this file feeds it events (what a row says,
+ * how a watcher ended, a timer) and carries out the actions it returns.  Events come through one poll(2): a
  * signalfd (SIGCHLD, SIGTERM, SIGINT, SIGHUP) and an inotify descriptor on
  * the jobs file's directory (so editors that save by rename are seen),
  * with a slow stat poll as a fallback.
@@ -38,6 +40,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "childfsm.h"
 #include "fetch.h"
 #include "jobs.h"
 #include "jobsfile.h"
@@ -67,23 +70,16 @@
 #define CHILD_RECORD_RFD 5
 #define CHILD_LOG_FD 6
 
-enum child_state {
-	CHILD_RUNNING,
-	CHILD_BACKOFF,		/* crashed: restart at restart_at */
-	CHILD_DOWN		/* stopped: by its row, or by a person */
-};
-
 /* One watcher the supervisor knows about, keyed by row name. */
 struct child {
 	char *name;
 	pid_t pid;
-	enum child_state state;
+	enum child_state state;	/* moved by childfsm_step() only */
 	long long started_at;	/* monotonic ms */
-	long long restart_at;
+	long long restart_at;	/* CHILD_BACKOFF: when it is over */
 	long backoff_ms;
 	struct job job;		/* the row its watcher runs with (jobs_diff) */
 	int seen;		/* found in the latest reconcile */
-	int restarting;		/* its backoff is over: start it unless stopped */
 	pid_t last_pid;		/* in backoff: the pid its field still shows */
 };
 
@@ -333,6 +329,39 @@ spawned_main(const struct spawn_request *rq, void *arg)
 	child_main(arg, &rq->job, rq->first_delay_ms);
 }
 
+/*
+ * Feeds event ev to c's state machine (childfsm.c).  Returns the actions
+ * the move asks for; the caller carries them out.  A change of state is
+ * published.
+ */
+static unsigned
+feed(struct supervisor *s, struct child *c, enum child_event ev)
+{
+	enum child_state was = c->state;
+	unsigned act = childfsm_step(&c->state, ev);
+
+	if (c->state != was)
+		s->dirty = 1;
+	return act;
+}
+
+/*
+ * CACT_BACKOFF: plans c's restart after its backoff, with a little jitter
+ * so that crashes in step do not restart in step, and doubles the next
+ * backoff (up to BACKOFF_MAX_MS).  Returns the backoff used, in ms.
+ */
+static long
+plan_restart(struct supervisor *s, struct child *c)
+{
+	long used = c->backoff_ms;
+
+	c->restart_at = now_ms() + used + rnd(s, used / 10 + 1);
+	c->backoff_ms *= 2;
+	if (c->backoff_ms > BACKOFF_MAX_MS)
+		c->backoff_ms = BACKOFF_MAX_MS;
+	return used;
+}
+
 /* A watcher reconcile() is to start: the row j (in the parse it holds),
  * and its first check's delay. */
 struct start {
@@ -386,12 +415,11 @@ start_children(struct supervisor *s, const struct start *st, size_t n,
 		if (p == -1) {
 			log_msg("sitewatch", "%s: cannot fork: %s", c->name,
 			    strerror(errno));
-			c->state = CHILD_BACKOFF;
-			c->restart_at = now_ms() + c->backoff_ms;
+			if (feed(s, c, CEV_START_FAILED) & CACT_BACKOFF)
+				(void)plan_restart(s, c);
 			continue;
 		}
 		c->pid = p;
-		c->state = CHILD_RUNNING;
 		c->started_at = now_ms();
 		s->dirty = 1;
 		g_hash_table_insert(s->by_pid, GINT_TO_POINTER(p), c);
@@ -466,6 +494,48 @@ problem_once(struct supervisor *s, char *msg)
 	s->last_problem = msg;
 }
 
+/* Returns the child of the row called name, made (restart due: a new
+ * row starts unless it says stop) when there is none; NULL when memory
+ * ran out. */
+static struct child *
+child_of(struct supervisor *s, const char *name)
+{
+	struct child *c = g_hash_table_lookup(s->by_name, name);
+
+	if (c != NULL)
+		return c;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL || (c->name = strdup(name)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->state = CHILD_RESTART_DUE;
+	c->backoff_ms = BACKOFF_MIN_MS;
+	g_hash_table_insert(s->by_name, c->name, c);
+	s->dirty = 1;
+	return c;
+}
+
+/*
+ * Feeds c's state machine what its row j says now: an edit of what its
+ * watcher uses (jobs_diff), then its pid field.  Returns the actions.
+ */
+static unsigned
+row_events(struct supervisor *s, struct child *c, const struct job *j)
+{
+	unsigned act = CACT_NONE;
+
+	if (JOBS_PID_DOWN(j->pid_kind))
+		return feed(s, c, CEV_ROW_DOWN);
+	if (jobs_diff(&c->job, j) != JOBS_DIFF_NONE)
+		act |= feed(s, c, CEV_ROW_EDITED);
+	if (j->pid_kind == JOBS_PID_NONE)
+		return act | feed(s, c, CEV_ROW_FREE);
+	if (c->pid != 0 && j->pid == c->pid)
+		return act | feed(s, c, CEV_ROW_OURS);
+	return act | feed(s, c, CEV_ROW_NUMBER);
+}
+
 /*
  * Reads the jobs file and makes the watchers match it: new rows start,
  * removed or stopped rows end, edited rows are told to look again.  A
@@ -517,78 +587,50 @@ reconcile(struct supervisor *s)
 
 	for (i = 0; i < jf.njobs; i++) {
 		const struct job *j = &jf.jobs[i];
-		struct child *c = g_hash_table_lookup(s->by_name, j->name);
-		int start = 0;
+		struct child *c = child_of(s, j->name);
+		unsigned act;
 
-		if (c == NULL) {
-			c = calloc(1, sizeof(*c));
-			if (c == NULL || (c->name = strdup(j->name)) == NULL) {
-				free(c);
-				continue;
-			}
-			c->state = CHILD_DOWN;
-			c->backoff_ms = BACKOFF_MIN_MS;
-			c->pid = 0;
-			g_hash_table_insert(s->by_name, c->name, c);
-			/* A new row, or a number left by an earlier run
-			 * that ended abruptly: either way, start it. */
-			start = !JOBS_PID_DOWN(j->pid_kind);
-		} else if (c->state == CHILD_DOWN) {
-			/* Stopped earlier, "-" in its field starts it; after
-			 * a crash, anything but stop does. */
-			start = j->pid_kind == JOBS_PID_NONE ||
-			    (c->restarting && !JOBS_PID_DOWN(j->pid_kind));
-			c->restarting = 0;
-		}
+		if (c == NULL)
+			continue;
 		c->seen = 1;
-		if (c->state == CHILD_RUNNING) {
-			/* The watcher reads its row itself: wake it for a
-			 * stop, or to take up an edit of its row. */
-			if (jobs_diff(&c->job, j) != JOBS_DIFF_NONE) {
-				(void)kill(c->pid, SIGUSR2);
-				keep_job(c, j);
-			}
-			/* Our pid write can be lost to a person's save that
-			 * raced it: write it again. */
-			if (!JOBS_PID_DOWN(j->pid_kind) &&
-			    (j->pid_kind != JOBS_PID_NUMBER || j->pid != c->pid)) {
-				(void)snprintf(pids[nedits], sizeof(pids[0]),
-				    "%ld", (long)c->pid);
-				edits[nedits].name = c->name;
-				edits[nedits].pid = pids[nedits];
-				edits[nedits].if_pid = j->pid_text;
-				nedits++;
-			}
-			continue;
+		act = row_events(s, c, j);
+		if (act & CACT_WAKE) {
+			/* The watcher reads its row itself. */
+			(void)kill(c->pid, SIGUSR2);
+			keep_job(c, j);
 		}
-		if (c->state == CHILD_BACKOFF) {
-			if (JOBS_PID_DOWN(j->pid_kind)) {
-				c->state = CHILD_DOWN;
-				s->dirty = 1;
-			}
-			continue;
+		if (act & CACT_WRITE_PID) {
+			(void)snprintf(pids[nedits], sizeof(pids[0]), "%ld",
+			    (long)c->pid);
+			edits[nedits].name = c->name;
+			edits[nedits].pid = pids[nedits];
+			edits[nedits].if_pid = j->pid_text;
+			nedits++;
 		}
-		if (!start)
-			continue;
-		keep_job(c, j);
-		starts[nstarts].c = c;
-		starts[nstarts].j = j;
-		starts[nstarts].first_delay_ms = first_delay(s, j->interval);
-		nstarts++;
+		if (act & CACT_START) {
+			keep_job(c, j);
+			starts[nstarts].c = c;
+			starts[nstarts].j = j;
+			starts[nstarts].first_delay_ms = first_delay(s,
+			    j->interval);
+			nstarts++;
+		}
 	}
 	start_children(s, starts, nstarts, edits, pids, &nedits);
 
 	/* Rows that are gone (or no longer usable): their watchers see it
-	 * when woken, and end themselves. */
+	 * when woken, and end themselves; the others are forgotten. */
 	g_hash_table_iter_init(&it, s->by_name);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
 		struct child *c = val;
+		unsigned act;
 
 		if (c->seen)
 			continue;
-		if (c->state == CHILD_RUNNING) {
+		act = feed(s, c, CEV_ROW_GONE);
+		if (act & CACT_WAKE)
 			(void)kill(c->pid, SIGUSR2);
-		} else {
+		if (act & CACT_FORGET) {
 			g_hash_table_iter_remove(&it);
 			s->dirty = 1;
 		}
@@ -623,6 +665,46 @@ write_field(struct supervisor *s, const char *name, const char *value,
 }
 
 /*
+ * Feeds c's state machine how its watcher (pid, wait status st) ended, and
+ * carries out what that asks: a stop by a person is written into its
+ * row, a failure is restarted after a backoff (reset after a healthy run).
+ */
+static void
+exited(struct supervisor *s, struct child *c, pid_t pid, int st)
+{
+	enum child_event ev = CEV_EXIT_FAILED;
+	char pidtext[16];
+	unsigned act;
+	long wait_ms;
+
+	/* Exit 0: its row says stop, or is gone: it said so. */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == WATCHER_STOPPED)
+		ev = CEV_EXIT_STOPPED;
+	else if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGTERM ||
+	    WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGHUP))
+		ev = CEV_EXIT_KILLED;
+	act = feed(s, c, ev);
+	if (act & CACT_WRITE_STOP) {
+		log_msg(c->name, "stopped by signal %d (pid %ld); set its pid "
+		    "field to - to start it again", WTERMSIG(st), (long)pid);
+		(void)snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
+		write_field(s, c->name, "stop", pidtext);
+	}
+	if (!(act & CACT_BACKOFF))
+		return;
+	if (now_ms() - c->started_at >= HEALTHY_MS)
+		c->backoff_ms = BACKOFF_MIN_MS;
+	wait_ms = plan_restart(s, c);
+	if (WIFSIGNALED(st))
+		log_msg(c->name, "killed by signal %d (pid %ld); restarting "
+		    "in %ld s", WTERMSIG(st), (long)pid, (wait_ms + 999) / 1000);
+	else
+		log_msg(c->name, "exited with status %d (pid %ld); restarting "
+		    "in %ld s", WEXITSTATUS(st), (long)pid,
+		    (wait_ms + 999) / 1000);
+}
+
+/*
  * Reaps every child that exited, and decides what comes next for each:
  * a stop stays down, a crash is restarted after a backoff.  Returns the
  * number reaped.
@@ -636,8 +718,6 @@ reap(struct supervisor *s, int shutting_down)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		struct child *c = g_hash_table_lookup(s->by_pid,
 		    GINT_TO_POINTER(pid));
-		char pidtext[16];
-		long long ran;
 
 		n++;
 		s->dirty = 1;
@@ -661,43 +741,7 @@ reap(struct supervisor *s, int shutting_down)
 		g_hash_table_remove(s->by_pid, GINT_TO_POINTER(pid));
 		c->pid = 0;
 		c->last_pid = pid;
-		if (shutting_down) {
-			c->state = CHILD_DOWN;
-			continue;
-		}
-		(void)snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
-		ran = now_ms() - c->started_at;
-		if (WIFEXITED(st) && WEXITSTATUS(st) == WATCHER_STOPPED) {
-			/* Its row says stop, or is gone: it said so. */
-			c->state = CHILD_DOWN;
-			continue;
-		}
-		if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGTERM ||
-		    WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGHUP)) {
-			c->state = CHILD_DOWN;
-			log_msg(c->name, "stopped by signal %d (pid %ld); set "
-			    "its pid field to - to start it again",
-			    WTERMSIG(st), (long)pid);
-			write_field(s, c->name, "stop", pidtext);
-			continue;
-		}
-		if (ran >= HEALTHY_MS)
-			c->backoff_ms = BACKOFF_MIN_MS;
-		c->state = CHILD_BACKOFF;
-		/* A little jitter, so crashes in step do not restart in step. */
-		c->restart_at = now_ms() + c->backoff_ms +
-		    rnd(s, c->backoff_ms / 10 + 1);
-		if (WIFSIGNALED(st))
-			log_msg(c->name, "killed by signal %d (pid %ld); "
-			    "restarting in %ld s", WTERMSIG(st), (long)pid,
-			    (c->backoff_ms + 999) / 1000);
-		else
-			log_msg(c->name, "exited with status %d (pid %ld); "
-			    "restarting in %ld s", WEXITSTATUS(st), (long)pid,
-			    (c->backoff_ms + 999) / 1000);
-		c->backoff_ms *= 2;
-		if (c->backoff_ms > BACKOFF_MAX_MS)
-			c->backoff_ms = BACKOFF_MAX_MS;
+		exited(s, c, pid, st);
 	}
 	return n;
 }
@@ -733,12 +777,10 @@ restarts(struct supervisor *s)
 		if (c->state != CHILD_BACKOFF)
 			continue;
 		if (now >= c->restart_at) {
-			/* Down now; the reconcile starts it again if its
+			/* Due now; the reconcile starts it again if its
 			 * row still wants it. */
-			c->state = CHILD_DOWN;
-			c->restarting = 1;
+			(void)feed(s, c, CEV_BACKOFF_OVER);
 			due = 1;
-			s->dirty = 1;
 		} else if (c->restart_at < next) {
 			next = c->restart_at;
 		}
@@ -775,8 +817,11 @@ publish(struct supervisor *s)
 		struct child *c = val;
 
 		e[n].name = c->name;
-		e[n].state = c->state == CHILD_RUNNING ? SVSTATUS_RUNNING :
-		    c->state == CHILD_BACKOFF ? SVSTATUS_BACKOFF : SVSTATUS_DOWN;
+		e[n].state = c->state == CHILD_RUNNING ||
+		    c->state == CHILD_STOPPING ? SVSTATUS_RUNNING :
+		    c->state == CHILD_BACKOFF ||
+		    c->state == CHILD_RESTART_DUE ? SVSTATUS_BACKOFF :
+		    SVSTATUS_DOWN;
 		e[n].restart_at = wall + (c->restart_at - mono);
 		n++;
 	}
@@ -821,7 +866,7 @@ shutdown_all(struct supervisor *s)
 			edits[i].if_pid = pids[i];
 			i++;
 		}
-		if (c->state == CHILD_RUNNING)
+		if (feed(s, c, CEV_SHUTDOWN) & CACT_TERM)
 			(void)kill(c->pid, SIGTERM);
 	}
 	n = g_hash_table_size(s->by_pid);
