@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# README's layout table matches the tree: every source file, test tool and
+# script is named in it, and every path it names exists.
+. "$(dirname "$0")/lib.sh"
+table=$(sed -n '/^## Layout/,/^Exit codes/p' "$ROOT/README.md")
+
+try "every src/*.c, tests/tools/*.c and scripts/* is in README's layout table"
+for f in "$ROOT"/src/*.c "$ROOT"/tests/tools/*.c "$ROOT"/scripts/*; do
+	f=${f#"$ROOT"/}
+	grep -qF "\`$f\`" <<<"$table" || _failed "$f is not in the table"
+done
+ok
+
+try "every path in README's layout table exists"
+for f in $(grep -o '`[a-zA-Z0-9_./-]*`' <<<"$table" | tr -d '`' | grep /); do
+	[ -e "$ROOT/$f" ] || _failed "$f is in the table but not in the tree"
+done
+ok
+
+done_testing
