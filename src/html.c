@@ -165,6 +165,10 @@ html_parse(struct html_page *pg, const char *buf, size_t len,
 		if (i == len)
 			pg->doc = htmlNewDocNoDtD(NULL, NULL);
 	}
+	if (pg->doc != NULL)
+		/* Numbers the elements, so that XPath sorts node sets by
+		 * document order without walking the tree. */
+		(void)xmlXPathOrderDocElems(pg->doc);
 	if (pg->doc == NULL) {
 		(void)snprintf(err, errsz, "the page could not be parsed as HTML%s%s",
 		    last_error[0] != '\0' ? ": " : "", last_error);
