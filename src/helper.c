@@ -352,13 +352,14 @@ diff_args_parse(int argc, char **argv, const char *allowed,
 
 /*
  * Appends the added lines of d to out, each '+'-prefixed and ended by
- * '\n', the whole at most ADDED_MAX bytes, cut at a line end (a first line
- * longer than that alone is cut at a character boundary).  Also appends
+ * '\n', as UTF-8, the whole at most ADDED_MAX bytes, cut at a line end (a
+ * first line longer than that alone is cut at a character boundary).  Also appends
  * every added line, unprefixed, to all.
  */
 static void
 added_lines(const struct textdiff *d, struct strbuf *out, struct strbuf *all)
 {
+	struct strbuf line = { 0 };
 	size_t i;
 	int full = 0;
 
@@ -373,19 +374,24 @@ added_lines(const struct textdiff *d, struct strbuf *out, struct strbuf *all)
 		(void)strbuf_addc(all, '\n');
 		if (full)
 			continue;
-		n = l->n;
+		/* Notifications and hooks get UTF-8, whatever the page's
+		 * charset: bytes that are not become U+FFFD. */
+		strbuf_reset(&line);
+		(void)strbuf_add_utf8(&line, l->s, l->n);
+		n = line.len;
 		if (out->len + n + 2 > ADDED_MAX) {
 			full = 1;
 			if (out->len > 0)
 				continue;
 			n = ADDED_MAX - 2;
-			while (n > 0 && ((unsigned char)l->s[n] & 0xC0) == 0x80)
+			while (n > 0 && ((unsigned char)line.s[n] & 0xC0) == 0x80)
 				n--;
 		}
 		(void)strbuf_addc(out, '+');
-		(void)strbuf_add(out, l->s, n);
+		(void)strbuf_add(out, strbuf_str(&line), n);
 		(void)strbuf_addc(out, '\n');
 	}
+	strbuf_free(&line);
 }
 
 /* Writes len bytes of s to the file path (created or truncated).

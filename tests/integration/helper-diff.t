@@ -46,6 +46,12 @@ tail -n +4 out > block
 	&& [ "$(wc -c < block)" -gt 3900 ] && [ "$(tail -c 1 block | od -An -c | tr -d ' ')" = '\n' ] \
 	&& ! grep -qv '^+added line number' block && ok || fail "$(wc -c < block) bytes"
 
+try "changes: added lines that are not UTF-8 (a Latin-1 page) come out as UTF-8; the diff keeps the bytes"
+printf 'caf\xe9\n' > latin_old
+printf 'caf\xe9\nna\xefve\n' > latin_new
+out=$("$H" changes --diff-out latin.diff latin_old latin_new | tail -1)
+[ "$out" = $'+na\xef\xbf\xbdve' ] && LC_ALL=C grep -q $'^+na\xefve$' latin.diff && ok || fail "$(printf '%s' "$out" | od -c | head -2)"
+
 try "changes --diff-out: diff -u's output with the labels, and patch rebuilds the new text"
 "$H" changes --diff-out d.diff --label-old 'Blog (before)' --label-new 'Blog (after)' old new > /dev/null
 diff -u --label 'Blog (before)' --label 'Blog (after)' old new > expected
