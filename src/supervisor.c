@@ -370,17 +370,63 @@ struct start {
 	long first_delay_ms;
 };
 
+/* What one reconcile() does, gathered row by row and carried out at the
+ * end: the watchers to start and the pid fields to write, in one
+ * rewrite (the texts of the pids in pids[]). */
+struct pending {
+	struct start *starts;
+	size_t nstarts;
+	struct jobs_edit *edits;
+	char (*pids)[16];
+	size_t nedits;
+};
+
+/* Makes room in *p for n rows.  Returns 0, or -1 (out of memory). */
+static int
+pending_init(struct pending *p, size_t n)
+{
+	memset(p, 0, sizeof(*p));
+	p->starts = calloc(n ? n : 1, sizeof(*p->starts));
+	p->edits = calloc(n ? n : 1, sizeof(*p->edits));
+	p->pids = calloc(n ? n : 1, sizeof(*p->pids));
+	return p->starts != NULL && p->edits != NULL && p->pids != NULL ?
+	    0 : -1;
+}
+
+static void
+pending_free(struct pending *p)
+{
+	free(p->starts);
+	free(p->edits);
+	free(p->pids);
+}
+
+/* Adds to *p the write of pid into c's pid field, if it still reads
+ * if_pid (a person may have written stop meanwhile). */
+static void
+pending_pid(struct pending *p, struct child *c, pid_t pid,
+    const char *if_pid)
+{
+	(void)snprintf(p->pids[p->nedits], sizeof(p->pids[0]), "%ld",
+	    (long)pid);
+	p->edits[p->nedits].name = c->name;
+	p->edits[p->nedits].pid = p->pids[p->nedits];
+	p->edits[p->nedits].if_pid = if_pid;
+	p->nedits++;
+}
+
 /*
- * Starts the watchers of st[0..n): cloned by the spawner, in one stream of
- * requests, and forked here where that failed (no spawner, or a row too
- * long to send it).  A watcher that cannot be started at all is logged
- * and backs off.  The pid field of each one started is added to
- * edits[*nedits...] (the texts in pids[]).
+ * Starts the watchers pending in pd: cloned by the spawner, in one stream
+ * of requests, and forked here where that failed (no spawner, or a row
+ * too long to send it).  A watcher that cannot be started at all is
+ * logged and backs off.  The pid field of each one started is added to
+ * pd's edits.
  */
 static void
-start_children(struct supervisor *s, const struct start *st, size_t n,
-    struct jobs_edit *edits, char (*pids)[16], size_t *nedits)
+start_children(struct supervisor *s, struct pending *pd)
 {
+	const struct start *st = pd->starts;
+	size_t n = pd->nstarts;
 	struct spawn_request *rq = calloc(n ? n : 1, sizeof(*rq));
 	pid_t *pid = calloc(n ? n : 1, sizeof(*pid));
 	int *err = calloc(n ? n : 1, sizeof(*err)), had = s->sp.pid != 0;
@@ -423,28 +469,24 @@ start_children(struct supervisor *s, const struct start *st, size_t n,
 		c->started_at = now_ms();
 		s->dirty = 1;
 		g_hash_table_insert(s->by_pid, GINT_TO_POINTER(p), c);
-		(void)snprintf(pids[*nedits], sizeof(pids[0]), "%ld", (long)p);
-		edits[*nedits].name = c->name;
-		edits[*nedits].pid = pids[*nedits];
-		edits[*nedits].if_pid = st[i].j->pid_text;
-		(*nedits)++;
+		pending_pid(pd, c, p, st[i].j->pid_text);
 	}
 	free(rq);
 	free(pid);
 	free(err);
 }
 
-/* Writes the pid field of every started child whose field does not show
- * it yet, in one rewrite.  Edits are skipped where the field changed
+/* Writes the pid fields pending in p (every started child whose field
+ * does not show it yet), in one rewrite.  Edits are skipped where the field changed
  * since it was read (a person wrote stop meanwhile). */
 static void
-write_pids(struct supervisor *s, struct jobs_edit *edits, size_t n)
+write_pids(struct supervisor *s, struct pending *p)
 {
 	char err[512];
 
-	if (n == 0)
+	if (p->nedits == 0)
 		return;
-	if (jobsfile_edit(s->path, edits, n, err, sizeof(err)) != 0)
+	if (jobsfile_edit(s->path, p->edits, p->nedits, err, sizeof(err)) != 0)
 		log_msg("sitewatch", "cannot write pids: %s", err);
 }
 
@@ -537,89 +579,77 @@ row_events(struct supervisor *s, struct child *c, const struct job *j)
 }
 
 /*
- * Reads the jobs file and makes the watchers match it: new rows start,
- * removed or stopped rows end, edited rows are told to look again.  A
- * file that does not parse changes nothing (logged once).
+ * Reads and parses the jobs file into *jf (its text in *buf, both the
+ * caller's to free).  Returns 0, or -1 when it cannot be read or does
+ * not parse right now (said once; nothing to free).
  */
-static void
-reconcile(struct supervisor *s)
+static int
+read_jobs(struct supervisor *s, struct jobs_file *jf, char **buf)
 {
-	struct jobs_file jf;
-	struct jobs_edit *edits = NULL;
-	char (*pids)[16] = NULL;
-	struct start *starts = NULL;
-	GHashTableIter it;
-	gpointer key, val;
-	char *buf;
-	size_t len, i, nedits = 0, nstarts = 0;
+	size_t len;
 
-	s->reconcile_due = 0;
-	if (jobsfile_read(s->path, &buf, &len, &s->seen) == -1) {
+	if (jobsfile_read(s->path, buf, &len, &s->seen) == -1) {
 		problem_once(s, g_strdup_printf("%s: %s; keeping the watchers "
 		    "as they are", s->path, strerror(errno)));
-		return;
+		return -1;
 	}
-	if (jobs_parse(&jf, buf, len) == -1) {
+	if (jobs_parse(jf, *buf, len) == -1) {
 		problem_once(s, g_strdup_printf("%s:%zu: %s; the file does not "
 		    "parse, keeping the watchers as they are", s->path,
-		    jf.nproblems ? jf.problems[0].lineno : 0,
-		    jf.nproblems ? jf.problems[0].msg : "out of memory"));
-		jobs_free(&jf);
-		free(buf);
-		return;
+		    jf->nproblems ? jf->problems[0].lineno : 0,
+		    jf->nproblems ? jf->problems[0].msg : "out of memory"));
+		jobs_free(jf);
+		free(*buf);
+		return -1;
 	}
 	g_free(s->last_problem);
 	s->last_problem = NULL;
-	report_problems(s, &jf);
+	report_problems(s, jf);
+	return 0;
+}
 
-	edits = calloc(jf.njobs ? jf.njobs : 1, sizeof(*edits));
-	pids = calloc(jf.njobs ? jf.njobs : 1, sizeof(*pids));
-	starts = calloc(jf.njobs ? jf.njobs : 1, sizeof(*starts));
-	if (edits == NULL || pids == NULL || starts == NULL) {
-		log_msg("sitewatch", "out of memory; will try again");
-		s->reconcile_due = 1;
-		s->reconcile_at = now_ms() + 1000;
-		goto out;
+/*
+ * Feeds the row j to its child's state machine and carries out, or adds
+ * to *p, the actions that asks for.
+ */
+static void
+follow_row(struct supervisor *s, struct pending *p, const struct job *j)
+{
+	struct child *c = child_of(s, j->name);
+	unsigned act;
+
+	if (c == NULL)
+		return;
+	c->seen = 1;
+	act = row_events(s, c, j);
+	if (act & CACT_WAKE) {
+		/* The watcher reads its row itself. */
+		(void)kill(c->pid, SIGUSR2);
+		keep_job(c, j);
 	}
-	g_hash_table_iter_init(&it, s->by_name);
-	while (g_hash_table_iter_next(&it, &key, &val))
-		((struct child *)val)->seen = 0;
-
-	for (i = 0; i < jf.njobs; i++) {
-		const struct job *j = &jf.jobs[i];
-		struct child *c = child_of(s, j->name);
-		unsigned act;
-
-		if (c == NULL)
-			continue;
-		c->seen = 1;
-		act = row_events(s, c, j);
-		if (act & CACT_WAKE) {
-			/* The watcher reads its row itself. */
-			(void)kill(c->pid, SIGUSR2);
-			keep_job(c, j);
-		}
-		if (act & CACT_WRITE_PID) {
-			(void)snprintf(pids[nedits], sizeof(pids[0]), "%ld",
-			    (long)c->pid);
-			edits[nedits].name = c->name;
-			edits[nedits].pid = pids[nedits];
-			edits[nedits].if_pid = j->pid_text;
-			nedits++;
-		}
-		if (act & CACT_START) {
-			keep_job(c, j);
-			starts[nstarts].c = c;
-			starts[nstarts].j = j;
-			starts[nstarts].first_delay_ms = first_delay(s,
-			    j->interval);
-			nstarts++;
-		}
+	if (act & CACT_WRITE_PID)
+		pending_pid(p, c, c->pid, j->pid_text);
+	if (act & CACT_START) {
+		keep_job(c, j);
+		p->starts[p->nstarts].c = c;
+		p->starts[p->nstarts].j = j;
+		p->starts[p->nstarts].first_delay_ms = first_delay(s,
+		    j->interval);
+		p->nstarts++;
 	}
-	start_children(s, starts, nstarts, edits, pids, &nedits);
+}
 
-	/* Rows that are gone (or no longer usable): their watchers see it
-	 * when woken, and end themselves; the others are forgotten. */
+/*
+ * The children whose rows were not seen in this reading (removed, or no
+ * longer usable): their watchers see it when woken, and end themselves;
+ * the others are forgotten.
+ */
+static void
+forget_gone(struct supervisor *s)
+{
+	GHashTableIter it;
+	gpointer key, val;
+
 	g_hash_table_iter_init(&it, s->by_name);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
 		struct child *c = val;
@@ -635,11 +665,43 @@ reconcile(struct supervisor *s)
 			s->dirty = 1;
 		}
 	}
-	write_pids(s, edits, nedits);
-out:
-	free(edits);
-	free(pids);
-	free(starts);
+}
+
+/*
+ * Reads the jobs file and makes the watchers match it: each row is fed to
+ * its child's state machine (new rows start, stopped or removed rows end,
+ * edited rows are told to look again), the watchers due are started, the
+ * pid fields written in one rewrite.  A file that does not parse changes
+ * nothing (logged once).
+ */
+static void
+reconcile(struct supervisor *s)
+{
+	struct jobs_file jf;
+	struct pending p;
+	GHashTableIter it;
+	gpointer key, val;
+	char *buf;
+	size_t i;
+
+	s->reconcile_due = 0;
+	if (read_jobs(s, &jf, &buf) == -1)
+		return;
+	if (pending_init(&p, jf.njobs) == -1) {
+		log_msg("sitewatch", "out of memory; will try again");
+		s->reconcile_due = 1;
+		s->reconcile_at = now_ms() + 1000;
+	} else {
+		g_hash_table_iter_init(&it, s->by_name);
+		while (g_hash_table_iter_next(&it, &key, &val))
+			((struct child *)val)->seen = 0;
+		for (i = 0; i < jf.njobs; i++)
+			follow_row(s, &p, &jf.jobs[i]);
+		start_children(s, &p);
+		forget_gone(s);
+		write_pids(s, &p);
+	}
+	pending_free(&p);
 	jobs_free(&jf);
 	free(buf);
 	/* The parse of a big file leaves freed pages all over the heap: give
