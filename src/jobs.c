@@ -671,6 +671,163 @@ split_lines(struct jobs_file *jf, const char *buf, size_t len)
 	return 0;
 }
 
+/* What a parse carries from line to line. */
+struct parser {
+	struct csv_parser csv;
+	struct fields f;
+	struct name_index ix;	/* the names of the rows kept so far */
+	const char *only;	/* jobs_parse_only()'s name, or NULL */
+	int header_failed;	/* no row can be read: said once */
+};
+
+/*
+ * Says what line i of buf is without parsing it: blank, a comment, or
+ * one to parse (JOBS_LINE_BAD until it is read), whose text (after a
+ * byte order mark on the first line) is *s, *n bytes.
+ */
+static enum jobs_line_kind
+line_kind(const char *buf, const struct jobs_line *l, size_t i,
+    const char **s, size_t *n)
+{
+	size_t k;
+
+	*s = buf + l->off;
+	*n = l->len;
+	/* A UTF-8 byte order mark may open the file. */
+	if (i == 0 && *n >= 3 && memcmp(*s, "\xef\xbb\xbf", 3) == 0) {
+		*s += 3;
+		*n -= 3;
+	}
+	for (k = 0; k < *n && ((*s)[k] == ' ' || (*s)[k] == '\t'); k++)
+		;
+	if (k == *n)
+		return JOBS_LINE_BLANK;
+	return (*s)[k] == '#' ? JOBS_LINE_COMMENT : JOBS_LINE_BAD;
+}
+
+/*
+ * Keeps the row j read from line i, unless its name is already used (a
+ * problem of that line).  Takes j's strings either way.  Returns 0, or -1
+ * when memory ran out.
+ */
+static int
+keep_row(struct jobs_file *jf, struct parser *ps, size_t i, struct job *j)
+{
+	char err[512];
+	long first = index_lookup(&ps->ix, jf->jobs, j->name, -1);
+
+	j->lineno = i + 1;
+	if (first != -1) {
+		(void)snprintf(err, sizeof(err), "name: \"%s\" is already used "
+		    "on line %zu", j->name, jf->jobs[first].lineno);
+		jobs_clear(j);
+		return add_problem(jf, i + 1, err);
+	}
+	if (grow_cap(jf->njobs) != 0) {
+		struct job *nj = reallocarray(jf->jobs, grow_cap(jf->njobs),
+		    sizeof(*nj));
+
+		if (nj == NULL) {
+			jobs_clear(j);
+			return -1;
+		}
+		jf->jobs = nj;
+	}
+	jf->jobs[jf->njobs] = *j;
+	if (index_lookup(&ps->ix, jf->jobs, j->name, (long)jf->njobs) == -2) {
+		jobs_clear(&jf->jobs[jf->njobs]);
+		return -1;
+	}
+	jf->lines[i].kind = JOBS_LINE_ROW;
+	jf->lines[i].job = (long)jf->njobs++;
+	return 0;
+}
+
+/*
+ * Reads line i (text s, n bytes) as the header, if there is none yet, or
+ * as a row; a line that cannot be used is a problem of that line (of the
+ * whole file, for a header).  Returns 0, or -1 when memory ran out.
+ */
+static int
+read_line(struct jobs_file *jf, struct parser *ps, size_t i, const char *s,
+    size_t n)
+{
+	char err[512], msg[600];
+	struct job j;
+	int r;
+
+	r = check_line_bytes(s, n, err, sizeof(err));
+	if (r == 0)
+		r = split_line(&ps->csv, s, n, &ps->f, err, sizeof(err));
+	if (r == -2)
+		return -1;
+	if (jf->header == -1) {
+		/* Without a header no row can be read. */
+		if (r == 0 && read_header(jf, &ps->f, err, sizeof(err)) == 0) {
+			jf->header = (long)i;
+			jf->lines[i].kind = JOBS_LINE_HEADER;
+			return 0;
+		}
+		ps->header_failed = 1;
+		(void)snprintf(msg, sizeof(msg), "%s%s", r == -1 ? "header: " :
+		    "", err);
+		return add_problem(jf, i + 1, msg);
+	}
+	if (r == -1 || read_row(jf, &ps->f, &j, err, sizeof(err)) == -1)
+		return add_problem(jf, i + 1, err);
+	return keep_row(jf, ps, i, &j);
+}
+
+/* An unusable file keeps its lines and problems but no rows. */
+static void
+drop_rows(struct jobs_file *jf)
+{
+	size_t i;
+
+	for (i = 0; i < jf->njobs; i++)
+		jobs_clear(&jf->jobs[i]);
+	free(jf->jobs);
+	jf->jobs = NULL;
+	jf->njobs = 0;
+	for (i = 0; i < jf->nlines; i++)
+		if (jf->lines[i].kind == JOBS_LINE_ROW) {
+			jf->lines[i].kind = JOBS_LINE_BAD;
+			jf->lines[i].job = -1;
+		}
+}
+
+/*
+ * Reads every line of buf into jf: its kind, and the header and rows of
+ * the lines to parse.  Returns 0, or -1 when memory ran out.
+ */
+static int
+read_lines(struct jobs_file *jf, struct parser *ps, const char *buf)
+{
+	size_t i, n;
+	const char *s;
+
+	for (i = 0; i < jf->nlines; i++) {
+		struct jobs_line *l = &jf->lines[i];
+
+		l->kind = line_kind(buf, l, i, &s, &n);
+		if (l->kind != JOBS_LINE_BAD)
+			continue;
+		/* A watcher looking for its own row needs only the header
+		 * and the lines that can hold its name: memmem is far
+		 * cheaper than libcsv one byte at a time. */
+		if (ps->only != NULL && jf->header != -1 &&
+		    memmem(s, n, ps->only, strlen(ps->only)) == NULL) {
+			l->kind = JOBS_LINE_SKIPPED;
+			continue;
+		}
+		if (ps->header_failed)
+			continue;	/* reported once, as the header's problem */
+		if (read_line(jf, ps, i, s, n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * The parse behind jobs_parse() and jobs_parse_only(): with only set,
  * rows whose bytes do not hold that text are not parsed at all (kind
@@ -679,164 +836,44 @@ split_lines(struct jobs_file *jf, const char *buf, size_t len)
 static int
 parse(struct jobs_file *jf, const char *buf, size_t len, const char *only)
 {
-	struct csv_parser p;
-	struct fields f;
-	struct name_index ix = { NULL, 0, 0 };
-	char err[512];
-	size_t i, c;
-	int rc = -1, header_failed = 0;
+	struct parser ps;
+	size_t c;
+	int rc = -1;
 
 	memset(jf, 0, sizeof(*jf));
-	memset(&f, 0, sizeof(f));
+	memset(&ps, 0, sizeof(ps));
+	ps.only = only;
 	jf->header = -1;
 	for (c = 0; c < JOBS_NCOLS; c++)
 		jf->col[c] = -1;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+	if (csv_init(&ps.csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		errno = ENOMEM;
 		return -1;
 	}
-	csv_set_delim(&p, ';');
-	if (split_lines(jf, buf, len) == -1)
-		goto nomem;
-	/* Sized for every line; a watcher's parse keeps a few rows. */
-	if (index_init(&ix, only != NULL ? 8 : jf->nlines) == -1)
-		goto nomem;
-
-	for (i = 0; i < jf->nlines; i++) {
-		struct jobs_line *l = &jf->lines[i];
-		const char *s = buf + l->off;
-		size_t n = l->len, k;
-		struct job j;
-		int r;
-
-		/* A UTF-8 byte order mark may open the file. */
-		if (i == 0 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
-			s += 3;
-			n -= 3;
-		}
-		for (k = 0; k < n && (s[k] == ' ' || s[k] == '\t'); k++)
-			;
-		if (k == n) {
-			l->kind = JOBS_LINE_BLANK;
-			continue;
-		}
-		if (s[k] == '#') {
-			l->kind = JOBS_LINE_COMMENT;
-			continue;
-		}
-		/* A watcher looking for its own row needs only the header
-		 * and the lines that can hold its name: memmem is far
-		 * cheaper than libcsv one byte at a time. */
-		if (only != NULL && jf->header != -1 &&
-		    memmem(s, n, only, strlen(only)) == NULL) {
-			l->kind = JOBS_LINE_SKIPPED;
-			continue;
-		}
-		l->kind = JOBS_LINE_BAD;
-		if (header_failed)
-			continue;	/* reported once, as the header's problem */
-		r = check_line_bytes(s, n, err, sizeof(err));
-		if (r == 0)
-			r = split_line(&p, s, n, &f, err, sizeof(err));
-		if (r == -2)
-			goto nomem;
-		if (r == -1) {
-			if (jf->header == -1) {
-				/* Without a header no row can be read. */
-				char msg[600];
-
-				(void)snprintf(msg, sizeof(msg), "header: %s",
-				    err);
-				if (add_problem(jf, i + 1, msg) == -1)
-					goto nomem;
-				header_failed = 1;
-				continue;
-			}
-			if (add_problem(jf, i + 1, err) == -1)
-				goto nomem;
-			continue;
-		}
-		if (jf->header == -1) {
-			if (read_header(jf, &f, err, sizeof(err)) == -1) {
-				if (add_problem(jf, i + 1, err) == -1)
-					goto nomem;
-				header_failed = 1;
-				continue;
-			}
-			jf->header = (long)i;
-			l->kind = JOBS_LINE_HEADER;
-			continue;
-		}
-		if (read_row(jf, &f, &j, err, sizeof(err)) == -1) {
-			if (add_problem(jf, i + 1, err) == -1)
-				goto nomem;
-			continue;
-		}
-		j.lineno = i + 1;
-		{
-			long first = index_lookup(&ix, jf->jobs, j.name, -1);
-
-			if (first != -1) {
-				(void)snprintf(err, sizeof(err), "name: \"%s\" "
-				    "is already used on line %zu", j.name,
-				    jf->jobs[first].lineno);
-				jobs_clear(&j);
-				if (add_problem(jf, i + 1, err) == -1)
-					goto nomem;
-				continue;
-			}
-		}
-		if (grow_cap(jf->njobs) != 0) {
-			struct job *nj = reallocarray(jf->jobs,
-			    grow_cap(jf->njobs), sizeof(*nj));
-
-			if (nj == NULL) {
-				jobs_clear(&j);
-				goto nomem;
-			}
-			jf->jobs = nj;
-		}
-		jf->jobs[jf->njobs] = j;
-		if (index_lookup(&ix, jf->jobs, j.name, (long)jf->njobs) == -2) {
-			jobs_clear(&jf->jobs[jf->njobs]);
-			goto nomem;
-		}
-		l->kind = JOBS_LINE_ROW;
-		l->job = (long)jf->njobs++;
+	csv_set_delim(&ps.csv, ';');
+	/* The index is sized for every line; a watcher's parse keeps a few
+	 * rows. */
+	if (split_lines(jf, buf, len) == -1 ||
+	    index_init(&ps.ix, only != NULL ? 8 : jf->nlines) == -1 ||
+	    read_lines(jf, &ps, buf) == -1) {
+		errno = ENOMEM;
+	} else if (ps.header_failed) {
+		errno = EINVAL;
+	} else if (jf->header == -1) {
+		errno = add_problem(jf, 0, len == 0 ? "file is empty" :
+		    "no header line (interval;name;url;last-modified;pid)") ==
+		    -1 ? ENOMEM : EINVAL;
+	} else {
+		jf->usable = 1;
+		rc = 0;
 	}
-	if (header_failed)
-		goto out;
-	if (jf->header == -1) {
-		if (add_problem(jf, 0, len == 0 ? "file is empty" :
-		    "no header line (interval;name;url;last-modified;pid)")
-		    == -1)
-			goto nomem;
-		goto out;
-	}
-	jf->usable = 1;
-	rc = 0;
-	goto out;
-nomem:
-	errno = ENOMEM;
-	rc = -1;
-out:
-	free(ix.slot);
-	fields_free(&f);
-	csv_free(&p);
+	free(ps.ix.slot);
+	fields_free(&ps.f);
+	csv_free(&ps.csv);
 	if (rc == -1) {
 		int e = errno;
 
-		/* An unusable file keeps its lines and problems but no rows. */
-		for (i = 0; i < jf->njobs; i++)
-			jobs_clear(&jf->jobs[i]);
-		free(jf->jobs);
-		jf->jobs = NULL;
-		jf->njobs = 0;
-		for (i = 0; i < jf->nlines; i++)
-			if (jf->lines[i].kind == JOBS_LINE_ROW) {
-				jf->lines[i].kind = JOBS_LINE_BAD;
-				jf->lines[i].job = -1;
-			}
+		drop_rows(jf);
 		errno = e;
 	}
 	return rc;
