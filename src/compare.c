@@ -151,15 +151,22 @@ wait_helper(pid_t pid, int pidfd, const struct compare_run *r, int *aborted,
 int
 compare_helper(const struct compare_run *r, char *err, size_t errsz)
 {
-	char path[PATH_MAX];
+	char *path;
 	char *argv[MAX_ARGS + 2];
 	int errfd = -1, pidfd, status, aborted = 0, late = 0, rc;
 	size_t i;
 	pid_t pid;
 
-	if (util_helper_path(path, sizeof(path)) == -1) {
+	/* On the heap: a watcher's stack keeps every page it ever used. */
+	path = malloc(PATH_MAX);
+	if (path == NULL) {
+		(void)errf(err, errsz, "out of memory");
+		return COMPARE_TROUBLE;
+	}
+	if (util_helper_path(path, PATH_MAX) == -1) {
 		(void)errf(err, errsz, "cannot find sitewatch-helper (%s is "
 		    "not executable)", path);
+		free(path);
 		return COMPARE_TROUBLE;
 	}
 	argv[0] = path;
@@ -171,6 +178,7 @@ compare_helper(const struct compare_run *r, char *err, size_t errsz)
 	else if ((errfd = memfd_create("sitewatch-helper-stderr",
 	    MFD_CLOEXEC)) == -1) {
 		(void)errf(err, errsz, "memfd_create: %s", strerror(errno));
+		free(path);
 		return COMPARE_TROUBLE;
 	}
 	pid = fork();
@@ -179,6 +187,7 @@ compare_helper(const struct compare_run *r, char *err, size_t errsz)
 		    strerror(errno));
 		if (errfd != r->err_fd)
 			(void)close(errfd);
+		free(path);
 		return COMPARE_TROUBLE;
 	}
 	if (pid == 0)
@@ -212,6 +221,7 @@ compare_helper(const struct compare_run *r, char *err, size_t errsz)
 	}
 	if (errfd != r->err_fd)
 		(void)close(errfd);
+	free(path);
 	return rc;
 }
 

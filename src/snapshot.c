@@ -3,11 +3,13 @@
  *
  * Disk use is bounded: at most keep texts and their diffs, each text at
  * most --max-body bytes (a longer one is a failed check), plus the one
- * being compared.
+ * being compared.  Paths are built on the heap: this runs in watchers,
+ * whose stack keeps for good every page it once used.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,18 +51,16 @@ snapshot_new_path(const char *dir, const char *ext, char *out, size_t outsz)
 static int
 read_index(const char *dir, struct snapshot **list, size_t *n)
 {
-	char path[4096], line[256];
+	char *path, line[256];
 	struct snapshot *l = NULL;
 	size_t cap = 0;
 	FILE *fp;
 
 	*list = NULL;
 	*n = 0;
-	if ((size_t)snprintf(path, sizeof(path), "%s/index", dir) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
+	path = g_strdup_printf("%s/index", dir);
 	fp = fopen(path, "re");
+	g_free(path);
 	if (fp == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while (fgets(line, sizeof(line), fp) != NULL) {
@@ -92,15 +92,17 @@ read_index(const char *dir, struct snapshot **list, size_t *n)
 int
 snapshot_list(const char *dir, struct snapshot **list, size_t *n)
 {
-	char path[4096];
 	size_t i, k = 0;
 
 	if (read_index(dir, list, n) == -1)
 		return -1;
-	for (i = 0; i < *n; i++)
-		if (snapshot_path(dir, (*list)[i].seq, NULL, path,
-		    sizeof(path)) == 0 && access(path, F_OK) == 0)
+	for (i = 0; i < *n; i++) {
+		char *path = g_strdup_printf("%s/%lu", dir, (*list)[i].seq);
+
+		if (access(path, F_OK) == 0)
 			(*list)[k++] = (*list)[i];
+		g_free(path);
+	}
 	*n = k;
 	return 0;
 }
@@ -122,50 +124,58 @@ snapshot_open_new(const char *dir, char *path, size_t pathsz)
 static int
 write_index(const char *dir, const struct snapshot *list, size_t n)
 {
-	char path[4096], tmp[4096];
+	char *path, *tmp;
 	FILE *fp;
 	size_t i;
-	int bad;
+	int bad, rc, e;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/index", dir) >=
-	    sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
-	    "%s/index.tmp", dir) >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
+	tmp = g_strdup_printf("%s/index.tmp", dir);
+	fp = fopen(tmp, "we");
+	if (fp == NULL) {
+		e = errno;
+		g_free(tmp);
+		errno = e;
 		return -1;
 	}
-	fp = fopen(tmp, "we");
-	if (fp == NULL)
-		return -1;
 	for (i = 0; i < n; i++)
 		(void)fprintf(fp, "%lu %lld %ld %ld\n", list[i].seq,
 		    list[i].time, list[i].added, list[i].removed);
 	bad = ferror(fp);
 	if (fclose(fp) != 0 || bad) {
 		(void)unlink(tmp);
+		g_free(tmp);
 		errno = EIO;
 		return -1;
 	}
-	return rename(tmp, path);
+	path = g_strdup_printf("%s/index", dir);
+	rc = rename(tmp, path);
+	e = errno;
+	g_free(path);
+	g_free(tmp);
+	errno = e;
+	return rc;
 }
 
 /* Deletes the text and diff of snapshot seq. */
 static void
 remove_one(const char *dir, unsigned long seq)
 {
-	char path[4096];
+	char *path = g_strdup_printf("%s/%lu", dir, seq);
 
-	if (snapshot_path(dir, seq, NULL, path, sizeof(path)) == 0)
-		(void)unlink(path);
-	if (snapshot_path(dir, seq, "diff", path, sizeof(path)) == 0)
-		(void)unlink(path);
+	(void)unlink(path);
+	g_free(path);
+	path = g_strdup_printf("%s/%lu.diff", dir, seq);
+	(void)unlink(path);
+	g_free(path);
 }
 
 int
 snapshot_commit(const char *dir, struct snapshot *s, unsigned keep)
 {
 	struct snapshot *list, *m;
-	char from[4096], to[4096];
+	char *from = NULL, *to = NULL;
 	size_t n, i, first;
+	int r;
 
 	if (read_index(dir, &list, &n) == -1)
 		return -1;
@@ -178,12 +188,19 @@ snapshot_commit(const char *dir, struct snapshot *s, unsigned keep)
 	}
 	list = m;
 	list[n++] = *s;
-	if ((size_t)snprintf(from, sizeof(from), "%s/new.diff", dir) >=
-	    sizeof(from) || snapshot_path(dir, s->seq, "diff", to,
-	    sizeof(to)) == -1 || (rename(from, to) == -1 && errno != ENOENT) ||
-	    (size_t)snprintf(from, sizeof(from), "%s/new", dir) >= sizeof(from) ||
-	    snapshot_path(dir, s->seq, NULL, to, sizeof(to)) == -1 ||
-	    rename(from, to) == -1) {
+	from = g_strdup_printf("%s/new.diff", dir);
+	to = g_strdup_printf("%s/%lu.diff", dir, s->seq);
+	r = rename(from, to) == -1 && errno != ENOENT ? -1 : 0;
+	g_free(from);
+	g_free(to);
+	if (r == 0) {
+		from = g_strdup_printf("%s/new", dir);
+		to = g_strdup_printf("%s/%lu", dir, s->seq);
+		r = rename(from, to);
+		g_free(from);
+		g_free(to);
+	}
+	if (r == -1) {
 		int e = errno;
 
 		free(list);
@@ -209,11 +226,11 @@ snapshot_commit(const char *dir, struct snapshot *s, unsigned keep)
 void
 snapshot_discard(const char *dir)
 {
-	char path[4096];
+	char *path = g_strdup_printf("%s/new", dir);
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/new", dir) < sizeof(path))
-		(void)unlink(path);
-	if ((size_t)snprintf(path, sizeof(path), "%s/new.diff", dir) <
-	    sizeof(path))
-		(void)unlink(path);
+	(void)unlink(path);
+	g_free(path);
+	path = g_strdup_printf("%s/new.diff", dir);
+	(void)unlink(path);
+	g_free(path);
 }

@@ -740,12 +740,19 @@ check_failed(struct watcher *w, const char *result, const char *key,
 	log_error(w, key, msg);
 }
 
-/* What a change was: from `sitewatch-helper changes`. */
+/*
+ * What a change was (from `sitewatch-helper changes`), and the compare
+ * step's buffers.  It lives on the heap for the check only: on the stack,
+ * its pages would stay with an idle watcher for good.
+ */
 struct change {
 	long added, removed;
 	int notify;			/* the row's notify condition holds */
 	char lines[4096 + 1];		/* the added lines, '\n'-separated */
 	char diff_path[PATH_MAX];	/* its unified diff, or "" */
+	char new_path[PATH_MAX];	/* the text being compared */
+	char old_path[PATH_MAX];	/* the newest snapshot's */
+	char out[8192];			/* what `changes` printed */
 };
 
 /*
@@ -790,19 +797,22 @@ run_helper(struct watcher *w, const char *const *args, int in_fd, int out_fd)
  * failed (counted), or COMPARE_ABORTED.
  */
 static int
-filter_body(struct watcher *w, int body_fd, unsigned char *hash)
+filter_body(struct watcher *w, int body_fd, unsigned char *hash,
+    struct change *ch)
 {
-	char timeout[32], path[PATH_MAX], msg[256];
+	char timeout[32], msg[256];
 	const char *args[] = { "filter", "--timeout", timeout, "--",
 	    w->row.filter, NULL };
+	char *path = ch->new_path;
 	GChecksum *sum;
-	char buf[65536];
-	ssize_t n;
+	struct stat sb;
+	void *map = NULL;
+	int n = 0;
 	size_t total = 0;
 	gsize len = FETCH_HASH_LEN;
 	int fd, rc;
 
-	fd = snapshot_open_new(w->snap_dir, path, sizeof(path));
+	fd = snapshot_open_new(w->snap_dir, path, sizeof(ch->new_path));
 	if (fd == -1) {
 		(void)snprintf(msg, sizeof(msg), "cannot write %.150s: %s",
 		    w->snap_dir, strerror(errno));
@@ -816,10 +826,20 @@ filter_body(struct watcher *w, int body_fd, unsigned char *hash)
 		snapshot_discard(w->snap_dir);
 		return rc == COMPARE_ABORTED ? rc : -1;
 	}
+	/* Hashed through a mapping: no buffer stays behind. */
 	sum = g_checksum_new(G_CHECKSUM_SHA256);
-	while ((n = pread(fd, buf, sizeof(buf), (off_t)total)) > 0) {
-		g_checksum_update(sum, (const guchar *)buf, (gssize)n);
-		total += (size_t)n;
+	if (fstat(fd, &sb) == -1)
+		n = -1;
+	else
+		total = (size_t)sb.st_size;
+	if (n == 0 && total > 0 && total <= w->o->max_body) {
+		map = mmap(NULL, total, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED)
+			n = -1;
+		else
+			g_checksum_update(sum, map, (gssize)total);
+		if (map != MAP_FAILED)
+			(void)munmap(map, total);
 	}
 	g_checksum_get_digest(sum, hash, &len);
 	g_checksum_free(sum);
@@ -854,8 +874,8 @@ iso_time(long long t, char *buf, size_t bufsz)
 static int
 parse_changes(int fd, struct change *ch)
 {
-	char buf[8192], *p;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	char *buf = ch->out, *p;
+	ssize_t n = pread(fd, buf, sizeof(ch->out) - 1, 0);
 	int notify;
 
 	if (n <= 0)
@@ -897,15 +917,14 @@ static int
 diff_texts(struct watcher *w, const char *old, long long old_time,
     long long now, struct change *ch)
 {
-	char newp[PATH_MAX], lold[300], lnew[300], t[32];
+	char lold[300], lnew[300], t[32];
 	const char *args[] = { "changes", "--notify", compare_is_default(
 	    w->row.notify) ? "-" : w->row.notify, "--diff-out",
 	    ch->diff_path, "--label-old", lold, "--label-new", lnew, old,
-	    newp, NULL };
+	    ch->new_path, NULL };
 	int fd, rc;
 
-	if (snapshot_new_path(w->snap_dir, NULL, newp, sizeof(newp)) == -1 ||
-	    snapshot_new_path(w->snap_dir, "diff", ch->diff_path,
+	if (snapshot_new_path(w->snap_dir, "diff", ch->diff_path,
 	    sizeof(ch->diff_path)) == -1) {
 		check_failed(w, "state", "path", "state path too long");
 		return -1;
@@ -947,19 +966,19 @@ compare_body(struct watcher *w, const struct fetch_result *res, int body_fd,
 	unsigned char hash[FETCH_HASH_LEN];
 	struct snapshot *list = NULL, snap;
 	size_t n = 0;
-	char old[PATH_MAX];
+	char *old = ch->old_path;
 	int rc, baseline;
 
 	if (w->st.baseline && w->st.has_hash && w->st.has_text_hash &&
 	    memcmp(w->st.hash, res->hash, FETCH_HASH_LEN) == 0)
 		return 0;	/* the same bytes: the helper is not needed */
-	rc = filter_body(w, body_fd, hash);
+	rc = filter_body(w, body_fd, hash, ch);
 	if (rc != 0)
 		return rc;
 	(void)snapshot_list(w->snap_dir, &list, &n);
 	baseline = !w->st.baseline || !w->st.has_text_hash || n == 0 ||
 	    snapshot_path(w->snap_dir, list[n - 1].seq, NULL, old,
-	    sizeof(old)) == -1;
+	    sizeof(ch->old_path)) == -1;
 	if (!baseline && memcmp(hash, w->st.text_hash, FETCH_HASH_LEN) == 0) {
 		free(list);
 		snapshot_discard(w->snap_dir);
@@ -1066,7 +1085,7 @@ check(struct watcher *w)
 {
 	struct fetch_request rq;
 	struct fetch_result res;
-	struct change ch;
+	struct change *ch = NULL;
 	int fds[2], nfds = 0, changed, body_fd;
 	long long now = (long long)time(NULL);
 	char key[64];
@@ -1123,18 +1142,20 @@ check(struct watcher *w)
 		return 0;
 	}
 
-	memset(&ch, 0, sizeof(ch));
 	changed = 0;
 	if (res.status != 304) {
-		changed = compare_body(w, &res, body_fd, now, &ch);
-		if (changed == COMPARE_ABORTED) {
-			(void)close(body_fd);
-			return w->ending;
-		}
+		ch = calloc(1, sizeof(*ch));
+		changed = ch == NULL ? -1 : compare_body(w, &res, body_fd, now,
+		    ch);
+		if (ch == NULL)
+			check_failed(w, "error", "memory", "out of memory");
 	}
 	(void)close(body_fd);
-	if (changed == -1)
-		return 0;
+	if (changed == -1 || changed == COMPARE_ABORTED) {
+		free(ch);
+		(void)malloc_trim(0);
+		return changed == -1 ? 0 : w->ending;
+	}
 	if (w->st.failures > 0 || w->last_error[0] != '\0') {
 		log_msg(w->o->name, "recovered after %u failed check%s",
 		    w->st.failures, w->st.failures == 1 ? "" : "s");
@@ -1165,8 +1186,10 @@ check(struct watcher *w)
 		/* The row shows what the server says, from the start. */
 		if (res.last_modified[0] != '\0' &&
 		    strcmp(res.last_modified, w->row.lastmod) != 0 &&
-		    record(w, res.last_modified))
+		    record(w, res.last_modified)) {
+			free(ch);
 			return 1;
+		}
 	} else if (changed) {
 		char old[FETCH_VALIDATOR_MAX], new_value[FETCH_VALIDATOR_MAX];
 
@@ -1180,14 +1203,19 @@ check(struct watcher *w)
 		/* Saved before the row is written: a crash in between
 		 * costs the row one late update, never a second alarm. */
 		save(w);
-		log_change(w, &ch);
-		if (record(w, new_value))
+		log_change(w, ch);
+		if (record(w, new_value)) {
+			free(ch);
 			return 1;
-		tell_change(w, old, new_value, &ch);
+		}
+		tell_change(w, old, new_value, ch);
 	} else if (log_verbose) {
 		log_msg(w->o->name, "unchanged (HTTP %ld, %.3f s)", res.status,
 		    res.seconds);
 	}
+	free(ch);
+	/* The compare step's buffers go back too. */
+	(void)malloc_trim(0);
 	return 0;
 }
 
