@@ -1066,10 +1066,65 @@ static void
 tell_change(struct watcher *w, const char *old, const char *new_value,
     const struct change *ch)
 {
+	struct notify_event ev;
+
 	if (!ch->notify || w->o->notify_fd == -1)
 		return;
-	if (notify_send(w->o->notify_fd, w->o->name, w->row.url, old,
-	    new_value) == -1)
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = NOTIFY_CHANGED;
+	ev.name = w->o->name;
+	ev.url = w->row.url;
+	ev.old_value = old;
+	ev.new_value = new_value;
+	ev.added = ch->added;
+	ev.removed = ch->removed;
+	ev.added_lines = ch->lines[0] != '\0' ? ch->lines : NULL;
+	ev.diff_path = ch->diff_path[0] != '\0' ? ch->diff_path : NULL;
+	if (notify_event_send(w->o->notify_fd, &ev) == -1)
+		log_msg(w->o->name, "notification dropped: the notifier is "
+		    "not keeping up");
+}
+
+/*
+ * Says once that the watcher has failed --alert-after checks in a row
+ * (log and notifier: "failing since TIME: reason"), and once that it
+ * recovered, when it had said so.  Called after each check, good or
+ * failed; what was said is in the state, so a restarted watcher neither
+ * repeats nor forgets it.
+ */
+static void
+alert(struct watcher *w)
+{
+	struct notify_event ev;
+	char since[32];
+
+	memset(&ev, 0, sizeof(ev));
+	ev.name = w->o->name;
+	ev.url = w->row.url;
+	ev.added = ev.removed = -1;
+	if (w->st.failures > 0) {
+		if (w->st.failing_since == 0)
+			w->st.failing_since = w->st.last_check;
+		if (w->st.alerted || w->o->alert_after == 0 ||
+		    w->st.failures < w->o->alert_after)
+			return;
+		w->st.alerted = 1;
+		iso_time(w->st.failing_since, since, sizeof(since));
+		log_msg(w->o->name, "failing since %s: %s", since,
+		    w->st.last_error);
+		ev.kind = NOTIFY_FAILING;
+		ev.reason = w->st.last_error;
+		ev.since = w->st.failing_since;
+	} else {
+		w->st.failing_since = 0;
+		if (!w->st.alerted)
+			return;
+		w->st.alerted = 0;
+		/* The log has said "recovered after N failed checks". */
+		ev.kind = NOTIFY_RECOVERED;
+	}
+	if (w->o->notify_fd != -1 && notify_event_send(w->o->notify_fd,
+	    &ev) == -1)
 		log_msg(w->o->name, "notification dropped: the notifier is "
 		    "not keeping up");
 }
@@ -1081,7 +1136,7 @@ tell_change(struct watcher *w, const char *old, const char *new_value,
  * gone).
  */
 static int
-check(struct watcher *w)
+check_page(struct watcher *w)
 {
 	struct fetch_request rq;
 	struct fetch_result res;
@@ -1217,6 +1272,21 @@ check(struct watcher *w)
 	/* The compare step's buffers go back too. */
 	(void)malloc_trim(0);
 	return 0;
+}
+
+/*
+ * One check (check_page()), then the alert of a run of failures or of
+ * its end.  Returns what check_page() returned.
+ */
+static int
+check(struct watcher *w)
+{
+	unsigned long checks = w->st.checks;
+	int r = check_page(w);
+
+	if (w->st.checks != checks)
+		alert(w);
+	return r;
 }
 
 /*

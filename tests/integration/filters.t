@@ -12,7 +12,7 @@ J=$T/jobs.csv
 LOG=$T/log
 cat >"$T/hook.sh" <<EOF
 #!/bin/sh
-{ echo "--- \$SITEWATCH_NAME"; env | grep '^SITEWATCH_' | sort; } >>"$T/hook.out"
+{ echo "--- \$SITEWATCH_NAME"; env | grep '^SITEWATCH_' | sort; echo "added:"; printf '%s\n' "\$SITEWATCH_ADDED"; echo "diff:"; cat "\$SITEWATCH_DIFF"; } >>"$T/hook.out"
 EOF
 chmod +x "$T/hook.sh"
 
@@ -88,6 +88,15 @@ assert_eventually 10 at_least 'noise changed' 1
 assert_grep "noise changed: $URL/noise \\(\\+2 -1\\) Price: 12 EUR\\.\\.\\.\$" "$LOG"
 assert_eventually 5 told_at_least noise 1
 assert_grep "^SITEWATCH_URL=$URL/noise\$" "$T/hook.out"
+assert_grep '^SITEWATCH_ADDED_COUNT=2$' "$T/hook.out"
+assert_grep '^SITEWATCH_REMOVED_COUNT=1$' "$T/hook.out"
+assert_grep '^SITEWATCH_ADDED=Price: 12 EUR$' "$T/hook.out"
+assert_grep '^Now with free shipping$' "$T/hook.out"
+assert_grep '^SITEWATCH_DIFF=' "$T/hook.out"
+assert_grep '^-Price: 10 EUR$' "$T/hook.out"
+assert_grep '^\+Now with free shipping$' "$T/hook.out"
+assert_grep '^SITEWATCH_OLD=-$' "$T/hook.out"
+assert_grep '^SITEWATCH_NEW=[A-Z][a-z][a-z], [0-9]{2} ' "$T/hook.out"
 next_check noise
 next_check noise
 assert_eq "$(lines 'noise changed')" 1 "one change, one log line"
