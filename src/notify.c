@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "log.h"
 #include "notify.h"
 #include "util.h"
@@ -35,7 +36,7 @@
 #define ADDED_MAX_MSG 4096
 #define REASON_MAX_MSG 1024
 #define PATH_MAX_MSG 4096
-#define FORMAT_BYTE 'E'
+#define FORMAT "E1"	/* the first field: this format, version 1 */
 
 /* How many added lines the desktop shows, and how many characters of each. */
 #define BODY_LINES 3
@@ -65,132 +66,74 @@ notify_setup(struct notifier *n, char *const *exec_argv, int desktop)
 	return 0;
 }
 
-/* Appends a present flag, s cut to max bytes and its NUL to buf at *len,
- * or an absent flag when s is NULL. */
-static void
-put_str(char *buf, size_t *len, const char *s, size_t max)
-{
-	size_t l;
-
-	if (s == NULL) {
-		buf[(*len)++] = '\0';
-		return;
-	}
-	l = strnlen(s, max);
-	buf[(*len)++] = '\1';
-	memcpy(buf + *len, s, l);
-	*len += l;
-	buf[(*len)++] = '\0';
-}
-
 /* Appends the added lines, cut at the last line end within the cap. */
 static void
-put_lines(char *buf, size_t *len, const char *s)
+put_lines(struct frame_writer *w, const char *s)
 {
 	size_t l;
 
 	if (s == NULL || strnlen(s, ADDED_MAX_MSG + 1) <= ADDED_MAX_MSG) {
-		put_str(buf, len, s, ADDED_MAX_MSG);
+		frame_put_str(w, s, ADDED_MAX_MSG);
 		return;
 	}
 	for (l = ADDED_MAX_MSG; l > 0 && s[l - 1] != '\n'; l--)
 		;
-	buf[(*len)++] = '\1';
-	memcpy(buf + *len, s, l);
-	*len += l;
-	buf[(*len)++] = '\0';
-}
-
-/* Appends the number v as a present decimal string. */
-static void
-put_num(char *buf, size_t *len, long long v)
-{
-	char tmp[32];
-
-	(void)snprintf(tmp, sizeof(tmp), "%lld", v);
-	put_str(buf, len, tmp, sizeof(tmp));
+	frame_put_str(w, s, l > 0 ? l : ADDED_MAX_MSG);
 }
 
 size_t
 notify_event_pack(const struct notify_event *ev, char *buf)
 {
-	size_t len = 0;
+	struct frame_writer w;
 	const char *path = ev->diff_path;
+	char kind[2] = { (char)('0' + (int)ev->kind), '\0' };
 
 	/* A path cut short would name another file: then there is none. */
 	if (path != NULL && strnlen(path, PATH_MAX_MSG) >= PATH_MAX_MSG)
 		path = NULL;
-	buf[len++] = FORMAT_BYTE;
-	buf[len++] = (char)('0' + (int)ev->kind);
-	put_str(buf, &len, ev->name, NAME_MAX_MSG);
-	put_str(buf, &len, ev->url, URL_MAX_MSG);
-	put_str(buf, &len, ev->old_value, VAL_MAX_MSG);
-	put_str(buf, &len, ev->new_value, VAL_MAX_MSG);
-	put_num(buf, &len, ev->added);
-	put_num(buf, &len, ev->removed);
-	put_lines(buf, &len, ev->added_lines);
-	put_str(buf, &len, path, PATH_MAX_MSG);
-	put_str(buf, &len, ev->reason, REASON_MAX_MSG);
-	put_num(buf, &len, ev->since);
-	return len;
-}
-
-/* Takes the next field from buf[*off..len): *s points into buf, or is NULL
- * for an absent one.  Returns 0, or -1 when the field is cut short. */
-static int
-get_str(const char *buf, size_t len, size_t *off, const char **s)
-{
-	size_t l;
-
-	if (*off >= len)
-		return -1;
-	if (buf[(*off)++] == '\0') {
-		*s = NULL;
-		return 0;
-	}
-	l = strnlen(buf + *off, len - *off);
-	if (*off + l >= len)
-		return -1;	/* no NUL before the end */
-	*s = buf + *off;
-	*off += l + 1;
-	return 0;
-}
-
-/* Takes the next field as a number.  Returns 0, or -1. */
-static int
-get_num(const char *buf, size_t len, size_t *off, long long *v)
-{
-	const char *s;
-	char *end;
-
-	if (get_str(buf, len, off, &s) == -1 || s == NULL)
-		return -1;
-	errno = 0;
-	*v = strtoll(s, &end, 10);
-	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
+	frame_start(&w, buf, NOTIFY_MSG_MAX);
+	frame_put_str(&w, FORMAT, 0);
+	frame_put_str(&w, kind, 0);
+	frame_put_str(&w, ev->name, NAME_MAX_MSG);
+	frame_put_str(&w, ev->url, URL_MAX_MSG);
+	frame_put_str(&w, ev->old_value, VAL_MAX_MSG);
+	frame_put_str(&w, ev->new_value, VAL_MAX_MSG);
+	frame_put_num(&w, ev->added);
+	frame_put_num(&w, ev->removed);
+	put_lines(&w, ev->added_lines);
+	frame_put_str(&w, path, PATH_MAX_MSG);
+	frame_put_str(&w, ev->reason, REASON_MAX_MSG);
+	frame_put_num(&w, ev->since);
+	return frame_end(&w);
 }
 
 int
 notify_event_unpack(const char *buf, size_t len, struct notify_event *ev)
 {
-	size_t off = 2;
+	struct frame_reader r;
+	const char *format, *kind;
 	long long added, removed;
 
 	memset(ev, 0, sizeof(*ev));
-	if (len < 2 || buf[0] != FORMAT_BYTE || buf[1] < '0' ||
-	    buf[1] > '0' + (int)NOTIFY_RECOVERED)
+	frame_read(&r, buf, len);
+	format = frame_get_str(&r);
+	kind = frame_get_str(&r);
+	if (format == NULL || strcmp(format, FORMAT) != 0 || kind == NULL ||
+	    kind[0] < '0' || kind[0] > '0' + (int)NOTIFY_RECOVERED ||
+	    kind[1] != '\0')
 		return -1;
-	ev->kind = (enum notify_kind)(buf[1] - '0');
-	if (get_str(buf, len, &off, &ev->name) == -1 ||
-	    get_str(buf, len, &off, &ev->url) == -1 ||
-	    get_str(buf, len, &off, &ev->old_value) == -1 ||
-	    get_str(buf, len, &off, &ev->new_value) == -1 ||
-	    get_num(buf, len, &off, &added) == -1 ||
-	    get_num(buf, len, &off, &removed) == -1 ||
-	    get_str(buf, len, &off, &ev->added_lines) == -1 ||
-	    get_str(buf, len, &off, &ev->diff_path) == -1 ||
-	    get_str(buf, len, &off, &ev->reason) == -1 ||
-	    get_num(buf, len, &off, &ev->since) == -1 || off != len)
+	ev->kind = (enum notify_kind)(kind[0] - '0');
+	ev->name = frame_get_str(&r);
+	ev->url = frame_get_str(&r);
+	ev->old_value = frame_get_str(&r);
+	ev->new_value = frame_get_str(&r);
+	added = frame_get_num(&r);
+	removed = frame_get_num(&r);
+	ev->added_lines = frame_get_str(&r);
+	ev->diff_path = frame_get_str(&r);
+	ev->reason = frame_get_str(&r);
+	ev->since = frame_get_num(&r);
+	if (frame_done(&r) == -1)
 		return -1;
 	ev->added = added < 0 || added > LONG_MAX ? -1 : (long)added;
 	ev->removed = removed < 0 || removed > LONG_MAX ? -1 : (long)removed;
@@ -782,20 +725,26 @@ start_desktop(pid_t *pidp)
 	return fds[1];
 }
 
-/* Leaves the notifier: the desktop process gets end-of-file and up to
- * three seconds to show what it was handed (it dies with us after). */
+/* Leaves the notifier: the desktop process gets end-of-file, and it and
+ * the hooks still running get up to three seconds to finish (the desktop
+ * process dies with us after; a hook runs on). */
 static void
 finish(struct relay *r)
 {
 	int i;
 
-	if (r->desktop_fd != -1) {
+	if (r->desktop_fd != -1)
 		(void)close(r->desktop_fd);
-		for (i = 0; i < 150; i++) {
-			if (waitpid(r->desktop_pid, NULL, WNOHANG) != 0)
-				break;
+	/* The desktop process and the hooks still running: whoever waits
+	 * for us (`check NAME`, a supervisor's shutdown) has had its
+	 * changes told when we are gone. */
+	for (i = 0; i < 150; i++) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+		if (pid == -1 && errno != EINTR)
+			break;	/* ECHILD: none left */
+		if (pid == 0)
 			util_sleep_ms(20);
-		}
 	}
 	_exit(0);
 }

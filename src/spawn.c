@@ -26,22 +26,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "spawn.h"
 
 #define REPLY_WAIT_MS 10000	/* a spawner this slow is given up */
 #define NSTR 7			/* name, url, interval, last-modified, pid,
 				 * filter, notify */
-
-/* The fixed part of a request; the strings follow, each ended by NUL. */
-struct head {
-	struct schedule sched;
-	long first_delay_ms;
-	long interval;
-	size_t lineno;
-	int pid_kind;
-	pid_t pid;
-	uint32_t len[NSTR];
-};
 
 struct reply {
 	pid_t pid;		/* > 0, or 0 with err set */
@@ -54,39 +44,30 @@ spawn_encode(char *buf, size_t bufsz, const struct spawn_request *rq)
 	const char *str[NSTR] = { rq->job.name, rq->job.url,
 	    rq->job.interval_text, rq->job.lastmod, rq->job.pid_text,
 	    rq->job.filter, rq->job.notify };
-	struct head h;
-	size_t off = sizeof(h), i;
+	struct frame_writer w;
+	size_t i;
 
-	memset(&h, 0, sizeof(h));
-	h.sched = rq->job.sched;
-	h.first_delay_ms = rq->first_delay_ms;
-	h.interval = rq->job.interval;
-	h.lineno = rq->job.lineno;
-	h.pid_kind = (int)rq->job.pid_kind;
-	h.pid = rq->job.pid;
-	if (bufsz < sizeof(h))
-		return 0;
-	for (i = 0; i < NSTR; i++) {
-		size_t n = str[i] != NULL ? strlen(str[i]) : 0;
-
-		if (n > UINT32_MAX || n + 1 > bufsz - off)
-			return 0;
-		h.len[i] = (uint32_t)n;
-		if (n > 0)
-			memcpy(buf + off, str[i], n);
-		buf[off + n] = '\0';
-		off += n + 1;
-	}
-	memcpy(buf, &h, sizeof(h));
-	return off;
+	frame_start(&w, buf, bufsz);
+	/* The spawner is a fork of the supervisor: the parsed schedule
+	 * goes as it is. */
+	frame_put_blob(&w, &rq->job.sched, sizeof(rq->job.sched));
+	frame_put_num(&w, rq->first_delay_ms);
+	frame_put_num(&w, rq->job.interval);
+	frame_put_num(&w, (long long)rq->job.lineno);
+	frame_put_num(&w, (long long)rq->job.pid_kind);
+	frame_put_num(&w, (long long)rq->job.pid);
+	for (i = 0; i < NSTR; i++)
+		frame_put_str(&w, str[i] != NULL ? str[i] : "", 0);
+	return frame_end(&w);
 }
 
 int
 spawn_decode(char *buf, size_t len, struct spawn_request *rq)
 {
 	char **str[NSTR];
-	struct head h;
-	size_t off = sizeof(h), i;
+	struct frame_reader r;
+	long long kind;
+	size_t i;
 
 	memset(rq, 0, sizeof(*rq));
 	str[0] = &rq->job.name;
@@ -96,24 +77,22 @@ spawn_decode(char *buf, size_t len, struct spawn_request *rq)
 	str[4] = &rq->job.pid_text;
 	str[5] = &rq->job.filter;
 	str[6] = &rq->job.notify;
-	if (len < sizeof(h))
-		return -1;
-	memcpy(&h, buf, sizeof(h));
+	frame_read(&r, buf, len);
+	frame_get_blob(&r, &rq->job.sched, sizeof(rq->job.sched));
+	rq->first_delay_ms = (long)frame_get_num(&r);
+	rq->job.interval = (long)frame_get_num(&r);
+	rq->job.lineno = (size_t)frame_get_num(&r);
+	kind = frame_get_num(&r);
+	rq->job.pid = (pid_t)frame_get_num(&r);
 	for (i = 0; i < NSTR; i++) {
-		if (h.len[i] >= len - off || buf[off + h.len[i]] != '\0' ||
-		    memchr(buf + off, '\0', h.len[i]) != NULL)
+		/* Strings point into buf, NUL-terminated there. */
+		*str[i] = (char *)frame_get_str(&r);
+		if (*str[i] == NULL)
 			return -1;
-		*str[i] = buf + off;
-		off += (size_t)h.len[i] + 1;
 	}
-	if (off != len || h.pid_kind < 0)
+	if (frame_done(&r) == -1 || kind < 0 || kind > JOBS_PID_DONE)
 		return -1;
-	rq->job.sched = h.sched;
-	rq->first_delay_ms = h.first_delay_ms;
-	rq->job.interval = h.interval;
-	rq->job.lineno = h.lineno;
-	rq->job.pid_kind = (enum jobs_pid_kind)h.pid_kind;
-	rq->job.pid = h.pid;
+	rq->job.pid_kind = (enum jobs_pid_kind)kind;
 	return 0;
 }
 
