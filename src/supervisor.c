@@ -57,6 +57,7 @@
 #define BACKOFF_MAX_MS (300L * 1000)
 #define HEALTHY_MS (60L * 1000)		/* a run this long resets the backoff */
 #define KILL_AFTER_MS 5000L		/* SIGTERM, then SIGKILL */
+#define NOTIFIER_GRACE_MS 3000L		/* the notifier's last hand-out */
 #define STAT_POLL_MS 2000L		/* fallback when inotify misses a save */
 #define SETTLE_MS 50L			/* let a save finish before reading it */
 #define FIRST_SPREAD_MAX_MS 5000L	/* first checks spread over at most this */
@@ -892,6 +893,45 @@ publish(struct supervisor *s)
 	free(e);
 }
 
+/* reap_until()'s conditions. */
+static int
+no_watchers(const struct supervisor *s)
+{
+	return g_hash_table_size(s->by_pid) == 0;
+}
+
+static int
+notifier_gone(const struct supervisor *s)
+{
+	return s->n.pid == 0;
+}
+
+/*
+ * Shutdown: reaps what ends, waking on the signalfd's SIGCHLD, until
+ * done(s) holds or the deadline (monotonic ms) passes.  Returns 1 when
+ * done, 0 at the deadline.
+ */
+static int
+reap_until(struct supervisor *s, long long deadline,
+    int (*done)(const struct supervisor *))
+{
+	for (;;) {
+		struct pollfd pfd = { s->sfd, POLLIN, 0 };
+		struct signalfd_siginfo si;
+		long long left;
+
+		(void)reap(s, 1);
+		if (done(s))
+			return 1;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		(void)poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+		while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			;
+	}
+}
+
 /*
  * Stops every watcher: SIGTERM, SIGKILL to those still there after
  * KILL_AFTER_MS, everything reaped; then the pid fields go back to "-" in
@@ -905,8 +945,6 @@ shutdown_all(struct supervisor *s)
 	struct jobs_edit *edits;
 	char (*pids)[16];
 	size_t n = 0, i = 0;
-	long long deadline = now_ms() + KILL_AFTER_MS;
-	int killed = 0;
 
 	spawn_stop(&s->sp);
 	/* Every running child's field, and the field of each one waiting to
@@ -933,20 +971,11 @@ shutdown_all(struct supervisor *s)
 	}
 	n = g_hash_table_size(s->by_pid);
 	log_msg("sitewatch", "stopping %zu watcher%s", n, n == 1 ? "" : "s");
-	while (g_hash_table_size(s->by_pid) > 0) {
-		struct pollfd pfd = { s->sfd, POLLIN, 0 };
-		struct signalfd_siginfo si;
-
-		if (!killed && now_ms() >= deadline) {
-			g_hash_table_iter_init(&it, s->by_pid);
-			while (g_hash_table_iter_next(&it, &key, &val))
-				(void)kill(((struct child *)val)->pid, SIGKILL);
-			killed = 1;
-		}
-		(void)poll(&pfd, 1, 100);
-		while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-			;
-		(void)reap(s, 1);
+	if (!reap_until(s, now_ms() + KILL_AFTER_MS, no_watchers)) {
+		g_hash_table_iter_init(&it, s->by_pid);
+		while (g_hash_table_iter_next(&it, &key, &val))
+			(void)kill(((struct child *)val)->pid, SIGKILL);
+		(void)reap_until(s, now_ms() + KILL_AFTER_MS, no_watchers);
 	}
 	/* A record a watcher sent but did not write before it ended. */
 	watcher_write_records(s->path, s->recfd[0]);
@@ -961,14 +990,9 @@ shutdown_all(struct supervisor *s)
 	free(pids);
 	/* The notifier hands out what is queued, then exits. */
 	if (s->n.pid > 0) {
-		long long until = now_ms() + 3000;
-
 		(void)kill(s->n.pid, SIGTERM);
-		while (s->n.pid > 0 && now_ms() < until) {
-			util_sleep_ms(20);
-			(void)reap(s, 1);
-		}
-		if (s->n.pid > 0) {
+		if (!reap_until(s, now_ms() + NOTIFIER_GRACE_MS,
+		    notifier_gone)) {
 			(void)kill(s->n.pid, SIGKILL);
 			(void)waitpid(s->n.pid, NULL, 0);
 		}
