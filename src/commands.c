@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "fetch.h"
+#include "httpval.h"
 #include "jobs.h"
 #include "jobsfile.h"
 #include "log.h"
@@ -271,6 +272,10 @@ cmd_add(const char *file, const char *interval, const char *name,
 		    "used\n", file, name);
 		return 2;
 	}
+	if (e.result == JOBS_EDIT_INVALID) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", file, e.why);
+		return 2;
+	}
 	if (e.cols_added != 0)
 		(void)printf("%s: added the column%s %s%s%s to the header, "
 		    "with an empty field in every other row\n", file,
@@ -459,7 +464,7 @@ cmd_check_url(const char *url, const char *filter,
 {
 	struct fetch_request rq;
 	struct fetch_result res;
-	char err[512];
+	char err[512], lm[FETCH_VALIDATOR_MAX], etag[FETCH_VALIDATOR_MAX];
 	size_t i;
 	int body_fd, rc;
 
@@ -491,11 +496,14 @@ cmd_check_url(const char *url, const char *filter,
 			(void)close(body_fd);
 		return 1;
 	}
+	/* As a watcher would store them: never a server's raw bytes on
+	 * the person's terminal. */
+	(void)httpval_lastmod(res.last_modified, lm, sizeof(lm));
+	httpval_escape(res.etag, etag, sizeof(etag));
 	(void)printf("url:           %s\nstatus:        %ld\n"
 	    "last-modified: %s\netag:          %s\nbytes:         %zu\n"
-	    "sha256:        ", url, res.status,
-	    res.last_modified[0] ? res.last_modified : "-",
-	    res.etag[0] ? res.etag : "-", res.body_len);
+	    "sha256:        ", url, res.status, lm[0] ? lm : "-",
+	    etag[0] ? etag : "-", res.body_len);
 	for (i = 0; i < FETCH_HASH_LEN; i++)
 		(void)printf("%02x", res.hash[i]);
 	(void)printf("\ntime:          %.3f s\n", res.seconds);

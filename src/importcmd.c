@@ -249,6 +249,11 @@ append_rows(const char *file, const char *interval,
 			(void)printf("%s: added the column filter to the "
 			    "header, with an empty field in every other row\n",
 			    file);
+		if (e[i].result == JOBS_EDIT_INVALID) {
+			(void)fprintf(stderr, "sitewatch: %s: job \"%s\": %s "
+			    "(not imported)\n", file, e[i].name, e[i].why);
+			continue;
+		}
 		if (e[i].result == JOBS_EDIT_EXISTS) {
 			(void)fprintf(stderr, "sitewatch: %s: name \"%s\" is "
 			    "used by a row that cannot be used (not "

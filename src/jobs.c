@@ -221,18 +221,76 @@ jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
 	return 0;
 }
 
+/* Returns 1 when s holds a control character (C0 or DEL). */
+static int
+has_control(const char *s)
+{
+	const unsigned char *q;
+
+	for (q = (const unsigned char *)s; *q != '\0'; q++)
+		if (*q < 0x20 || *q == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+jobs_check_field(enum jobs_col c, const char *value, char *err, size_t errsz)
+{
+	static const size_t limit[JOBS_NCOLS] = {
+		[JOBS_COL_INTERVAL] = JOBS_MAX_FIELD,
+		[JOBS_COL_NAME] = JOBS_MAX_NAME,
+		[JOBS_COL_URL] = JOBS_MAX_FIELD,
+		[JOBS_COL_LASTMOD] = JOBS_MAX_LASTMOD,
+		[JOBS_COL_PID] = JOBS_MAX_FIELD,
+		[JOBS_COL_FILTER] = JOBS_MAX_FIELD,
+		[JOBS_COL_NOTIFY] = JOBS_MAX_FIELD,
+	};
+	struct schedule sc;
+	enum jobs_pid_kind kind;
+	pid_t pid;
+	size_t len = strlen(value);
+
+	if (!util_utf8_valid((const unsigned char *)value, len))
+		return errf(err, errsz, "%s: not valid UTF-8", col_names[c]);
+	if (len > limit[c])
+		return errf(err, errsz, "%s: longer than %zu bytes",
+		    col_names[c], limit[c]);
+	switch (c) {
+	case JOBS_COL_NAME:
+		if (*value == '\0')
+			return errf(err, errsz, "name: empty");
+		if (has_control(value))
+			return errf(err, errsz, "name: holds a control "
+			    "character (a tab?)");
+		break;
+	case JOBS_COL_URL:
+		if (jobs_check_url(value, err, errsz) == -1)
+			return -1;
+		break;
+	case JOBS_COL_INTERVAL:
+		if (schedule_parse(value, &sc, err, errsz) == -1)
+			return -1;
+		break;
+	case JOBS_COL_PID:
+		if (jobs_parse_pid(value, &kind, &pid, err, errsz) == -1)
+			return -1;
+		break;
+	case JOBS_COL_LASTMOD:
+	case JOBS_COL_FILTER:
+	case JOBS_COL_NOTIFY:
+	case JOBS_NCOLS:
+		break;
+	}
+	if (has_control(value))
+		return errf(err, errsz, "%s: holds a control character",
+		    col_names[c]);
+	return 0;
+}
+
 int
 jobs_check_name(const char *name, char *err, size_t errsz)
 {
-	const unsigned char *q = (const unsigned char *)name;
-
-	if (*name == '\0')
-		return errf(err, errsz, "name: empty");
-	for (; *q != '\0'; q++)
-		if (*q < 0x20 || *q == 0x7f)
-			return errf(err, errsz, "name: holds a control "
-			    "character (a tab?)");
-	return 0;
+	return jobs_check_field(JOBS_COL_NAME, name, err, errsz);
 }
 
 int
@@ -591,19 +649,28 @@ read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
 	if (f->n > jf->ncols)
 		return errf(err, errsz, "%zu fields, the header has %zu "
 		    "(quote a field that holds ';')", f->n, jf->ncols);
-	if (jobs_check_name(v[jf->col[JOBS_COL_NAME]], err, errsz) == -1)
-		return -1;
-	if (jobs_check_url(v[jf->col[JOBS_COL_URL]], err, errsz) == -1)
-		return -1;
-	if (schedule_parse(v[jf->col[JOBS_COL_INTERVAL]], &j->sched, err,
-	    errsz) == -1)
-		return -1;
+	{
+		/* The one rule for a field, in the order the reasons are
+		 * most useful. */
+		static const enum jobs_col order[] = {
+			JOBS_COL_NAME, JOBS_COL_URL, JOBS_COL_INTERVAL,
+			JOBS_COL_PID, JOBS_COL_LASTMOD, JOBS_COL_FILTER,
+			JOBS_COL_NOTIFY
+		};
+		size_t k;
+
+		for (k = 0; k < ARRAY_LEN(order); k++)
+			if (jf->col[order[k]] != -1 &&
+			    jobs_check_field(order[k], v[jf->col[order[k]]],
+			    err, errsz) == -1)
+				return -1;
+	}
+	(void)schedule_parse(v[jf->col[JOBS_COL_INTERVAL]], &j->sched, NULL, 0);
 	j->interval = schedule_period_hint(&j->sched);
 	if (j->interval < 1)
 		j->interval = 1;
-	if (jobs_parse_pid(v[jf->col[JOBS_COL_PID]], &j->pid_kind, &j->pid,
-	    err, errsz) == -1)
-		return -1;
+	(void)jobs_parse_pid(v[jf->col[JOBS_COL_PID]], &j->pid_kind, &j->pid,
+	    NULL, 0);
 
 #define TAKE(dst, c) do { dst = v[jf->col[c]]; v[jf->col[c]] = NULL; } while (0)
 	TAKE(j->name, JOBS_COL_NAME);
@@ -1121,12 +1188,69 @@ append_row(const struct jobs_file *jf, const char *buf, size_t len,
 	return out_put(o, eol, strlen(eol));
 }
 
-/* Returns 1 when s may be written into a field: no line break, no NUL
- * (s is a C string, so only line breaks need looking for). */
+/*
+ * Checks the values of edit e against the reader's rules, before anything
+ * is written.  Returns 0, or -1 with the reason in e->why.
+ */
 static int
-field_value_ok(const char *s)
+edit_valid(struct jobs_edit *e, const struct jobs_file *jf)
 {
-	return s == NULL || strpbrk(s, "\r\n") == NULL;
+	char err[sizeof(e->why)];
+
+	if (e->name == NULL)
+		return errf(e->why, sizeof(e->why), "no name");
+	if (e->op == JOBS_EDIT_ADD) {
+		if (jf->header < 0)
+			return errf(e->why, sizeof(e->why), "no header");
+		if (e->url == NULL || e->interval == NULL)
+			return errf(e->why, sizeof(e->why), "no url or interval");
+		if (jobs_check_field(JOBS_COL_NAME, e->name, err, sizeof(err)) ||
+		    jobs_check_field(JOBS_COL_URL, e->url, err, sizeof(err)) ||
+		    jobs_check_field(JOBS_COL_INTERVAL, e->interval, err,
+		    sizeof(err)) ||
+		    (e->filter != NULL && jobs_check_field(JOBS_COL_FILTER,
+		    e->filter, err, sizeof(err))) ||
+		    (e->notify != NULL && jobs_check_field(JOBS_COL_NOTIFY,
+		    e->notify, err, sizeof(err))))
+			return errf(e->why, sizeof(e->why), "%s", err);
+		return 0;
+	}
+	if ((e->lastmod != NULL && jobs_check_field(JOBS_COL_LASTMOD,
+	    e->lastmod, err, sizeof(err)) == -1) ||
+	    (e->pid != NULL && jobs_check_field(JOBS_COL_PID, e->pid, err,
+	    sizeof(err)) == -1))
+		return errf(e->why, sizeof(e->why), "%s", err);
+	return 0;
+}
+
+/* Returns the length of the last line in o, which starts at from,
+ * without its line ending. */
+static size_t
+line_len(const struct out *o, size_t from)
+{
+	size_t n = o->len - from;
+
+	while (n > 0 && (o->p[from + n - 1] == '\n' ||
+	    o->p[from + n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+/* Marks every applied edit of the row called name as refused, with why. */
+static void
+refuse_row(struct jobs_edit *edits, size_t n, const char *name,
+    const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (edits[i].op == JOBS_EDIT_SET &&
+		    edits[i].result == JOBS_EDIT_DONE &&
+		    strcmp(edits[i].name, name) == 0) {
+			edits[i].result = JOBS_EDIT_INVALID;
+			(void)errf(edits[i].why, sizeof(edits[i].why), "%s",
+			    why);
+		}
 }
 
 /*
@@ -1202,18 +1326,6 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 	*out = NULL;
 	*outlen = 0;
 	*changed = 0;
-	for (i = 0; i < n; i++)
-		if (!field_value_ok(edits[i].lastmod) ||
-		    !field_value_ok(edits[i].pid) || edits[i].name == NULL ||
-		    !field_value_ok(edits[i].name) ||
-		    (edits[i].op == JOBS_EDIT_ADD && (edits[i].url == NULL ||
-		    edits[i].interval == NULL || !field_value_ok(edits[i].url) ||
-		    !field_value_ok(edits[i].interval) ||
-		    !field_value_ok(edits[i].filter) ||
-		    !field_value_ok(edits[i].notify) || jf->header < 0))) {
-			errno = EINVAL;
-			return -1;
-		}
 	pd = calloc(jf->njobs ? jf->njobs : 1, sizeof(*pd));
 	if (pd == NULL)
 		return -1;
@@ -1227,9 +1339,16 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 	/* Edits apply in order, so a later edit of a row sees the pid an
 	 * earlier one set. */
 	for (i = 0; i < n; i++) {
-		long k = index_lookup(&ix, jf->jobs, edits[i].name, -1);
+		long k;
 		const char *cur_pid;
 
+		edits[i].why[0] = '\0';
+		if (edit_valid(&edits[i], jf) == -1) {
+			/* Refused alone: the other edits still go in. */
+			edits[i].result = JOBS_EDIT_INVALID;
+			continue;
+		}
+		k = index_lookup(&ix, jf->jobs, edits[i].name, -1);
 		if (edits[i].op == JOBS_EDIT_ADD) {
 			size_t m;
 
@@ -1290,10 +1409,25 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		if (!row || (!pd[l->job].remove &&
 		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))
 			continue;
-		if (out_put(&o, buf + prev, l->off - prev) == -1 ||
-		    (!pd[l->job].remove &&
-		    rebuild_line(jf, buf, l, &pd[l->job], row_suffix, &o) == -1))
+		if (out_put(&o, buf + prev, l->off - prev) == -1)
 			goto fail;
+		if (!pd[l->job].remove) {
+			size_t from = o.len;
+
+			if (rebuild_line(jf, buf, l, &pd[l->job], row_suffix,
+			    &o) == -1)
+				goto fail;
+			if (line_len(&o, from) > JOBS_MAX_LINE) {
+				/* The reader would refuse the row: keep it
+				 * as it was, and say why. */
+				o.len = from;
+				refuse_row(edits, n, jf->jobs[l->job].name,
+				    "the row would be longer than the line "
+				    "limit");
+				prev = l->off;
+				continue;
+			}
+		}
 		prev = l->off + l->len + l->eol;
 		(*changed)++;
 	}
@@ -1303,9 +1437,21 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		if (edits[i].op != JOBS_EDIT_ADD ||
 		    edits[i].result != JOBS_EDIT_DONE)
 			continue;
-		if (append_row(jf, o.p != NULL ? o.p : "", o.len, &edits[i],
-		    col, ncols, &o) == -1)
-			goto fail;
+		{
+			size_t from = o.len;
+
+			if (append_row(jf, o.p != NULL ? o.p : "", o.len,
+			    &edits[i], col, ncols, &o) == -1)
+				goto fail;
+			if (line_len(&o, from) > JOBS_MAX_LINE) {
+				o.len = from;
+				edits[i].result = JOBS_EDIT_INVALID;
+				(void)errf(edits[i].why, sizeof(edits[i].why),
+				    "the row would be longer than the line "
+				    "limit");
+				continue;
+			}
+		}
 		(*changed)++;
 	}
 	free(pd);

@@ -15,6 +15,9 @@
 
 #define JOBS_MAX_LINE (64 * 1024)     /* longest line accepted, in bytes */
 #define JOBS_MAX_INTERVAL (3650L * 86400L) /* ten years, in seconds */
+#define JOBS_MAX_NAME 256             /* longest name, in bytes */
+#define JOBS_MAX_FIELD 8192           /* longest other known field */
+#define JOBS_MAX_LASTMOD 512          /* longest last-modified field */
 
 /* The columns the program knows.  Other columns are kept untouched. */
 enum jobs_col {
@@ -161,8 +164,21 @@ unsigned jobs_diff(const struct job *was, const struct job *now);
 int jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
     char *err, size_t errsz);
 
-/* Checks that a name may key a row: non-empty, no control characters.
- * Returns 0, or -1 with a reason in err. */
+/*
+ * The one rule for what may stand in a known column of a row: valid UTF-8,
+ * no control characters (C0 or DEL), not longer than the column's limit,
+ * and what the column itself needs (a non-empty name, a URL that can be
+ * watched, a schedule, a pid value).  The reader applies it to every row
+ * and jobs_apply() to every value it writes, so sitewatch never writes a
+ * row it would then refuse to read.  (The filter and notify columns get
+ * the byte rules here; their meaning is checked by sitewatch-helper.)
+ * Returns 0, or -1 with a reason that names the column in err.
+ */
+int jobs_check_field(enum jobs_col c, const char *value, char *err,
+    size_t errsz);
+
+/* jobs_check_field() for the name column: non-empty, no control
+ * characters, valid UTF-8, at most JOBS_MAX_NAME bytes. */
 int jobs_check_name(const char *name, char *err, size_t errsz);
 
 /*
@@ -193,6 +209,7 @@ struct jobs_edit {
 	unsigned cols_added;	/* out, JOBS_EDIT_ADD: JOBS_ADDED_FILTER and
 				 * JOBS_ADDED_NOTIFY for the columns the
 				 * header lacked and got for this row */
+	char why[160];		/* out: the reason of a JOBS_EDIT_INVALID */
 };
 
 #define JOBS_ADDED_FILTER 1u
@@ -202,7 +219,10 @@ enum jobs_edit_result {
 	JOBS_EDIT_DONE,		/* applied (or the fields already held the values) */
 	JOBS_EDIT_NOROW,	/* no usable row has that name: nothing re-created */
 	JOBS_EDIT_SKIPPED,	/* if_pid did not match: left alone */
-	JOBS_EDIT_EXISTS	/* JOBS_EDIT_ADD: the name is taken (by any row) */
+	JOBS_EDIT_EXISTS,	/* JOBS_EDIT_ADD: the name is taken (by any row) */
+	JOBS_EDIT_INVALID	/* a value breaks jobs_check_field() or the row
+				 * would be too long: nothing written for this
+				 * edit, the reason in its why */
 };
 
 /*
@@ -214,9 +234,10 @@ enum jobs_edit_result {
  * the header, and an empty field to every other row, in the same copy.  Only the changed
  * fields of changed rows are rewritten, quoted where libcsv needs it; every
  * other byte is copied as it was.  Sets each edit's result and *changed to
- * the number of rows added, removed or whose bytes changed.  Returns 0, or -1
- * with errno (EINVAL for a value holding a line break or NUL, ENOMEM).
- * jf must be the parse of exactly buf.
+ * the number of rows added, removed or whose bytes changed.  An edit whose
+ * value the reader would refuse is refused alone (JOBS_EDIT_INVALID, the
+ * reason in its why): the other edits are still applied.  Returns 0, or -1
+ * with errno ENOMEM.  jf must be the parse of exactly buf.
  */
 int jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
     struct jobs_edit *edits, size_t n, char **out, size_t *outlen,

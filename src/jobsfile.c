@@ -363,7 +363,6 @@ edit(const char *path, struct jobs_edit *edits, size_t n,
 			(void)close(lockfd);
 			errno = e;
 			return errf(err, errsz, "%s: %s", p.file,
-			    e == EINVAL ? "a value holds a line break" :
 			    strerror(e));
 		}
 		if (changed == 0) {

@@ -260,10 +260,27 @@ state_load(const char *path, struct state *st)
 	return ok;
 }
 
+/* Copies s into dst (dstsz bytes) with every control byte (C0, DEL)
+ * written '?': a value must never break the file's lines, nor bring a
+ * terminal's escape sequences into it. */
+static const char *
+clean(char *dst, size_t dstsz, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < dstsz; i++)
+		dst[i] = ((unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] == 0x7f) ? '?' : s[i];
+	dst[i] = '\0';
+	return dst;
+}
+
 size_t
 state_format(char *buf, size_t bufsz, const struct state *st)
 {
 	char hash[FETCH_HASH_LEN * 2 + 1], text[FETCH_HASH_LEN * 2 + 1];
+	char etag[sizeof(st->etag)], lm[sizeof(st->last_modified)];
+	char result[sizeof(st->last_result)], error[sizeof(st->last_error)];
 	size_t i, n;
 	int r;
 
@@ -275,9 +292,12 @@ state_format(char *buf, size_t bufsz, const struct state *st)
 	    "last_modified=%s\nhash=%s\ntext_hash=%s\nlast_check=%lld\n"
 	    "last_change=%lld\nlast_result=%s\nlast_error=%s\nfailures=%u\n"
 	    "failing_since=%lld\nalerted=%d\nchecks=%lu\nnext_check=%lld\n",
-	    st->identity, st->baseline, st->etag, st->last_modified,
+	    st->identity, st->baseline, clean(etag, sizeof(etag), st->etag),
+	    clean(lm, sizeof(lm), st->last_modified),
 	    st->has_hash ? hash : "", st->has_text_hash ? text : "",
-	    st->last_check, st->last_change, st->last_result, st->last_error,
+	    st->last_check, st->last_change,
+	    clean(result, sizeof(result), st->last_result),
+	    clean(error, sizeof(error), st->last_error),
 	    st->failures, st->failing_since, st->alerted, st->checks,
 	    st->next_check);
 	n = r < 0 ? 0 : (size_t)r < bufsz - 32 ? (size_t)r : bufsz - 32;

@@ -32,6 +32,7 @@
 
 #include "compare.h"
 #include "fetch.h"
+#include "httpval.h"
 #include "jobs.h"
 #include "jobsfile.h"
 #include "log.h"
@@ -69,26 +70,6 @@ struct watcher {
 	int ending;
 	char last_error[256];	/* the error last logged, for "once" */
 };
-
-/* Formats t as an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") into buf. */
-static void
-http_date(long long t, char *buf, size_t bufsz)
-{
-	static const char *const days[] = {
-		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
-	};
-	static const char *const months[] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-	};
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	(void)gmtime_r(&tt, &tm);
-	(void)snprintf(buf, bufsz, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 enum row_read { ROW_OK, ROW_GONE, ROW_UNREADABLE };
 
@@ -629,6 +610,19 @@ gather_records(void *arg, struct jobs_edit **edits, size_t *n)
 	*n = g->n;
 }
 
+/* Logs each of edits[0..n) that the rewrite refused, with its reason:
+ * a bad record is refused alone, the others are written. */
+static void
+log_refused(const struct jobs_edit *edits, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (edits[i].result == JOBS_EDIT_INVALID)
+			log_msg(edits[i].name, "last-modified not recorded: %s",
+			    edits[i].why);
+}
+
 /*
  * Writes the records waiting in the record pipe (read end rfd) into the
  * jobs file at path, in one rewrite.  Returns the number written, or -1
@@ -646,6 +640,8 @@ write_records(const char *path, int rfd, char *err, size_t errsz)
 	g.strings = g_ptr_array_new_with_free_func(g_free);
 	r = jobsfile_edit_gather(path, gather_records, &g, err, errsz) == 0 ?
 	    (long)g.n : -1;
+	if (r != -1)
+		log_refused(g.edits, g.n);
 	free(g.edits);
 	g_hash_table_destroy(g.byname);
 	g_ptr_array_free(g.strings, TRUE);
@@ -715,6 +711,9 @@ record(struct watcher *w, const char *value)
 		return 0;
 	} else if (e.result == JOBS_EDIT_NOROW) {
 		return 1;
+	} else if (e.result == JOBS_EDIT_INVALID) {
+		log_refused(&e, 1);
+		return 0;
 	}
 	free(w->row.lastmod);
 	w->row.lastmod = strdup(value);
@@ -1141,9 +1140,9 @@ check_page(struct watcher *w)
 	struct fetch_request rq;
 	struct fetch_result res;
 	struct change *ch = NULL;
-	int fds[2], nfds = 0, changed, body_fd;
+	int fds[2], nfds = 0, changed, body_fd, lm_is_date;
 	long long now = (long long)time(NULL);
-	char key[64];
+	char key[64], lm[FETCH_VALIDATOR_MAX], etag[FETCH_VALIDATOR_MAX];
 
 	memset(&rq, 0, sizeof(rq));
 	rq.url = w->row.url;
@@ -1177,6 +1176,19 @@ check_page(struct watcher *w)
 	if (res.error == FETCH_ABORTED) {
 		(void)close(body_fd);
 		return w->ending;
+	}
+	/* What the server sent, made valid before anything stores it. */
+	lm_is_date = httpval_lastmod(res.last_modified, lm, sizeof(lm));
+	(void)httpval_etag(res.etag, etag, sizeof(etag));
+	if (res.error == FETCH_OK && res.status == 304 &&
+	    (rq.etag == NULL || *rq.etag == '\0') &&
+	    (rq.last_modified == NULL || *rq.last_modified == '\0')) {
+		/* Nothing was asked to be compared: a broken server, and
+		 * no state to build on. */
+		res.error = FETCH_HTTP;
+		(void)snprintf(res.message, sizeof(res.message), "HTTP 304 "
+		    "Not Modified to a request without validators: "
+		    "nothing to compare");
 	}
 	w->st.last_check = now;
 	w->st.checks++;
@@ -1224,14 +1236,16 @@ check_page(struct watcher *w)
 		log_msg(w->o->name, "first check: HTTP %ld, baseline recorded",
 		    res.status);
 	}
+	/* The validators of the next request: an ETag as sent, a
+	 * Last-Modified only when it is a date. */
 	if (res.status != 304) {
-		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", res.etag);
+		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", etag);
 		(void)snprintf(w->st.last_modified,
-		    sizeof(w->st.last_modified), "%s", res.last_modified);
+		    sizeof(w->st.last_modified), "%s", lm_is_date ? lm : "");
 		memcpy(w->st.hash, res.hash, FETCH_HASH_LEN);
 		w->st.has_hash = 1;
-	} else if (res.etag[0] != '\0') {
-		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", res.etag);
+	} else if (etag[0] != '\0') {
+		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", etag);
 	}
 	(void)snprintf(w->st.last_result, sizeof(w->st.last_result), "%s",
 	    changed ? "changed" : "unchanged");
@@ -1239,9 +1253,8 @@ check_page(struct watcher *w)
 	if (!w->st.baseline) {
 		w->st.baseline = 1;
 		/* The row shows what the server says, from the start. */
-		if (res.last_modified[0] != '\0' &&
-		    strcmp(res.last_modified, w->row.lastmod) != 0 &&
-		    record(w, res.last_modified)) {
+		if (lm[0] != '\0' && strcmp(lm, w->row.lastmod) != 0 &&
+		    record(w, lm)) {
 			free(ch);
 			return 1;
 		}
@@ -1249,11 +1262,10 @@ check_page(struct watcher *w)
 		char old[FETCH_VALIDATOR_MAX], new_value[FETCH_VALIDATOR_MAX];
 
 		(void)snprintf(old, sizeof(old), "%s", w->row.lastmod);
-		if (res.last_modified[0] != '\0')
-			(void)snprintf(new_value, sizeof(new_value), "%s",
-			    res.last_modified);
+		if (lm[0] != '\0')
+			(void)snprintf(new_value, sizeof(new_value), "%s", lm);
 		else
-			http_date(now, new_value, sizeof(new_value));
+			httpval_date(now, new_value, sizeof(new_value));
 		w->st.last_change = now;
 		/* Saved before the row is written: a crash in between
 		 * costs the row one late update, never a second alarm. */
