@@ -6,7 +6,9 @@
 #   make bench            scripts/bench 100 1000 (make bench-big: 10000)
 #   make test             install what is missing, build, run every test
 #   make SANITIZE=address,undefined test    the same under the sanitizers
-#   make fuzz, make fuzz-replay   the fuzz harnesses: run, or replay corpora
+#   make fuzz [FUZZ_SECONDS=60]   run each fuzz harness (tests/fuzz/) that long
+#   make fuzz-replay      replay the committed fuzz corpora once (CI does)
+#   make fuzz-merge       minimise the committed corpora with what make fuzz found
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #   make deb              build/deb/sitewatch_VERSION_ARCH.deb (dpkg-buildpackage)
 #   make test-deb         make deb, then check its contents, lintian, a run
@@ -154,36 +156,86 @@ test:
 
 check-build: all $(UNIT) $(TOOLS)
 
-# Fuzz harnesses (tests/fuzz/fuzz-NAME.c, clang's libFuzzer with ASan and
-# UBSan), each with its corpus in tests/fuzz/corpus/NAME.  make fuzz runs
-# each for FUZZ_TIME seconds, adding what it finds to the corpus; make
-# fuzz-replay runs each over its corpus once (seconds; CI does it).  The
-# harnesses of the helper's modules (FUZZ_HELPER) link those modules and
-# the helper's libraries.
-FUZZ_CC     = clang
-FUZZ_TIME  ?= 60
-FUZZ_BUILD  = build/fuzz
-FUZZ_FLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_HELPER = css filter-chain html-text
+# Fuzz harnesses: clang's libFuzzer with ASan and UBSan.  Every
+# tests/fuzz/fuzz-NAME.c is one (it defines LLVMFuzzerTestOneInput), built
+# as build/fuzz/fuzz-NAME, with its committed corpus in
+# tests/fuzz/corpus/NAME/ and, optionally, a dictionary tests/fuzz/NAME.dict.
+# A harness links the sitewatch library objects (every module of SRCS but
+# main.c, compiled by clang with the sanitizers) and $(LIBS).  A harness of
+# a module of sitewatch-helper (filter chain, CSS -> XPath, HTML -> text)
+# is listed in FUZZ_HELPER instead: it links FUZZ_HELPER_SRCS, the helper's
+# modules it needs, and $(HELPER_LIBS).  A new harness needs only its file
+# and its corpus folder (and, for a helper module, its name in FUZZ_HELPER).
+#   make fuzz [FUZZ_SECONDS=60]  each harness that long, from its corpus;
+#                                new inputs go to build/fuzz/corpus/NAME,
+#                                crashes to build/fuzz/crash-NAME-*
+#   make fuzz-merge [FUZZ_NAMES="jobs ..."]  add to the committed corpora
+#                                what make fuzz found that reaches new
+#                                code (-merge=1; default: every harness)
+#   make fuzz-replay             every committed input once (seconds; CI)
+FUZZ_CC      = clang
+FUZZ_SECONDS ?= 60
+FUZZ_TIME    ?= $(FUZZ_SECONDS)
+FUZZ_BUILD   = build/fuzz
+FUZZ_FLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=all
+FUZZ_CFLAGS  = $(WARNINGS) $(FUZZ_FLAGS) -DSITEWATCH_VERSION='"$(VERSION)"' \
+               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) -Isrc
+FUZZ_LIBOBJS = $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_HELPER  = css filter-chain html-text
 FUZZ_HELPER_SRCS = src/css.c src/filter.c src/html.c src/strbuf.c src/util.c src/log.c
+FUZZERS      = $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz-*.c))
+
+.PHONY: fuzz fuzz-build fuzz-merge fuzz-replay
+
+fuzz-build: $(FUZZERS)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c | deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIBOBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBOBJS) $(LIBS)
 
 $(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%): $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_HELPER_SRCS) | deps-check
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) $(HELPER_CFLAGS) -Isrc -o $@ $< \
+	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(HELPER_CFLAGS) -Isrc -o $@ $< \
 	  $(FUZZ_HELPER_SRCS) $(HELPER_LIBS)
 
-fuzz: $(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%)
-	@for f in $(FUZZ_HELPER); do \
-	  mkdir -p tests/fuzz/corpus/$$f && \
-	  $(FUZZ_BUILD)/fuzz-$$f -max_total_time=$(FUZZ_TIME) -max_len=65536 \
-	    tests/fuzz/corpus/$$f || exit 1; done
+fuzz: fuzz-build
+	@set -e; for f in $(FUZZERS); do \
+	  n=$${f##*/fuzz-}; seeds=tests/fuzz/corpus/$$n; \
+	  test -d $$seeds || { echo "fuzz-$$n: no $$seeds/"; exit 1; }; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+	  dict=; test ! -f tests/fuzz/$$n.dict || dict=-dict=tests/fuzz/$$n.dict; \
+	  echo "fuzz-$$n: $(FUZZ_TIME) s from $$seeds"; \
+	  $$f $$dict -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$n- \
+	    $(FUZZ_BUILD)/corpus/$$n $$seeds; \
+	done
 
-fuzz-replay: $(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%)
-	@for f in $(FUZZ_HELPER); do \
-	  if $(FUZZ_BUILD)/fuzz-$$f -runs=0 tests/fuzz/corpus/$$f \
-	    > $(FUZZ_BUILD)/fuzz-$$f.log 2>&1; then \
-	    echo "fuzz-$$f: $$(ls tests/fuzz/corpus/$$f | wc -l) inputs replayed"; \
-	  else cat $(FUZZ_BUILD)/fuzz-$$f.log; exit 1; fi; done
+# The committed inputs all stay (named regression inputs among them); an
+# input of build/fuzz/corpus/NAME is added when it reaches an edge they do
+# not (-use_counters=0: hit counts do not count, so the corpora stay small).
+FUZZ_NAMES ?= $(FUZZERS:$(FUZZ_BUILD)/fuzz-%=%)
+fuzz-merge: fuzz-build
+	@set -e; for n in $(FUZZ_NAMES); do \
+	  seeds=tests/fuzz/corpus/$$n; mkdir -p $$seeds $(FUZZ_BUILD)/corpus/$$n; \
+	  $(FUZZ_BUILD)/fuzz-$$n -merge=1 -use_counters=0 -max_len=65536 \
+	    $$seeds $(FUZZ_BUILD)/corpus/$$n > $(FUZZ_BUILD)/merge-$$n.log 2>&1 || \
+	    { cat $(FUZZ_BUILD)/merge-$$n.log; exit 1; }; \
+	  echo "fuzz-$$n: $$(ls $$seeds | wc -l) inputs in $$seeds"; \
+	done
+
+fuzz-replay: fuzz-build
+	@set -e; for f in $(FUZZERS); do \
+	  n=$${f##*/fuzz-}; seeds=tests/fuzz/corpus/$$n; \
+	  test -n "$$(ls $$seeds 2>/dev/null)" || \
+	    { echo "fuzz-$$n: no inputs in $$seeds/"; exit 1; }; \
+	  $$f $$seeds/* > $(FUZZ_BUILD)/replay-$$n.log 2>&1 || \
+	    { cat $(FUZZ_BUILD)/replay-$$n.log; echo "fuzz-$$n: FAILED"; exit 1; }; \
+	  echo "fuzz-$$n: $$(ls $$seeds | wc -l) inputs replayed, no crash"; \
+	done
 
 COMPDIR  = $(PREFIX)/share/bash-completion/completions
 UNITDIR  = $(PREFIX)/lib/systemd/user
@@ -235,4 +287,4 @@ uninstall:
 clean:
 	rm -rf build sitewatch sitewatch-helper
 
--include $(OBJS:.o=.d) $(HELPER_SRCS:src/%.c=$(BUILD)/%.d)
+-include $(OBJS:.o=.d) $(HELPER_SRCS:src/%.c=$(BUILD)/%.d) $(wildcard $(FUZZ_BUILD)/obj/*.d)

@@ -87,8 +87,8 @@ int state_load(const char *path, struct state *st);
 /*
  * Parses the n bytes at buf, a state file's contents with a NUL after
  * them (buf is changed), into *st.  Returns 0 when a state was read, or
- * -1 with *st empty: the checksum does not match (a write in progress, or
- * a damaged file), or a file without one is cut short, or it holds a NUL.
+ * -1 with *st empty: no checksum line or a wrong one (a write in progress,
+ * a damaged file, or one from before the checksums), or a NUL in it.
  * A field that does not parse is left empty (a bad hash: no hash).
  */
 int state_parse(char *buf, size_t n, struct state *st);
