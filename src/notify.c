@@ -19,6 +19,7 @@
 #include <time.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -396,7 +397,12 @@ copy_to_temp(const char *from, char *path, size_t pathsz)
 static void
 exec_hook(char *const *argv, const char *who)
 {
-	/* The notifier ignores these; a hook starts with the defaults. */
+	sigset_t none;
+
+	/* The notifier ignores these, or takes them through its signalfd;
+	 * a hook starts with the defaults. */
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)signal(SIGPIPE, SIG_DFL);
 	(void)signal(SIGINT, SIG_DFL);
 	(void)signal(SIGHUP, SIG_DFL);
@@ -716,6 +722,10 @@ start_desktop(pid_t *pidp)
 		return -1;
 	}
 	if (pid == 0) {
+		sigset_t none;
+
+		(void)sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)close(fds[1]);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 		desktop_main(fds[0]);
@@ -749,16 +759,35 @@ finish(struct relay *r)
 	_exit(0);
 }
 
-static volatile sig_atomic_t got_sigterm;
+/*
+ * Takes the signals waiting on the notifier's signalfd sfd.  Returns 1 when
+ * SIGTERM was one of them (finish what is queued, then leave; SIGALRM ends
+ * a notifier still there a few seconds later), else 0 (SIGCHLD: reap).
+ */
+static int
+take_signals(int sfd)
+{
+	struct signalfd_siginfo si;
+	int term = 0;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		if (si.ssi_signo == SIGTERM)
+			term = 1;
+	if (term)
+		(void)alarm(5);
+	return term;
+}
 
 /*
  * The notifier process's loop: read messages, run the hooks, hand the
- * desktop notifications to the desktop process.  It never touches D-Bus
- * itself, so a hung notification server never delays a hook.  Never
+ * desktop notifications to the desktop process, reap; its wake-ups are
+ * the channel and a signalfd (SIGTERM, SIGCHLD).  It never touches D-Bus
+ * itself, so a hung notification server never delays a hook.  Told to
+ * go (term set, or SIGTERM), it hands out what is queued first.  Never
  * returns.
  */
 static void
-notifier_main(struct notifier *n)
+notifier_main(struct notifier *n, int sfd, int term)
 {
 	static char buf[NOTIFY_MSG_MAX];
 	struct relay r = { n, -1, 0, 0 };
@@ -771,11 +800,17 @@ notifier_main(struct notifier *n)
 		log_msg("sitewatch", "cannot start desktop notifications: %s",
 		    strerror(errno));
 	for (;;) {
-		struct pollfd pfd = { n->rfd, POLLIN, 0 };
+		struct pollfd pfd[2] = {
+			{ n->rfd, POLLIN, 0 }, { sfd, POLLIN, 0 }
+		};
 
 		reap_children(&r);
-		if (poll(&pfd, 1, got_sigterm ? 0 : 1000) <= 0) {
-			if (got_sigterm)
+		if (poll(pfd, 2, term ? 0 : -1) == -1 && errno != EINTR)
+			finish(&r);
+		if (take_signals(sfd))
+			term = 1;
+		if (pfd[0].revents == 0) {
+			if (term)
 				finish(&r);	/* told to go, and drained */
 			continue;
 		}
@@ -784,44 +819,37 @@ notifier_main(struct notifier *n)
 	}
 }
 
-/* SIGTERM: finish what is queued, then leave; SIGALRM ends a notifier
- * stuck in D-Bus a few seconds later. */
-static void
-on_sigterm(int sig)
-{
-	(void)sig;
-	got_sigterm = 1;
-	(void)alarm(5);
-}
-
 pid_t
 notify_spawn(struct notifier *n)
 {
-	struct sigaction sa;
-	sigset_t none;
+	sigset_t set;
 	pid_t parent = getpid(), pid;
+	int sfd;
 
 	pid = fork();
 	if (pid != 0)
 		return pid;
 	/* The child starts from a clean signal state, and ends with whoever
-	 * started it, after handing out what is already queued. */
-	(void)sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigterm;
-	(void)sigaction(SIGTERM, &sa, NULL);
+	 * started it, after handing out what is already queued.  SIGTERM
+	 * and SIGCHLD come through a signalfd; nothing runs in a handler. */
 	(void)signal(SIGINT, SIG_IGN);	/* Ctrl-C goes to the supervisor */
 	(void)signal(SIGHUP, SIG_IGN);
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGCHLD, SIG_DFL);
 	(void)signal(SIGALRM, SIG_DFL);
+	(void)signal(SIGTERM, SIG_DFL);
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_SETMASK, &set, NULL) == -1 ||
+	    (sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		log_msg("sitewatch", "notifier: signalfd: %s", strerror(errno));
+		_exit(1);	/* the supervisor starts another */
+	}
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		got_sigterm = 1;
-	/* Only the watchers write; with our copy closed, the pipe reads
+	/* Only the watchers write; with our copy closed, the channel reads
 	 * end-of-file once all of them are gone. */
 	(void)close(n->wfd);
-	notifier_main(n);
+	notifier_main(n, sfd, getppid() != parent);
 	_exit(0);
 }
