@@ -96,6 +96,7 @@ struct supervisor {
 	GHashTable *by_pid;	/* pid -> struct child * */
 	int reconcile_due;
 	long long reconcile_at;
+	long long last_reconcile;	/* when the file was last read (ms) */
 	struct stat seen;	/* the file as last read */
 	long long last_stat;
 	char *last_problem;	/* the last unparsable-file message logged */
@@ -686,6 +687,7 @@ reconcile(struct supervisor *s)
 	size_t i;
 
 	s->reconcile_due = 0;
+	s->last_reconcile = now_ms();
 	if (read_jobs(s, &jf, &buf) == -1)
 		return;
 	if (pending_init(&p, jf.njobs) == -1) {
@@ -999,14 +1001,27 @@ shutdown_all(struct supervisor *s)
 	}
 }
 
-/* Takes the pending inotify events; returns 1 when one was about the
- * jobs file. */
-static int
+/* What the inotify events since the last look say about the jobs file. */
+enum file_news {
+	FILE_QUIET,		/* nothing about it */
+	FILE_SAVING,		/* touched, maybe half-way through a save */
+	FILE_SAVED		/* its last event ends a save: read it now */
+};
+
+/*
+ * Takes the pending inotify events.  Returns FILE_SAVED when the last event
+ * about the jobs file says a save is complete (the file was closed after
+ * writing, or renamed into place), FILE_SAVING for any other event about it
+ * (or a lost event), else FILE_QUIET.  A complete save is read at once; the
+ * others after a short wait, so that a stop written by a person takes
+ * effect without the wait in the common case.
+ */
+static enum file_news
 file_event(struct supervisor *s)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	ssize_t n;
-	int hit = 0;
+	enum file_news news = FILE_QUIET;
 
 	while ((n = read(s->ifd, buf, sizeof(buf))) > 0) {
 		char *p = buf;
@@ -1014,13 +1029,15 @@ file_event(struct supervisor *s)
 		while (p < buf + n) {
 			struct inotify_event *ev = (struct inotify_event *)p;
 
-			if ((ev->len > 0 && strcmp(ev->name, s->base) == 0) ||
-			    (ev->mask & IN_Q_OVERFLOW))
-				hit = 1;
+			if (ev->mask & IN_Q_OVERFLOW)
+				news = FILE_SAVING;
+			else if (ev->len > 0 && strcmp(ev->name, s->base) == 0)
+				news = (ev->mask & (IN_CLOSE_WRITE |
+				    IN_MOVED_TO)) ? FILE_SAVED : FILE_SAVING;
 			p += sizeof(*ev) + ev->len;
 		}
 	}
-	return hit;
+	return news;
 }
 
 /* Returns 1 when the file is not the one last read (the stat poll). */
@@ -1226,10 +1243,24 @@ supervisor_run(const struct supervisor_opts *o)
 		}
 		(void)poll(pfd, (nfds_t)n, next <= now ? 0 :
 		    (int)(next - now > 60000 ? 60000 : next - now));
-		if (s.ifd != -1 && file_event(&s) && !s.reconcile_due) {
-			/* Let the save finish before reading it. */
-			s.reconcile_due = 1;
-			s.reconcile_at = now_ms() + SETTLE_MS;
+		if (s.ifd != -1) {
+			enum file_news news = file_event(&s);
+
+			if (news == FILE_SAVED) {
+				/* A complete save: read it now, or, in a
+				 * storm of the watchers' own rewrites, at
+				 * most once per SETTLE_MS. */
+				long long at = s.last_reconcile + SETTLE_MS;
+
+				if (!s.reconcile_due || at < s.reconcile_at)
+					s.reconcile_at = at > now_ms() ? at :
+					    now_ms();
+				s.reconcile_due = 1;
+			} else if (news == FILE_SAVING && !s.reconcile_due) {
+				/* Let the save finish before reading it. */
+				s.reconcile_due = 1;
+				s.reconcile_at = now_ms() + SETTLE_MS;
+			}
 		}
 		if (now_ms() >= s.last_stat + STAT_POLL_MS) {
 			s.last_stat = now_ms();
