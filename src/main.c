@@ -306,11 +306,8 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	    !op->show)
 		return cmd_check_url(op->url, op->filter, &wo);
 	if (strcmp(name, "check") == 0 && op->show && op->url == NULL &&
-	    op->filter == NULL && nargs == 1) {
-		if (fetch_global_init(op->cafile) == -1)
-			return 1;
+	    op->filter == NULL && nargs == 1)
 		return cmd_check_show(op->file, args[0], &wo);
-	}
 	if (strcmp(name, "diff") == 0 && nargs == 1)
 		return cmd_diff(op->file, args[0], op->back != 0 ? op->back : 1);
 	if (strcmp(name, "history") == 0 && nargs == 1)
