@@ -479,4 +479,41 @@ d" "SITEWATCH_ADDED"
 	ok
 fi
 
+desc="a watcher's events on dunst: a change with +A -R and its added lines, then failing after --alert-after checks, then recovered"
+if ! have dbus-daemon dbus-send Xvfb dunst dunstctl; then
+	skip "$desc" "needs dbus-daemon, dbus-send, Xvfb, dunst and dunstctl"
+else
+	try "$desc"
+	test_watcher_events() {
+		local pid jobs=$T/wev.csv body
+		desktop_up bus5 || return
+		ctl set '{"path": "/wev", "body": "<p>Price: 10 EUR</p><p>red</p>"}' >/dev/null
+		printf 'interval;name;url;last-modified;pid\n1s;Shop;%s;-;-\n' \
+			"$URL/wev" >"$jobs"
+		spawn "${DUNST_ENV[@]}" "$BIN" -f "$jobs" -v --alert-after 2 \
+			watch Shop 2>"$T/wev.log"
+		pid=$SPAWNED
+		assert_eventually 10 grep -q 'first check' "$T/wev.log" || return
+		ctl set '{"path": "/wev", "body": "<p>Price: 12 EUR</p><p>red</p><p>blue</p>"}' >/dev/null
+		assert_eventually 10 history_has "Shop changed" ||
+			{ diag "$(cat "$T/wev.log" "$T/bus5/dunst.log")"; return; }
+		body=$(history_body "Shop changed")
+		assert_eq "$body" "<a href=\"$URL/wev\">$URL/wev</a>
++2 -1
+Price: 12 EUR
+blue" "the body of a change"
+		ctl set '{"path": "/wev", "status": 503, "body": "busy"}' >/dev/null
+		assert_eventually 10 history_has "Shop failing" ||
+			{ diag "$(cat "$T/wev.log")"; return; }
+		assert_grep '^failing since [0-9-]+ [0-9:]+: HTTP 503$' <(history_body "Shop failing"; echo)
+		ctl set '{"path": "/wev", "body": "<p>Price: 12 EUR</p><p>red</p><p>blue</p>"}' >/dev/null
+		assert_eventually 10 history_has "Shop recovered" ||
+			{ diag "$(cat "$T/wev.log")"; return; }
+		assert_eq "$(count 'Shop failing since' "$T/wev.log")" 1 "failing said once"
+		stop "$pid" "$DUNST_PID" "$XVFB_PID" "$BUS_PID"
+	}
+	test_watcher_events
+	ok
+fi
+
 done_testing
