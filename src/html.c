@@ -247,8 +247,9 @@ attached(const struct html_page *pg, xmlNodePtr node)
 /*
  * Evaluates comp with each item of the page as context node and merges
  * the node sets, in document order, into *out (NULL when nothing
- * matched).  A non-node-set result goes to *text when text is not NULL.
- * Returns 0 or -1.
+ * matched).  A result that is a value (string, number, boolean) goes to
+ * *text instead (malloc'd), one line per item, empty values left out,
+ * when text is not NULL.  Returns 0 or -1.
  */
 static int
 html_eval(const struct html_page *pg, xmlXPathCompExprPtr comp,
@@ -256,8 +257,9 @@ html_eval(const struct html_page *pg, xmlXPathCompExprPtr comp,
 {
 	xmlXPathContextPtr ctx = xmlXPathNewContext(pg->doc);
 	xmlNodeSetPtr acc = NULL;
+	struct strbuf vals = { 0 };
 	size_t i, n = pg->selected ? pg->nsel : 1;
-	int rc = 0;
+	int rc = 0, values = 0;
 
 	*out = NULL;
 	if (ctx == NULL) {
@@ -282,15 +284,20 @@ html_eval(const struct html_page *pg, xmlXPathCompExprPtr comp,
 					rc = -1;
 				}
 			}
-		} else if (text != NULL && n == 1) {
+		} else if (text != NULL && acc == NULL) {
+			/* A value: one line per item ("css:li |
+			 * xpath:string(a/@href)"), empty ones left out. */
 			xmlChar *s = xmlXPathCastToString(r);
 
-			*text = s != NULL ? strdup((const char *)s) : NULL;
-			xmlFree(s);
-			if (*text == NULL) {
+			if (s == NULL) {
 				(void)snprintf(err, errsz, "out of memory");
 				rc = -1;
+			} else if (*s != '\0') {
+				(void)strbuf_adds(&vals, (const char *)s);
+				(void)strbuf_addc(&vals, '\n');
 			}
+			xmlFree(s);
+			values = 1;
 		} else {
 			(void)snprintf(err, errsz, "the result is not a node set");
 			rc = -1;
@@ -298,6 +305,20 @@ html_eval(const struct html_page *pg, xmlXPathCompExprPtr comp,
 		xmlXPathFreeObject(r);
 	}
 	xmlXPathFreeContext(ctx);
+	if (rc == 0 && values && acc != NULL) {
+		(void)snprintf(err, errsz, "the result is not a node set");
+		rc = -1;
+	}
+	if (rc == 0 && values) {
+		if (vals.oom) {
+			(void)snprintf(err, errsz, "out of memory");
+			rc = -1;
+		} else {
+			*text = strbuf_detach(&vals, NULL);
+			rc = *text != NULL ? 0 : -1;
+		}
+	}
+	strbuf_free(&vals);
 	if (rc == -1) {
 		xmlXPathFreeNodeSet(acc);
 		return -1;

@@ -69,8 +69,8 @@ int html_xpath_check(const char *expr, char *err, size_t errsz);
  * Evaluates the XPath expr with every item of the page as context node
  * (the document node when nothing is selected) and makes the matching
  * nodes, in document order, the new selection.  A result that is a
- * string, number or boolean is written to *text instead (malloc'd; the
- * page is left as it was).  Returns the number of nodes selected (0:
+ * string, number or boolean is written to *text instead (malloc'd, one
+ * line per item, empty values left out; the page is left as it was).  Returns the number of nodes selected (0:
  * nothing matched, the page is left as it was), or -1 with a reason in
  * err.
  */

@@ -131,6 +131,9 @@ t_select(void)
 	check_run("xpath://a/@href", "text/html", page, "/\n/b\n/1\n/2\n");
 	check_run("xpath:count(//li)", "text/html", page, "3\n");
 	check_run("xpath:count(//video)", "text/html", page, "0\n");
+	check_run("css:li | xpath:string(a/@href)", "text/html", page,
+	    "/1\n/2\n");
+	check_run("css:li | xpath:count(*)", "text/html", page, "2\n0\n1\n");
 	check_run("xpath:string(//video)", "text/html", page,
 	    "ERR:xpath:string(//video): matched nothing");
 	check_run("css:ul | xpath:li[2]", "text/html", page, "Buy now\n");
