@@ -1364,135 +1364,171 @@ finish_one_shot(struct watcher *w)
 	    "(set the pid field to - to run it again)", w->row.interval_text);
 }
 
-int
-watcher_run(const struct watcher_opts *o)
+/*
+ * Sets the watcher up: its events, its state file's path, its row (from
+ * the supervisor, or read), its state, and the plan of its first check
+ * (saved, so that `sitewatch status` shows it).  Returns 0, or -1 with
+ * w->end set to how the watcher ends (a row that says stop, or is gone).
+ */
+static int
+start(struct watcher *w)
 {
-	struct watcher w;
+	const struct watcher_opts *o = w->o;
 	char sdir[PATH_MAX];
 	enum row_read rr;
 
-	memset(&w, 0, sizeof(w));
-	w.o = o;
-	w.sfd = w.ifd = w.tfd = -1;
-	w.sf.fd = -1;
-	if (setup_events(&w) == -1) {
+	w->end = WATCHER_FAILED;
+	if (setup_events(w) == -1) {
 		log_msg(o->name, "cannot set up signals: %s", strerror(errno));
-		return WATCHER_FAILED;
+		return -1;
 	}
 	if (state_dir(o->jobsfile, sdir, sizeof(sdir)) == -1 ||
-	    state_path(sdir, o->name, w.state_path, sizeof(w.state_path)) == -1 ||
-	    snapshot_dir(w.state_path, w.snap_dir, sizeof(w.snap_dir)) == -1) {
+	    state_path(sdir, o->name, w->state_path, sizeof(w->state_path)) == -1 ||
+	    snapshot_dir(w->state_path, w->snap_dir, sizeof(w->snap_dir)) == -1) {
 		log_msg(o->name, "state path too long");
-		return WATCHER_FAILED;
+		return -1;
 	}
 	/* Forked by the supervisor, the row it has just read is ours: 10,000
 	 * watchers starting do not read a 10,000-row file 10,000 times. */
-	if (o->job != NULL) {
-		rr = row_from_job(&w.row, o->job);
-	} else {
-		rr = row_read(&w, &w.row);
-	}
+	rr = o->job != NULL ? row_from_job(&w->row, o->job) :
+	    row_read(w, &w->row);
 	if (rr != ROW_OK) {
 		log_msg(o->name, "no usable row of that name in %s",
 		    o->jobsfile);
 		/* Supervised, a row removed before we read it is a stop. */
 		if (rr == ROW_GONE)
-			return o->supervised ? WATCHER_STOPPED : WATCHER_NOROW;
-		return WATCHER_FAILED;
+			w->end = o->supervised ? WATCHER_STOPPED : WATCHER_NOROW;
+		return -1;
 	}
-	if (JOBS_PID_DOWN(w.row.pid_kind)) {
+	if (JOBS_PID_DOWN(w->row.pid_kind)) {
 		log_msg(o->name, "stopped (pid field says %s; set it to - "
-		    "to start it again)", down_word(&w.row));
-		jobs_clear(&w.row);
-		return WATCHER_STOPPED;
+		    "to start it again)", down_word(&w->row));
+		w->end = WATCHER_STOPPED;
+		return -1;
 	}
-	(void)state_load(w.state_path, &w.st);
-	(void)adopt_state(&w, &w.row, NULL);
-	report_bad_compare(&w, &w.row);
-	if (state_open(&w.sf, w.state_path) == -1)
+	(void)state_load(w->state_path, &w->st);
+	(void)adopt_state(w, &w->row, NULL);
+	report_bad_compare(w, &w->row);
+	if (state_open(&w->sf, w->state_path) == -1)
 		log_msg(o->name, "cannot open the state file %s: %s",
-		    w.state_path, strerror(errno));
-	w.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
-	plan(&w, 1, o->first_delay_ms);
-	/* `sitewatch status` shows when this watcher checks first. */
-	save(&w);
+		    w->state_path, strerror(errno));
+	w->rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
+	plan(w, 1, o->first_delay_ms);
+	save(w);
+	w->end = WATCHER_STOPPED;
+	return 0;
+}
 
-	while (!w.ending) {
-		struct pollfd pfd[3];
-		long long left;
-		long timeout;
-		int n = 0;
+/*
+ * Makes the check that is due (or asked for), then plans the next one.
+ * Returns 1 when the watcher must end (w->end says how), else 0.
+ */
+static int
+run_check(struct watcher *w)
+{
+	int one_shot = w->row.sched.kind == SCHEDULE_AT && !w->check_now;
 
-		if (w.reread && reread_row(&w)) {
-			w.end = WATCHER_STOPPED;
-			break;
-		}
-		left = until_due(&w);
-		if (w.check_now || left == 0) {
-			int one_shot = w.row.sched.kind == SCHEDULE_AT &&
-			    !w.check_now;
+	if (!w->check_now)
+		log_catch_up(w);
+	w->check_now = 0;
+	if (check(w)) {
+		if (!w->ending)
+			w->end = WATCHER_STOPPED;
+		return 1;
+	}
+	/* A check may have been aborted for a new URL. */
+	if (w->check_now)
+		return 0;
+	if (one_shot && w->st.checks > 0) {
+		/* Its baseline is kept for the next run (a pid field set
+		 * back to -). */
+		save(w);
+		finish_one_shot(w);
+		w->end = WATCHER_STOPPED;
+		return 1;
+	}
+	plan(w, 0, 0);
+	save(w);
+	/* Alone, the row is read again only when the file changed: a
+	 * stat(2), not a read of a file of 10,000 rows.  Supervised, not at
+	 * all: the supervisor's SIGUSR2 says when this row was edited. */
+	if (!w->o->supervised && file_changed(w))
+		w->reread = 1;
+	return 0;
+}
 
-			if (!w.check_now)
-				log_catch_up(&w);
-			w.check_now = 0;
-			if (check(&w)) {
-				if (!w.ending)
-					w.end = WATCHER_STOPPED;
-				break;
-			}
-			/* A check may have been aborted for a new URL. */
-			if (w.check_now)
-				continue;
-			if (one_shot && w.st.checks > 0) {
-				/* Its baseline is kept for the next run (a
-				 * pid field set back to -). */
-				save(&w);
-				finish_one_shot(&w);
+/*
+ * Sleeps until something happens: the timer of the next check (due in
+ * left ms), a signal, or (alone) a save of the jobs file.  Returns 0, or
+ * -1 when poll(2) fails (w->end is then WATCHER_FAILED).
+ */
+static int
+wait_event(struct watcher *w, long long left)
+{
+	struct pollfd pfd[3];
+	long timeout;
+	int n = 0;
+
+	/* Supervised, the timer and the signals are the only wake-ups;
+	 * alone, the stat poll below needs one a second. */
+	if (w->o->supervised && arm_timer(w) == 0) {
+		timeout = -1;
+		pfd[n].fd = w->tfd;
+		pfd[n++].events = POLLIN;
+	} else {
+		timeout = left > 1000 ? 1000 : (long)left;
+	}
+	pfd[n].fd = w->sfd;
+	pfd[n++].events = POLLIN;
+	if (w->ifd != -1) {
+		pfd[n].fd = w->ifd;
+		pfd[n++].events = POLLIN;
+	}
+	if (poll(pfd, (nfds_t)n, (int)timeout) == -1 && errno != EINTR) {
+		log_msg(w->o->name, "poll: %s", strerror(errno));
+		w->end = WATCHER_FAILED;
+		return -1;
+	}
+	if (w->tfd != -1) {
+		unsigned long long ticks;
+		/* Clears the expiry; -1 (EAGAIN): it has not fired. */
+		ssize_t r = read(w->tfd, &ticks, sizeof(ticks));
+
+		(void)r;
+	}
+	drain_signals(w);
+	drain_inotify(w);
+	/* Alone, a slow stat poll backs up inotify. */
+	if (!w->o->supervised && file_changed(w))
+		w->reread = 1;
+	return 0;
+}
+
+int
+watcher_run(const struct watcher_opts *o)
+{
+	struct watcher w;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.sfd = w.ifd = w.tfd = -1;
+	w.sf.fd = -1;
+	if (start(&w) == 0) {
+		while (!w.ending) {
+			long long left;
+
+			if (w.reread && reread_row(&w)) {
 				w.end = WATCHER_STOPPED;
 				break;
 			}
-			plan(&w, 0, 0);
-			save(&w);
-			/* Alone, the row is read again only when the file
-			 * changed: a stat(2), not a read of a file of 10,000
-			 * rows.  Supervised, not at all: the supervisor's
-			 * SIGUSR2 says when this row was edited. */
-			if (!o->supervised && file_changed(&w))
-				w.reread = 1;
-			continue;
+			left = until_due(&w);
+			if (w.check_now || left == 0) {
+				if (run_check(&w))
+					break;
+			} else if (wait_event(&w, left) == -1) {
+				break;
+			}
 		}
-		/* Supervised, the timer and the signals are the only
-		 * wake-ups; alone, the stat poll below needs one a second. */
-		if (o->supervised && arm_timer(&w) == 0) {
-			timeout = -1;
-			pfd[n].fd = w.tfd;
-			pfd[n++].events = POLLIN;
-		} else {
-			timeout = left > 1000 ? 1000 : (long)left;
-		}
-		pfd[n].fd = w.sfd;
-		pfd[n++].events = POLLIN;
-		if (w.ifd != -1) {
-			pfd[n].fd = w.ifd;
-			pfd[n++].events = POLLIN;
-		}
-		if (poll(pfd, (nfds_t)n, (int)timeout) == -1 && errno != EINTR) {
-			log_msg(o->name, "poll: %s", strerror(errno));
-			w.end = WATCHER_FAILED;
-			break;
-		}
-		if (w.tfd != -1) {
-			unsigned long long ticks;
-			/* Clears the expiry; -1 (EAGAIN): it has not fired. */
-			ssize_t r = read(w.tfd, &ticks, sizeof(ticks));
-
-			(void)r;
-		}
-		drain_signals(&w);
-		drain_inotify(&w);
-		/* Alone, a slow stat poll backs up inotify. */
-		if (!o->supervised && file_changed(&w))
-			w.reread = 1;
 	}
 	jobs_clear(&w.row);
 	state_close(&w.sf);
@@ -1500,7 +1536,8 @@ watcher_run(const struct watcher_opts *o)
 		(void)close(w.tfd);
 	if (w.ifd != -1)
 		(void)close(w.ifd);
-	(void)close(w.sfd);
+	if (w.sfd != -1)
+		(void)close(w.sfd);
 	return w.end;
 }
 
