@@ -19,6 +19,7 @@
 #include "jobsfile.h"
 #include "log.h"
 #include "notify.h"
+#include "proctitle.h"
 #include "snapshot.h"
 #include "supervisor.h"
 #include "watcher.h"
@@ -375,6 +376,8 @@ main(int argc, char **argv)
 	long v;
 	int ch, rc;
 
+	/* First: every later use of argv sees copies, never a title. */
+	proctitle_init(argc, argv);
 	memset(&op, 0, sizeof(op));
 	op.desktop = 1;
 	op.connect_timeout = 15;

@@ -27,6 +27,7 @@
 #include "frame.h"
 #include "log.h"
 #include "notify.h"
+#include "proctitle.h"
 #include "util.h"
 
 /* Caps on each field of an event on the channel, in bytes: together with
@@ -728,6 +729,7 @@ start_desktop(pid_t *pidp)
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)close(fds[1]);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+		proctitle_set("desktop", "notifier: desktop");
 		desktop_main(fds[0]);
 	}
 	(void)close(fds[0]);
@@ -847,6 +849,7 @@ notify_spawn(struct notifier *n)
 		_exit(1);	/* the supervisor starts another */
 	}
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	proctitle_set("notifier", "notifier");
 	/* Only the watchers write; with our copy closed, the channel reads
 	 * end-of-file once all of them are gone. */
 	(void)close(n->wfd);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "proctitle.h"
 #include "spawn.h"
 
 #define REPLY_WAIT_MS 10000	/* a spawner this slow is given up */
@@ -130,9 +131,10 @@ spawner_main(int sock, pid_t parent, spawn_child_fn child, void *arg)
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
-	/* Named for ps(1) and pgrep(1); the watchers get the name back. */
+	/* Named for ps(1) and pgrep(1); the watchers get the comm back,
+	 * and name themselves. */
 	(void)prctl(PR_GET_NAME, comm);
-	(void)prctl(PR_SET_NAME, SPAWN_NAME);
+	proctitle_set("spawner", "spawner");
 	/* What the supervisor had freed before we were forked goes back. */
 	(void)malloc_trim(0);
 	for (;;) {

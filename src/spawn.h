@@ -30,9 +30,6 @@ struct spawner {
 	int fd;			/* our end of its socket, -1 when none */
 };
 
-/* The spawner's process name (comm), as ps(1) and pgrep(1) show it. */
-#define SPAWN_NAME "sitewatch-spawn"
-
 /* Requests longer than this (a very long URL) are not sent: the caller
  * forks that watcher itself. */
 #define SPAWN_MSG_MAX 65536

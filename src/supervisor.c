@@ -44,6 +44,7 @@
 #include "fetch.h"
 #include "jobs.h"
 #include "jobsfile.h"
+#include "proctitle.h"
 #include "log.h"
 #include "notify.h"
 #include "spawn.h"
@@ -1177,6 +1178,8 @@ supervisor_run(const struct supervisor_opts *o)
 	struct supervisor s;
 	int rc;
 
+	/* The file as the person named it: ps shows what was typed. */
+	proctitle_set(NULL, "supervisor %s", o->jobsfile);
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.lockfd = s.sfd = s.ifd = s.recfd[0] = s.recfd[1] = s.sp.fd = -1;

@@ -39,6 +39,7 @@
 #include "notify.h"
 #include "schedule.h"
 #include "snapshot.h"
+#include "proctitle.h"
 #include "state.h"
 #include "util.h"
 #include "watcher.h"
@@ -313,6 +314,14 @@ replan(struct watcher *w)
 	save(w);
 }
 
+/* Names the watcher in ps(1) after its row: "sitewatch: NAME URL", comm
+ * "sw:NAME". */
+static void
+name_self(const struct watcher *w)
+{
+	proctitle_set(w->o->name, "%s %s", w->o->name, w->row.url);
+}
+
 /*
  * Reads the row again and acts on what jobs_diff() says changed: a stop
  * or a removed row ends the watcher; a new URL or filter starts a silent
@@ -366,6 +375,8 @@ reread_row(struct watcher *w)
 		report_bad_compare(w, &r);
 	jobs_clear(&w->row);
 	w->row = r;
+	if (diff & JOBS_DIFF_IDENTITY)
+		name_self(w);
 	if (diff & JOBS_DIFF_SCHEDULE) {
 		log_msg(w->o->name, "interval changed to %s",
 		    w->row.interval_text);
@@ -1400,6 +1411,7 @@ start(struct watcher *w)
 			w->end = o->supervised ? WATCHER_STOPPED : WATCHER_NOROW;
 		return -1;
 	}
+	name_self(w);
 	if (JOBS_PID_DOWN(w->row.pid_kind)) {
 		log_msg(o->name, "stopped (pid field says %s; set it to - "
 		    "to start it again)", down_word(&w->row));

@@ -7,7 +7,7 @@
 sv_start stop
 
 try "the spawner: the supervisor's child, no watcher its child; killed, it is logged and rows still start"
-sp=$(pgrep -P "$SV" -x sitewatch-spawn)
+sp=$(pgrep -P "$SV" -x sw:spawner)
 assert is_number "$sp"
 assert [ -z "$(pgrep -P "$sp")" ]
 assert [ "$(awk '{ print $4 }' "/proc/$(pidof_row a)/stat")" = "$SV" ]

@@ -16,7 +16,7 @@ try "watchers run at a niceness 5 above the supervisor's (it keeps the CPU under
 sv_ni=$(ps -o ni= -p "$SV")
 want=$((sv_ni + 5 > 19 ? 19 : sv_ni + 5))
 assert_eq "$(ps -o ni= -p "$(pidof_row a)" | tr -d ' ')" "$want"
-assert_eq "$(ps -o ni= -p "$(pgrep -P "$SV" -x sitewatch-spawn)" | tr -d ' ')" "$(echo $sv_ni)"
+assert_eq "$(ps -o ni= -p "$(pgrep -P "$SV" -x sw:spawner)" | tr -d ' ')" "$(echo $sv_ni)"
 ok
 
 try "libnotify is not mapped into the watchers (only the desktop process loads it)"
