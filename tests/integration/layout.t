@@ -17,4 +17,9 @@ for f in $(grep -o '`[a-zA-Z0-9_./-]*`' <<<"$table" | tr -d '`' | grep /); do
 done
 ok
 
+try "no path is named twice in README's layout table"
+dups=$(grep -o '^| `[a-zA-Z0-9_./-]*`' <<<"$table" | sort | uniq -d)
+[ -z "$dups" ] || _failed "named twice: $dups"
+ok
+
 done_testing
