@@ -383,9 +383,7 @@ added_lines(const struct textdiff *d, struct strbuf *out, struct strbuf *all)
 			full = 1;
 			if (out->len > 0)
 				continue;
-			n = ADDED_MAX - 2;
-			while (n > 0 && ((unsigned char)line.s[n] & 0xC0) == 0x80)
-				n--;
+			n = util_utf8_cut(line.s, ADDED_MAX - 2);
 		}
 		(void)strbuf_addc(out, '+');
 		(void)strbuf_add(out, strbuf_str(&line), n);

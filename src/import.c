@@ -95,8 +95,10 @@ clip(const char *s, char *out, size_t outsz)
 
 	for (; *p != '\0'; p++) {
 		if (n >= max) {
-			while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80)
-				n--;	/* do not end inside a character */
+			/* Not inside a character: out[n] is what would come
+			 * next (there is room for it and "..."). */
+			out[n] = (char)*p;
+			n = util_utf8_cut(out, n);
 			memcpy(out + n, "...", 3);
 			n += 3;
 			break;
@@ -902,9 +904,7 @@ import_name_from_url(const char *url, char *out, size_t outsz)
 	while (n > 0 && p[n - 1] == '/')
 		n--;
 	if (n > 64) {
-		n = 64;
-		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
-			n--;
+		n = util_utf8_cut(p, 64);
 	}
 	if (n == 0) {
 		p = "job";

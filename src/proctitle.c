@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 
 #include "proctitle.h"
+#include "util.h"
 
 #define TITLE_PREFIX "sitewatch: "
 #define COMM_PREFIX "sw:"
@@ -21,16 +22,6 @@ extern char **environ;
  * NULL when titles are off. */
 static char *room;
 static size_t room_size;
-
-size_t
-proctitle_utf8_cut(const char *s, size_t len)
-{
-	/* Back over continuation bytes (10xxxxxx) to the start of the
-	 * character that holds byte len, if len is inside one. */
-	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-		len--;
-	return len;
-}
 
 /*
  * Replaces each of the n strings v[i] that lie inside [start, end) by a
@@ -104,7 +95,7 @@ proctitle_set(const char *comm, const char *fmt, ...)
 		char name[PROCTITLE_COMM_MAX + 8];
 
 		(void)snprintf(name, sizeof(name), "%s%s", COMM_PREFIX, comm);
-		name[proctitle_utf8_cut(name, strnlen(name,
+		name[util_utf8_cut(name, strnlen(name,
 		    PROCTITLE_COMM_MAX))] = '\0';
 		(void)prctl(PR_SET_NAME, name);
 	}
@@ -115,7 +106,7 @@ proctitle_set(const char *comm, const char *fmt, ...)
 	va_end(ap);
 	if (n == -1)
 		return;		/* the title stays as it was */
-	len = proctitle_utf8_cut(text, strnlen(text, room_size - 1 - pre));
+	len = util_utf8_cut(text, strnlen(text, room_size - 1 - pre));
 	(void)memcpy(room, TITLE_PREFIX, pre);
 	(void)memcpy(room + pre, text, len);
 	free(text);

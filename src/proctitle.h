@@ -41,10 +41,4 @@ void proctitle_init(int argc, char **argv);
 void proctitle_set(const char *comm, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/*
- * Returns how many of the first len bytes of s (len <= strlen(s)) can be
- * kept without cutting a UTF-8 character in two.
- */
-size_t proctitle_utf8_cut(const char *s, size_t len);
-
 #endif

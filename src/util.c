@@ -41,6 +41,27 @@ util_strndup(const char *s, size_t n)
 	return p;
 }
 
+size_t
+util_utf8_cut(const char *s, size_t len)
+{
+	/* Back over continuation bytes (10xxxxxx) to the start of the
+	 * character that holds byte len, if len is inside one. */
+	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
+char *
+util_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strnlen(src, dstsz - 1);
+
+	n = util_utf8_cut(src, n);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return dst;
+}
+
 int
 util_utf8_valid(const unsigned char *s, size_t n)
 {

@@ -25,6 +25,15 @@ char *util_strndup(const char *s, size_t n);
  * surrogates, nothing above U+10FFFF), else 0. */
 int util_utf8_valid(const unsigned char *s, size_t n);
 
+/* Returns len, or less so that s[0..result) does not end inside a UTF-8
+ * character: the cut for a string shortened to at most len bytes.  s[len]
+ * must be readable (len <= strlen(s)). */
+size_t util_utf8_cut(const char *s, size_t len);
+
+/* Copies src into dst (dstsz > 0 bytes), cut at a character boundary when
+ * it does not fit; always terminated.  Returns dst. */
+char *util_copy(char *dst, size_t dstsz, const char *src);
+
 /* Returns the 64-bit FNV-1a hash of s[0..n). */
 unsigned long long util_hash(const void *s, size_t n);
 

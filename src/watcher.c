@@ -744,9 +744,8 @@ check_failed(struct watcher *w, const char *result, const char *key,
     const char *msg)
 {
 	w->st.failures++;
-	(void)snprintf(w->st.last_result, sizeof(w->st.last_result), "%s",
-	    result);
-	(void)snprintf(w->st.last_error, sizeof(w->st.last_error), "%s", msg);
+	(void)util_copy(w->st.last_result, sizeof(w->st.last_result), result);
+	(void)util_copy(w->st.last_error, sizeof(w->st.last_error), msg);
 	log_error(w, key, msg);
 }
 
@@ -1053,10 +1052,7 @@ log_change(struct watcher *w, const struct change *ch)
 		len = 80;
 		more = 1;
 	}
-	/* Cut at a character's start, not inside one. */
-	while (len > 0 && len < strlen(ch->lines) &&
-	    ((unsigned char)ch->lines[len] & 0xc0) == 0x80)
-		len--;
+	len = util_utf8_cut(ch->lines, len);	/* not inside a character */
 	(void)snprintf(first, sizeof(first), " %.*s%s", (int)len, ch->lines,
 	    more ? "..." : "");
 	if (ch->notify)

@@ -17,20 +17,6 @@ static char area[] = "prog\0-f\0jobs.csv";
 static char *args[] = { area, area + 5, area + 8, NULL };
 
 static void
-t_cut(void)
-{
-	check_uint(proctitle_utf8_cut("abc", 2), ==, 2);
-	check_uint(proctitle_utf8_cut("abc", 3), ==, 3);
-	/* é is two bytes (1-2): a cut at 2 would split it. */
-	check_uint(proctitle_utf8_cut("aéb", 2), ==, 1);
-	check_uint(proctitle_utf8_cut("aéb", 3), ==, 3);
-	/* € is three bytes. */
-	check_uint(proctitle_utf8_cut("€x", 1), ==, 0);
-	check_uint(proctitle_utf8_cut("€x", 2), ==, 0);
-	check_uint(proctitle_utf8_cut("€x", 3), ==, 3);
-}
-
-static void
 t_scattered(void)
 {
 	/* Arguments not one after the other: titles stay off, the
@@ -100,7 +86,6 @@ t_comm(void)
 int
 main(void)
 {
-	TEST(t_cut(), "a cut never splits a UTF-8 character");
 	TEST(t_scattered(), "arguments not laid out together: no titles");
 	TEST(t_init(), "init moves the arguments out of the room");
 	TEST(t_title(), "a title over the arguments, the rest zeroed");
