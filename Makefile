@@ -19,6 +19,9 @@ PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man
 LIBEXECDIR = $(PREFIX)/libexec/sitewatch
+# The example jobs file, where Debian puts a package's examples too: a
+# first run without a jobs file prints this path.
+EXAMPLEDIR = $(PREFIX)/share/doc/sitewatch/examples
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -51,7 +54,8 @@ HELPER_CFLAGS := $(shell pkg-config --cflags $(HELPER_PKGS) 2>/dev/null)
 HELPER_LIBS   := $(shell pkg-config --libs $(HELPER_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
               -DSITEWATCH_VERSION='"$(VERSION)"' \
-              -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) -Isrc
+              -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' \
+              -DSITEWATCH_EXAMPLEDIR='"$(EXAMPLEDIR)"' $(PKG_CFLAGS) -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -lcsv
 
@@ -242,13 +246,15 @@ UNITDIR  = $(PREFIX)/lib/systemd/user
 
 install: $(BUILD)/sitewatch $(BUILD)/sitewatch-helper
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
-	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPDIR) $(DESTDIR)$(UNITDIR)
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPDIR) $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(EXAMPLEDIR)
 	install -m 755 $(BUILD)/sitewatch $(DESTDIR)$(BINDIR)/sitewatch
 	install -m 755 $(BUILD)/sitewatch-helper $(DESTDIR)$(LIBEXECDIR)/sitewatch-helper
 	install -m 644 man/sitewatch.1 $(DESTDIR)$(MANDIR)/man1/sitewatch.1
 	install -m 644 man/sitewatch.5 $(DESTDIR)$(MANDIR)/man5/sitewatch.5
 	install -m 644 scripts/sitewatch.bash-completion \
 	  $(DESTDIR)$(COMPDIR)/sitewatch
+	install -m 644 jobs.csv.example $(DESTDIR)$(EXAMPLEDIR)/jobs.csv.example
 	sed 's|@BINDIR@|$(BINDIR)|g' scripts/sitewatch.service \
 	  > $(DESTDIR)$(UNITDIR)/sitewatch.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/sitewatch.service
@@ -282,6 +288,7 @@ uninstall:
 	  $(DESTDIR)$(MANDIR)/man1/sitewatch.1 \
 	  $(DESTDIR)$(MANDIR)/man5/sitewatch.5 \
 	  $(DESTDIR)$(COMPDIR)/sitewatch \
+	  $(DESTDIR)$(EXAMPLEDIR)/jobs.csv.example \
 	  $(DESTDIR)$(UNITDIR)/sitewatch.service
 
 clean:

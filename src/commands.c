@@ -54,51 +54,18 @@ load(const char *file, struct jobs_file *jf, char **buf)
 	return 0;
 }
 
-/* Returns the edit distance of a and b, ignoring case. */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, d;
-
-	row = malloc((lb + 1) * sizeof(*row));
-	if (row == NULL)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag +
-			    (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	d = row[lb];
-	free(row);
-	return d;
-}
-
 /* Says that name is not a job of file, with the close matches. */
 static void
 unknown(const char *file, const struct jobs_file *jf, const char *name)
 {
-	size_t i, shown = 0, limit = strlen(name) / 3 < 2 ? 2 : strlen(name) / 3;
+	size_t i, shown = 0, limit = util_close_limit(name);
 
 	(void)fprintf(stderr, "sitewatch: %s: no job called \"%s\"", file,
 	    name);
 	for (i = 0; i < jf->njobs && shown < 5; i++) {
 		const char *j = jf->jobs[i].name;
 
-		if (distance(name, j) > limit && strcasestr(j, name) == NULL &&
+		if (util_distance(name, j) > limit && strcasestr(j, name) == NULL &&
 		    strcasestr(name, j) == NULL)
 			continue;
 		(void)fprintf(stderr, "%s\"%s\"", shown == 0 ?
@@ -124,59 +91,94 @@ known(const char *file, const struct jobs_file *jf, char *const *names, int n)
 }
 
 int
+commands_file_error(int e)
+{
+	switch (e) {
+	case EACCES: case EPERM: case EROFS: case ENOENT: case ENOTDIR:
+	case EISDIR: case ELOOP: case ENAMETOOLONG: case ETXTBSY:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+/* What cmd_stop_start() does for one name. */
+enum stop_start { SS_EDIT, SS_ALREADY_STOPPED, SS_ALREADY_RUNNING };
+
+/*
+ * Decides what stop (or start) does for row j: write the field, or
+ * nothing because the row is already stopped (a running watcher, for
+ * start; running tells whether a supervisor holds the file).
+ */
+static enum stop_start
+stop_start_what(const struct job *j, int stop, int running)
+{
+	if (stop)
+		return j->pid_kind == JOBS_PID_STOP ? SS_ALREADY_STOPPED :
+		    SS_EDIT;
+	/* A number is a running watcher only while a supervisor holds the
+	 * file and the process lives: else a pid left by a run that ended. */
+	if (j->pid_kind == JOBS_PID_NUMBER && running && kill(j->pid, 0) == 0)
+		return SS_ALREADY_RUNNING;
+	return SS_EDIT;
+}
+
+int
 cmd_stop_start(const char *file, char *const *names, int n, int stop)
 {
 	struct jobs_file jf;
 	struct jobs_edit *e;
+	enum stop_start *what;
 	char *buf, err[512];
-	int i, rc, running = supervisor_holder(file) > 0;
+	int i, m = 0, rc, running = supervisor_holder(file) > 0;
 
 	if ((rc = load(file, &jf, &buf)) != 0)
 		return rc;
 	if ((rc = known(file, &jf, names, n)) != 0)
 		goto out;
 	e = n > 0 ? calloc((size_t)n, sizeof(*e)) : NULL;
-	if (e == NULL) {
+	what = n > 0 ? calloc((size_t)n, sizeof(*what)) : NULL;
+	if (e == NULL || what == NULL) {
+		free(e);
+		free(what);
 		rc = 1;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		what[i] = stop_start_what(jobs_find(&jf, names[i]), stop,
+		    running);
+		if (what[i] != SS_EDIT)
+			continue;
+		e[m].name = names[i];
+		e[m].pid = stop ? "stop" : "-";
+		m++;
+	}
+	if (m > 0 && jobsfile_edit(file, e, (size_t)m, err, sizeof(err)) != 0) {
+		rc = commands_file_error(errno);
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		goto done;
+	}
+	for (i = 0, m = 0; i < n; i++) {
 		const struct job *j = jobs_find(&jf, names[i]);
 
-		e[i].name = names[i];
-		if (stop) {
-			e[i].pid = "stop";
-		} else if (j->pid_kind != JOBS_PID_NUMBER || !running ||
-		    kill(j->pid, 0) == -1) {
-			/* Not running, or a pid left by a run that ended. */
-			e[i].pid = "-";
-		} else {
-			/* Running already: leave its pid alone. */
-			e[i].pid = j->pid_text;
-		}
+		if (what[i] == SS_ALREADY_STOPPED)
+			(void)printf("%s: already stopped\n", names[i]);
+		else if (what[i] == SS_ALREADY_RUNNING)
+			(void)printf("%s: already running (pid %s)\n",
+			    names[i], j->pid_text);
+		else if (e[m++].result == JOBS_EDIT_NOROW)
+			(void)printf("%s: gone from %s meanwhile\n", names[i],
+			    file);
+		else if (stop)
+			(void)printf("%s: stopped%s\n", names[i], running ? "" :
+			    " (no supervisor is running; it stays stopped)");
+		else
+			(void)printf("%s: started%s\n", names[i], running ? "" :
+			    " (it runs when the supervisor starts)");
 	}
-	if (jobsfile_edit(file, e, (size_t)n, err, sizeof(err)) != 0) {
-		(void)fprintf(stderr, "sitewatch: %s\n", err);
-		rc = 1;
-	} else {
-		for (i = 0; i < n; i++) {
-			if (e[i].result == JOBS_EDIT_NOROW)
-				(void)printf("%s: gone from %s meanwhile\n",
-				    names[i], file);
-			else if (!stop && strcmp(e[i].pid, "-") != 0)
-				(void)printf("%s: already running (pid %s)\n",
-				    names[i], e[i].pid);
-			else if (stop)
-				(void)printf("%s: stopped%s\n", names[i],
-				    running ? "" : " (no supervisor is "
-				    "running; it stays stopped)");
-			else
-				(void)printf("%s: started%s\n", names[i],
-				    running ? "" : " (it runs when the "
-				    "supervisor starts)");
-		}
-	}
+done:
 	free(e);
+	free(what);
 out:
 	jobs_free(&jf);
 	free(buf);
@@ -188,12 +190,13 @@ commands_create_file(const char *file)
 {
 	static const char header[] = "interval;name;url;last-modified;pid\n";
 	char dir[4096];
-	int fd;
+	int fd, e;
 
 	if (util_dirname(file, dir, sizeof(dir)) == -1 ||
 	    util_mkdirs(dir, 0755) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", dir,
-		    strerror(errno));
+		e = errno;
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", dir, strerror(e));
+		errno = e;
 		return -1;
 	}
 	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -201,8 +204,9 @@ commands_create_file(const char *file)
 		return 0;	/* made meanwhile: fine */
 	if (fd == -1 || util_write_all(fd, header, sizeof(header) - 1) == -1 ||
 	    close(fd) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
-		    strerror(errno));
+		e = errno;
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", file, strerror(e));
+		errno = e;
 		return -1;
 	}
 	(void)fprintf(stderr, "sitewatch: created %s\n", file);
@@ -255,7 +259,7 @@ cmd_add(const char *file, const char *interval, const char *name,
 	}
 	if (access(file, F_OK) == -1 && errno == ENOENT &&
 	    commands_create_file(file) == -1)
-		return 1;
+		return commands_file_error(errno);
 	memset(&e, 0, sizeof(e));
 	e.op = JOBS_EDIT_ADD;
 	e.name = name;
@@ -264,8 +268,10 @@ cmd_add(const char *file, const char *interval, const char *name,
 	e.filter = filter;
 	e.notify = notify;
 	if (jobsfile_edit(file, &e, 1, err, sizeof(err)) != 0) {
+		int rc = commands_file_error(errno);
+
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
-		return errno == ENOENT ? 2 : 1;
+		return rc;
 	}
 	if (e.result == JOBS_EDIT_EXISTS) {
 		(void)fprintf(stderr, "sitewatch: %s: name \"%s\" is already "
@@ -311,8 +317,8 @@ cmd_remove(const char *file, char *const *names, int n)
 		e[i].name = names[i];
 	}
 	if (jobsfile_edit(file, e, (size_t)n, err, sizeof(err)) != 0) {
+		rc = commands_file_error(errno);
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
-		rc = 1;
 	} else {
 		for (i = 0; i < n; i++)
 			(void)printf("%s: %s\n", names[i],

@@ -12,6 +12,15 @@
 
 enum status_format { STATUS_TABLE, STATUS_PLAIN, STATUS_JSON };
 
+/*
+ * The exit code for a jobs file that could not be read or written, by the
+ * errno of the failure: 2 when the file, its lock or its folder cannot be
+ * used (missing, no permission, read-only, a folder where a file should
+ * be), the same class as a jobs file that cannot be read; 1 for a failure
+ * while writing (disk full, I/O error).
+ */
+int commands_file_error(int e);
+
 /* `stop NAME...` (stop = 1) and `start NAME...` (stop = 0). */
 int cmd_stop_start(const char *file, char *const *names, int n, int stop);
 
@@ -28,7 +37,8 @@ int cmd_import(const char *file, const char *interval, const char *yaml);
 
 /*
  * Creates a jobs file holding only the header (and its directory), for a
- * first `add` or `import`.  Returns 0, or -1 after saying why.
+ * first `add`, `import` or `edit`.  Returns 0, or -1 after saying why
+ * (errno kept).
  */
 int commands_create_file(const char *file);
 

@@ -101,10 +101,15 @@ cmd_edit(const char *file)
 	size_t origlen, minelen = 0;
 	int rc = 1;
 
+	/* No file yet: made with the header, as crontab -e starts one. */
+	if (access(file, F_OK) == -1 && errno == ENOENT &&
+	    commands_create_file(file) == -1)
+		return commands_file_error(errno);
 	if (jobsfile_read(file, &orig, &origlen, NULL) == -1) {
+		rc = commands_file_error(errno);
 		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
 		    strerror(errno));
-		return 2;
+		return rc;
 	}
 	if (make_copy(orig, origlen, copy, sizeof(copy)) == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot make a copy to edit: "
@@ -164,9 +169,9 @@ cmd_edit(const char *file)
 		rc = 1;
 		break;
 	default:
+		rc = commands_file_error(errno);
 		(void)fprintf(stderr, "sitewatch: %s (your version is in %s)\n",
 		    err, copy);
-		rc = 1;
 		break;
 	}
 out:

@@ -240,8 +240,11 @@ append_rows(const char *file, const char *interval,
 			m++;
 		}
 	if (m > 0 && jobsfile_edit(file, e, m, err, sizeof(err)) != 0) {
+		int saved = errno;
+
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		free(e);
+		errno = saved;	/* for the exit code */
 		return -1;
 	}
 	for (i = 0; i < m; i++) {
@@ -332,12 +335,12 @@ cmd_import(const char *file, const char *interval, const char *yaml)
 	}
 	if (added > 0) {
 		if (jfp == NULL && commands_create_file(file) == -1) {
-			rc = 1;
+			rc = commands_file_error(errno);
 			goto out;
 		}
 		added = append_rows(file, interval, &sched, rows, njobs);
 		if (added < 0) {
-			rc = 1;
+			rc = commands_file_error(errno);
 			goto out;
 		}
 	}

@@ -22,6 +22,7 @@
 #include "proctitle.h"
 #include "snapshot.h"
 #include "supervisor.h"
+#include "util.h"
 #include "watcher.h"
 
 #ifndef SITEWATCH_VERSION
@@ -52,23 +53,31 @@ struct opts {
 	long count;		/* next -n */
 };
 
+/* What a command needs of the command line: a jobs file that exists
+ * (NEEDS_FILE: a missing one is a first run, said so), or no jobs file at
+ * all (NO_FILE: -f is not shown in its synopsis). */
+enum { NEEDS_FILE = 1, NO_FILE = 2 };
+
 /* The subcommands, their synopsis and what they do, for --help. */
 static const struct command {
 	const char *name, *args, *what;
+	int flags;
 } commands[] = {
-	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check" },
-	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second" },
-	{ "start", "NAME...", "write - into the pid field: the supervisor starts it" },
-	{ "add", "[-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL", "add a row (interval 1h unless given)" },
-	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows" },
-	{ "remove", "NAME...", "delete the row: its watcher ends" },
-	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed" },
-	{ "check", "NAME [--show] | --url URL [--filter CHAIN]", "check now and print the result (--url, --show: a dry run that prints the compared text)" },
-	{ "diff", "NAME [-r K]", "the diff of the last change (or K changes back)" },
-	{ "history", "NAME", "the kept snapshots: time, lines added and removed" },
-	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor" },
-	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time" },
-	{ NULL, NULL, NULL }
+	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check", NEEDS_FILE },
+	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second", NEEDS_FILE },
+	{ "start", "NAME...", "write - into the pid field: the supervisor starts it", NEEDS_FILE },
+	{ "add", "[-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL", "add a row (interval 1h unless given)", 0 },
+	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows", 0 },
+	{ "remove", "NAME...", "delete the row: its watcher ends", NEEDS_FILE },
+	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed", 0 },
+	{ "check", "NAME [--show] | --url URL [--filter CHAIN]", "check now and print the result (--url, --show: a dry run that prints the compared text)", NEEDS_FILE },
+	{ "diff", "NAME [-r K]", "the diff of the last change (or K changes back)", NEEDS_FILE },
+	{ "history", "NAME", "the kept snapshots: time, lines added and removed", NEEDS_FILE },
+	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor", NEEDS_FILE },
+	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time", NO_FILE },
+	{ "help", "[COMMAND]", "this help, or the usage of COMMAND", NO_FILE },
+	{ "version", "", "print the version", NO_FILE },
+	{ NULL, NULL, NULL, 0 }
 };
 
 static void
@@ -79,7 +88,8 @@ usage(FILE *fp)
 	(void)fprintf(fp,
 	    "usage: sitewatch [-f FILE] [options]     run the supervisor (foreground)\n");
 	for (c = commands; c->name != NULL; c++)
-		(void)fprintf(fp, "       sitewatch [-f FILE] %s%s%s\n", c->name,
+		(void)fprintf(fp, "       sitewatch %s%s%s%s\n",
+		    c->flags & NO_FILE ? "" : "[-f FILE] ", c->name,
 		    *c->args ? " " : "", c->args);
 	(void)fprintf(fp,
 	    "       sitewatch --check [-f FILE]      check the jobs file\n"
@@ -121,8 +131,87 @@ usage(FILE *fp)
 static void
 command_usage(FILE *fp, const struct command *c)
 {
-	(void)fprintf(fp, "usage: sitewatch [-f FILE] %s%s%s\n  %s\n", c->name,
+	(void)fprintf(fp, "usage: sitewatch %s%s%s%s\n  %s\n",
+	    c->flags & NO_FILE ? "" : "[-f FILE] ", c->name,
 	    *c->args ? " " : "", c->args, c->what);
+}
+
+/* Returns the command called name, or NULL. */
+static const struct command *
+find_command(const char *name)
+{
+	const struct command *c;
+
+	for (c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * Says in one line that word is not a command, with the likely one and
+ * where to look.  Returns 2, the exit code.
+ */
+static int
+unknown_command(const char *word)
+{
+	const char *names[ARRAY_LEN(commands)], *guess;
+	size_t n = 0;
+
+	for (n = 0; commands[n].name != NULL; n++)
+		names[n] = commands[n].name;
+	guess = util_suggest(word, names, n);
+	(void)fprintf(stderr, "sitewatch: unknown command '%s'%s%s%s (see "
+	    "sitewatch --help)\n", word, guess != NULL ? "; did you mean '" :
+	    "", guess != NULL ? guess : "", guess != NULL ? "'?" : "");
+	return 2;
+}
+
+/*
+ * Says in one line that the option word (as given, "--jsn" or "-x") is
+ * not one, with the likely one among longopts, and where to look: the
+ * help of cmd when the command line has one.  Returns 2.
+ */
+static int
+unknown_option(const char *word, const struct option *longopts,
+    const struct command *cmd)
+{
+	char given[128], names[64][32];
+	const char *list[64], *guess;
+	size_t n, len = strcspn(word, "=");
+
+	/* "--jsn=x": the option's name is what comes before the '='. */
+	(void)snprintf(given, sizeof(given), "%.*s", (int)len, word);
+	for (n = 0; longopts[n].name != NULL && n < ARRAY_LEN(names); n++) {
+		(void)snprintf(names[n], sizeof(names[n]), "--%s",
+		    longopts[n].name);
+		list[n] = names[n];
+	}
+	guess = given[0] == '-' && given[1] == '-' ?
+	    util_suggest(given, list, n) : NULL;
+	(void)fprintf(stderr, "sitewatch: unknown option '%s'%s%s%s (see "
+	    "sitewatch %s%s--help)\n", given, guess != NULL ?
+	    "; did you mean '" : "", guess != NULL ? guess : "",
+	    guess != NULL ? "'?" : "", cmd != NULL ? cmd->name : "",
+	    cmd != NULL ? " " : "");
+	return 2;
+}
+
+/* Returns the first word of argv[1..argc) that names a command, or NULL:
+ * getopt_long permutes, so the command may stand anywhere. */
+static const struct command *
+command_in(int argc, char **argv)
+{
+	const struct command *c;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? find_command(argv[i + 1]) : NULL;
+		if ((c = find_command(argv[i])) != NULL)
+			return c;
+	}
+	return NULL;
 }
 
 /* Parses a positive number for option name.  Returns it, or -1 after
@@ -174,8 +263,9 @@ cmd_watch(const struct opts *op, const char *name)
 	e.name = name;
 	e.pid = pid;
 	if (jobsfile_edit(op->file, &e, 1, err, sizeof(err)) != 0) {
+		r = commands_file_error(errno);
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
-		return 2;
+		return r;
 	}
 	if (e.result == JOBS_EDIT_NOROW) {
 		(void)fprintf(stderr, "sitewatch: %s: no usable row called "
@@ -255,6 +345,113 @@ watcher_opts_from(const struct opts *op, struct watcher_opts *wo)
 	wo->alert_after = op->alert_after;
 }
 
+/* Prints s to fp as one shell word: bare when it is safe, else quoted. */
+static void
+shell_word(FILE *fp, const char *s)
+{
+	if (*s != '\0' && s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_./-+,:=@%")] == '\0') {
+		(void)fputs(s, fp);
+		return;
+	}
+	(void)fputc('\'', fp);
+	for (; *s != '\0'; s++)
+		if (*s == '\'')
+			(void)fputs("'\\''", fp);
+		else
+			(void)fputc(*s, fp);
+	(void)fputc('\'', fp);
+}
+
+/*
+ * A first run: there is no jobs file at file.  Says where it would be and
+ * the two ways to start one: `add`, which creates it, or a copy of the
+ * example (where it is installed; given: -f named the file).  Returns 2,
+ * the exit code for a missing jobs file.
+ */
+static int
+first_run(const char *file, int given)
+{
+	char example[4096], dir[4096];
+
+	(void)util_example_path(example, sizeof(example));
+	(void)fprintf(stderr, "sitewatch: no jobs file yet: %s does not "
+	    "exist.\nTo start, add a page to watch (this creates the "
+	    "file):\n    sitewatch ", file);
+	if (given) {
+		(void)fputs("-f ", stderr);
+		shell_word(stderr, file);
+		(void)fputc(' ', stderr);
+	}
+	(void)fputs("add NAME URL\nor copy the example and edit it:\n    ",
+	    stderr);
+	if (util_dirname(file, dir, sizeof(dir)) == 0 &&
+	    access(dir, F_OK) == -1) {
+		(void)fputs("mkdir -p ", stderr);
+		shell_word(stderr, dir);
+		(void)fputs(" && ", stderr);
+	}
+	(void)fputs("cp ", stderr);
+	shell_word(stderr, example);
+	(void)fputc(' ', stderr);
+	shell_word(stderr, file);
+	(void)fputs("\n", stderr);
+	return 2;
+}
+
+/*
+ * Checks that the --exec command can be run: found the way execvp(3)
+ * finds it, an executable file.  Returns 0, or 2 (the exit code) after
+ * saying why not.
+ */
+static int
+exec_runnable(char *const *argv)
+{
+	char path[4096];
+
+	if (argv == NULL || util_find_program(argv[0], path, sizeof(path)) == 0)
+		return 0;
+	if (errno == ENOENT && strchr(argv[0], '/') == NULL)
+		(void)fprintf(stderr, "sitewatch: --exec: no command '%s' in "
+		    "PATH\n", argv[0]);
+	else if (errno == EACCES)
+		(void)fprintf(stderr, "sitewatch: --exec: %s: not an "
+		    "executable file\n", path);
+	else
+		(void)fprintf(stderr, "sitewatch: --exec: %s: %s\n", path,
+		    strerror(errno));
+	return 2;
+}
+
+/*
+ * Returns the command-specific option of the command line that does not
+ * go with the command called name (NULL: no command), or NULL when
+ * every one does.
+ */
+static const char *
+misplaced_option(const struct opts *op, const char *name)
+{
+#define IS(n) (name != NULL && strcmp(name, (n)) == 0)
+	if (op->fmt_given && !IS("status"))
+		return op->fmt == STATUS_JSON ? "--json" : "--plain";
+	if (op->interval != NULL && !IS("add") && !IS("import"))
+		return "-i";
+	if (op->notify != NULL && !IS("add"))
+		return "--notify";
+	if (op->filter != NULL && !IS("add") && !IS("check"))
+		return "--filter";
+	if (op->url != NULL && !IS("check"))
+		return "--url";
+	if (op->show && !IS("check"))
+		return "--show";
+	if (op->back != 0 && !IS("diff"))
+		return "-r";
+	if (op->count != 0 && !IS("next"))
+		return "-n";
+#undef IS
+	return NULL;
+}
+
 /*
  * Runs subcommand cmd with its arguments args[0..nargs).  Returns the exit
  * code.
@@ -264,27 +461,38 @@ run_command(const struct opts *op, const struct command *c, char **args,
     int nargs)
 {
 	struct watcher_opts wo;
-	const char *name = c->name;
+	const char *name = c->name, *bad;
 
 	if (op->help) {
 		command_usage(stdout, c);
 		return 0;
 	}
-	if ((op->fmt_given && strcmp(name, "status") != 0) ||
-	    (op->interval != NULL && strcmp(name, "add") != 0 &&
-	    strcmp(name, "import") != 0) ||
-	    (op->notify != NULL && strcmp(name, "add") != 0) ||
-	    (op->filter != NULL && strcmp(name, "add") != 0 &&
-	    strcmp(name, "check") != 0) ||
-	    (op->url != NULL && strcmp(name, "check") != 0) ||
-	    (op->show && strcmp(name, "check") != 0) ||
-	    (op->back != 0 && strcmp(name, "diff") != 0) ||
-	    (op->count != 0 && strcmp(name, "next") != 0)) {
-		(void)fprintf(stderr, "sitewatch: an option does not go with "
-		    "'%s'\n", name);
-		command_usage(stderr, c);
+	if ((bad = misplaced_option(op, name)) != NULL) {
+		(void)fprintf(stderr, "sitewatch: %s does not go with '%s' ("
+		    "see sitewatch %s --help)\n", bad, name, name);
 		return 2;
 	}
+	if (strcmp(name, "help") == 0 && nargs <= 1) {
+		const struct command *h = nargs == 1 ? find_command(args[0]) :
+		    NULL;
+
+		if (nargs == 1 && h == NULL)
+			return unknown_command(args[0]);
+		if (h != NULL)
+			command_usage(stdout, h);
+		else
+			usage(stdout);
+		return 0;
+	}
+	if (strcmp(name, "version") == 0 && nargs == 0) {
+		(void)printf("sitewatch %s\n", SITEWATCH_VERSION);
+		return 0;
+	}
+	if (exec_runnable(op->exec_argv) != 0)
+		return 2;
+	if ((c->flags & NEEDS_FILE) && op->url == NULL &&
+	    access(op->file, F_OK) == -1 && errno == ENOENT)
+		return first_run(op->file, op->file_given);
 	watcher_opts_from(op, &wo);
 	if (strcmp(name, "status") == 0 && nargs == 0)
 		return cmd_status(op->file, op->fmt_given ? op->fmt :
@@ -338,6 +546,35 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	return 2;
 }
 
+/*
+ * Says what is wrong with the option getopt_long() just refused (in
+ * argv[optind - 1], or optopt for a short one).  Returns 2.
+ */
+static int
+bad_option(int argc, char **argv, const struct option *longopts)
+{
+	const char *word = argv[optind - 1];
+	char given[3];
+	size_t i, len = strcspn(word, "=");
+
+	if (optopt > 0 && optopt < 128 && word[0] == '-' && word[1] != '-') {
+		/* An unknown letter, perhaps in a group like -vx. */
+		given[0] = '-';
+		given[1] = (char)optopt;
+		given[2] = '\0';
+		return unknown_option(given, longopts, command_in(argc, argv));
+	}
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (strncmp(word, "--", 2) == 0 && word[len] == '=' &&
+		    strlen(longopts[i].name) == len - 2 &&
+		    strncmp(word + 2, longopts[i].name, len - 2) == 0) {
+			(void)fprintf(stderr, "sitewatch: option '--%s' takes no "
+			    "value (see sitewatch --help)\n", longopts[i].name);
+			return 2;
+		}
+	return unknown_option(word, longopts, command_in(argc, argv));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -371,6 +608,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct command *c;
+	const char *bad;
 	struct opts op;
 	char err[256];
 	long v;
@@ -386,7 +624,10 @@ main(int argc, char **argv)
 	op.keep = SNAPSHOT_KEEP_DEFAULT;
 	op.alert_after = 3;
 
-	while ((ch = getopt_long(argc, argv, "f:hvi:n:r:", longopts, NULL)) != -1) {
+	/* Errors are said here, in one line each, not by getopt. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":f:hvi:n:r:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case O_CHECK:
 			op.check = 1;
@@ -487,9 +728,12 @@ main(int argc, char **argv)
 				return 2;
 			op.count = v > 1000 ? 1000 : v;
 			break;
-		default:
-			usage(stderr);
+		case ':':
+			(void)fprintf(stderr, "sitewatch: option '%s' needs a "
+			    "value (see sitewatch --help)\n", argv[optind - 1]);
 			return 2;
+		default:
+			return bad_option(argc, argv, longopts);
 		}
 	}
 	if (!op.file_given)
@@ -497,21 +741,17 @@ main(int argc, char **argv)
 	if (op.check) {
 		if (optind < argc) {
 			(void)fprintf(stderr, "sitewatch: unexpected argument "
-			    "'%s'\n", argv[optind]);
+			    "'%s' after --check (see sitewatch --help)\n",
+			    argv[optind]);
 			return 2;
 		}
+		if (access(op.file, F_OK) == -1 && errno == ENOENT)
+			return first_run(op.file, op.file_given);
 		return check_file(op.file);
 	}
 	if (optind < argc) {
-		for (c = commands; c->name != NULL; c++)
-			if (strcmp(c->name, argv[optind]) == 0)
-				break;
-		if (c->name == NULL) {
-			(void)fprintf(stderr, "sitewatch: unknown command "
-			    "'%s'\n", argv[optind]);
-			usage(stderr);
-			return 2;
-		}
+		if ((c = find_command(argv[optind])) == NULL)
+			return unknown_command(argv[optind]);
 		rc = run_command(&op, c, argv + optind + 1, argc - optind - 1);
 		notify_free_argv(op.exec_argv);
 		return rc;
@@ -520,11 +760,15 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (op.fmt_given || op.interval != NULL || op.url != NULL ||
-	    op.filter != NULL || op.notify != NULL || op.show || op.back) {
-		usage(stderr);
+	if ((bad = misplaced_option(&op, NULL)) != NULL) {
+		(void)fprintf(stderr, "sitewatch: %s goes with a command (see "
+		    "sitewatch --help)\n", bad);
 		return 2;
 	}
+	if (exec_runnable(op.exec_argv) != 0)
+		return 2;
+	if (access(op.file, F_OK) == -1 && errno == ENOENT)
+		return first_run(op.file, op.file_given);
 	{
 		struct supervisor_opts so;
 

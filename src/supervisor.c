@@ -1103,6 +1103,19 @@ init(struct supervisor *s)
 	}
 	if (s->lockfd == -1)
 		return 2;
+	/* Every pid and change is written under the writers' lock: one that
+	 * cannot be taken is a jobs file that cannot be used, as one that
+	 * cannot be read (nothing to edit: the lock is taken, the file
+	 * read, nothing written). */
+	{
+		char err[512];
+
+		if (jobsfile_edit(s->path, NULL, 0, err, sizeof(err)) !=
+		    JOBSFILE_OK) {
+			(void)fprintf(stderr, "sitewatch: %s\n", err);
+			return 2;
+		}
+	}
 	if (state_dir(s->path, dir, sizeof(dir)) == -1 ||
 	    util_mkdirs(dir, 0700) == -1 ||
 	    svstatus_path(s->path, s->pubpath, sizeof(s->pubpath)) == -1) {

@@ -3,12 +3,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #define _XOPEN_SOURCE 700	/* realpath */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,11 +22,14 @@ errf(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
 
+	int e = errno;	/* the caller's errno says what failed: keep it */
+
 	if (err != NULL && errsz > 0) {
 		va_start(ap, fmt);
 		(void)vsnprintf(err, errsz, fmt, ap);
 		va_end(ap);
 	}
+	errno = e;
 	return -1;
 }
 
@@ -226,34 +231,183 @@ util_same_stat(const struct stat *a, const struct stat *b)
 	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-int
-util_helper_path(char *out, size_t outsz)
+/*
+ * Looks for the file name beside the running binary (the build tree, or
+ * an install where everything sits in one folder), else in the folder
+ * dir, and writes the path into out.  Returns 0 when that file passes
+ * access(mode), -1 when neither does (out then holds the one in dir).
+ */
+static int
+installed_file(const char *name, const char *dir, int mode, char *out,
+    size_t outsz)
 {
-	const char *env = getenv("SITEWATCH_HELPER");
 	char self[4096];
 	ssize_t n;
 	char *slash;
 
-	if (env != NULL && *env != '\0') {
-		if ((size_t)snprintf(out, outsz, "%s", env) >= outsz)
-			return -1;
-		return access(out, X_OK) == 0 ? 0 : -1;
-	}
-	/* Beside the running binary: the build tree, or an install where
-	 * both sit in one folder. */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
 		slash = strrchr(self, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			if ((size_t)snprintf(out, outsz, "%s/sitewatch-helper",
-			    self) < outsz && access(out, X_OK) == 0)
+			if ((size_t)snprintf(out, outsz, "%s/%s", self, name) <
+			    outsz && access(out, mode) == 0)
 				return 0;
 		}
 	}
-	if ((size_t)snprintf(out, outsz, "%s/sitewatch-helper",
-	    SITEWATCH_LIBEXECDIR) >= outsz)
+	if ((size_t)snprintf(out, outsz, "%s/%s", dir, name) >= outsz)
 		return -1;
-	return access(out, X_OK) == 0 ? 0 : -1;
+	return access(out, mode) == 0 ? 0 : -1;
+}
+
+int
+util_helper_path(char *out, size_t outsz)
+{
+	const char *env = getenv("SITEWATCH_HELPER");
+
+	if (env != NULL && *env != '\0') {
+		if ((size_t)snprintf(out, outsz, "%s", env) >= outsz)
+			return -1;
+		return access(out, X_OK) == 0 ? 0 : -1;
+	}
+	return installed_file("sitewatch-helper", SITEWATCH_LIBEXECDIR, X_OK,
+	    out, outsz);
+}
+
+int
+util_example_path(char *out, size_t outsz)
+{
+	return installed_file("jobs.csv.example", SITEWATCH_EXAMPLEDIR, R_OK,
+	    out, outsz);
+}
+
+size_t
+util_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d, *m;
+
+	/* Three rows of the (la + 1) x (lb + 1) table: two back, one back,
+	 * this one; a swap looks two rows back. */
+	m = malloc(3 * (lb + 1) * sizeof(*m));
+	if (m == NULL)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		m[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *cur = m + (i % 3) * (lb + 1);
+		size_t *up = m + ((i - 1) % 3) * (lb + 1);
+		size_t *up2 = m + ((i + 1) % 3) * (lb + 1);
+		int ca = tolower((unsigned char)a[i - 1]);
+
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			int cb = tolower((unsigned char)b[j - 1]);
+			size_t best = up[j - 1] + (ca != cb);
+
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 &&
+			    ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb &&
+			    up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	d = m[(la % 3) * (lb + 1) + lb];
+	free(m);
+	return d;
+}
+
+size_t
+util_close_limit(const char *word)
+{
+	size_t n = strlen(word) / 3;
+
+	return n < 2 ? 2 : n;
+}
+
+const char *
+util_suggest(const char *word, const char *const *words, size_t n)
+{
+	const char *best = NULL, *prefixed = NULL;
+	size_t i, d, bestd = (size_t)-1, len = strlen(word), nprefixed = 0;
+
+	if (len < 2)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (strncasecmp(words[i], word, len) == 0) {
+			prefixed = words[i];
+			nprefixed++;
+		}
+		d = util_distance(word, words[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = words[i];
+		}
+	}
+	if (bestd <= util_close_limit(word) && bestd < len)
+		return best;
+	return nprefixed == 1 ? prefixed : NULL;
+}
+
+/* Returns 0 when path is a file execve(2) would run, else -1 with errno
+ * (EACCES for a folder or a file without execute permission). */
+static int
+runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) == -1) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
+int
+util_find_program(const char *name, char *out, size_t outsz)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char denied[4096] = "";
+
+	if (*name == '\0') {
+		(void)snprintf(out, outsz, "%s", name);
+		errno = ENOENT;
+		return -1;
+	}
+	if (strchr(name, '/') != NULL) {
+		if ((size_t)snprintf(out, outsz, "%s", name) >= outsz) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		return runnable(out);
+	}
+	/* execvp's default search path when PATH is unset. */
+	if (path == NULL)
+		path = "/bin:/usr/bin";
+	for (p = path;; p = end + 1) {
+		size_t len;
+
+		end = strchr(p, ':');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		/* An empty element is the current folder. */
+		if ((size_t)snprintf(out, outsz, "%.*s%s%s", (int)len, p,
+		    len > 0 ? "/" : "", name) < outsz) {
+			if (runnable(out) == 0)
+				return 0;
+			if (errno == EACCES && denied[0] == '\0')
+				(void)snprintf(denied, sizeof(denied), "%s", out);
+		}
+		if (end == NULL)
+			break;
+	}
+	(void)snprintf(out, outsz, "%s", denied[0] ? denied : name);
+	errno = denied[0] ? EACCES : ENOENT;
+	return -1;
 }

@@ -11,6 +11,11 @@
 #define SITEWATCH_LIBEXECDIR "/usr/local/libexec/sitewatch"
 #endif
 
+/* Where `make install` puts the example jobs file. */
+#ifndef SITEWATCH_EXAMPLEDIR
+#define SITEWATCH_EXAMPLEDIR "/usr/local/share/doc/sitewatch/examples"
+#endif
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Formats into err (size errsz, may be 0) like snprintf; returns -1 so that
@@ -78,6 +83,44 @@ int util_same_stat(const struct stat *a, const struct stat *b);
  * none is (out then holds the last path tried, for the message).
  */
 int util_helper_path(char *out, size_t outsz);
+
+/*
+ * Writes into out the path of the example jobs file: the one beside the
+ * running binary (the source tree), else the installed one in
+ * SITEWATCH_EXAMPLEDIR.  Returns 0 when that file is readable, -1 when
+ * none is (out then holds the installed path).
+ */
+int util_example_path(char *out, size_t outsz);
+
+/*
+ * Returns the edit distance of a and b, ignoring ASCII case: each
+ * insertion, deletion, substitution or swap of two neighbouring
+ * characters counts 1 ("stauts" is 1 from "status").  (size_t)-1 when
+ * memory runs out.
+ */
+size_t util_distance(const char *a, const char *b);
+
+/* Returns how far (util_distance) a word may be from another and still
+ * count as a likely typo of it: a third of its length, at least 2. */
+size_t util_close_limit(const char *word);
+
+/*
+ * The one "did you mean": returns the word of words[0..n) that word was
+ * most likely meant to be, the closest within util_close_limit(word)
+ * (the first of equals), else the only one that word begins, else NULL.
+ * A word shorter than 2 characters gets no suggestion.
+ */
+const char *util_suggest(const char *word, const char *const *words,
+    size_t n);
+
+/*
+ * Finds the program name as execvp(3) would: a name with a slash is a
+ * path; else each folder of $PATH in turn (execvp's default when it is
+ * unset).  Writes the path found into out.  Returns 0 when it is a file
+ * that can be executed, else -1 with errno: ENOENT (not found) or EACCES
+ * (found, but a folder or not executable; out holds its path).
+ */
+int util_find_program(const char *name, char *out, size_t outsz);
 
 /* Sleeps for ms milliseconds, resuming after signals. */
 void util_sleep_ms(long ms);

@@ -4,11 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 
-try "make install DESTDIR=... installs the binary, both man pages, the completion and the unit"
+try "make install DESTDIR=... installs the binary, both man pages, the completion, the unit and the example"
 d=$T/dest
 make -s install DESTDIR="$d" PREFIX=/opt/sw >"$T/install.log" 2>&1 || fail "$(cat "$T/install.log")"
 for f in bin/sitewatch share/man/man1/sitewatch.1 share/man/man5/sitewatch.5 \
-	share/bash-completion/completions/sitewatch lib/systemd/user/sitewatch.service; do
+	share/bash-completion/completions/sitewatch lib/systemd/user/sitewatch.service \
+	share/doc/sitewatch/examples/jobs.csv.example; do
 	assert test -s "$d/opt/sw/$f"
 done
 assert test -x "$d/opt/sw/bin/sitewatch"
