@@ -745,8 +745,7 @@ main(int argc, char **argv)
 			    argv[optind]);
 			return 2;
 		}
-		if (access(op.file, F_OK) == -1 && errno == ENOENT)
-			return first_run(op.file, op.file_given);
+		/* A validator for scripts: its one-line reason stands. */
 		return check_file(op.file);
 	}
 	if (optind < argc) {

@@ -60,9 +60,11 @@ try "an empty file: not usable, exit 2"
 "$BIN" --check -f empty.csv > out 2>&1
 [ $? = 2 ] && grep -qx 'empty.csv: file is empty' out && ok || fail "$(cat out)"
 
-try "a bad command line exits 2 with the usage"
+try "a bad command line exits 2 with one line pointing to the usage"
 "$BIN" --no-such-option > out 2>&1
-[ $? = 2 ] && grep -q '^usage: sitewatch' out && ok || fail "$(cat out)"
+[ $? = 2 ] && [ "$(wc -l < out)" = 1 ] &&
+	grep -q "^sitewatch: unknown option '--no-such-option' (see sitewatch --help)$" out &&
+	ok || fail "$(cat out)"
 
 try "--version names the program"
 out=$("$BIN" --version)

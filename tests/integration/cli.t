@@ -180,8 +180,8 @@ assert cmp "$ROOT/jobs.csv.example" "$DEF"
 rm -rf "$T/home/.config"
 ok
 
-try "status, stop, --check and check without a jobs file: the same first-run message, exit 2"
-for args in status "stop x" --check "check x"; do
+try "status, stop, check and watch without a jobs file: the same first-run message, exit 2"
+for args in status "stop x" "check x" "watch x"; do
 	# shellcheck disable=SC2086
 	first $args
 	assert_eq "$?" 2 "$args: exit status"
