@@ -28,15 +28,18 @@ OUT=$T/bench.out
 ERR=$T/bench.err
 
 # bench_left: print the processes the bench left behind: anything whose
-# command line names its temporary directory (under $T, through TMPDIR);
-# watchers are forks of the supervisor, so they name it too.
+# command line or working directory names its temporary directory (under
+# $T, through TMPDIR). sitewatch's processes write their names over their
+# command lines (sitewatch: NAME URL), but they run in the jobs file's
+# directory.
 bench_left() {
 	local d pid
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
 		[ "$pid" = "$$" ] && continue
-		tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF -- "$T/sitewatch-bench." &&
-			echo "$pid: $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)"
+		{ tr '\0' ' ' 2>/dev/null <"$d/cmdline"; echo; readlink "$d/cwd"; } 2>/dev/null |
+			grep -qF -- "$T/sitewatch-bench." &&
+			echo "$pid: $(tr '\0' ' ' 2>/dev/null <"$d/cmdline")"
 	done
 }
 
