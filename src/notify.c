@@ -4,7 +4,6 @@
  * a pipe.
  */
 #define _GNU_SOURCE		/* pipe2, mkostemps */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -24,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "desktop.h"
 #include "frame.h"
 #include "log.h"
 #include "notify.h"
@@ -489,14 +489,48 @@ struct relay {
 	struct notifier *n;
 	int desktop_fd;		/* the desktop process's channel, or -1 */
 	pid_t desktop_pid;	/* the desktop process, 0 when none */
+	int desktop_off;	/* libnotify is unusable: no desktop process */
+	int down;		/* notifications said not to work; the next
+				 * desktop process says when they work */
 	int dropping;		/* the last forward was dropped */
 };
 
-/*
- * Reaps finished children: the hooks, whose failures are logged, and the
- * desktop process, which is then gone for good (its channel is closed,
- * and changes are in the log only).
- */
+/* Closes the desktop process's channel and forgets the process. */
+static void
+desktop_gone(struct relay *r)
+{
+	r->desktop_pid = 0;
+	if (r->desktop_fd != -1)
+		(void)close(r->desktop_fd);
+	r->desktop_fd = -1;
+}
+
+/* Takes note of how the desktop process ended (wait status st).  A new
+ * one starts at the next event (see follow_desktop), unless libnotify
+ * was found unusable. */
+static void
+desktop_ended(struct relay *r, pid_t pid, int st)
+{
+	desktop_gone(r);
+	/* Gone with its bus, it said first that notifications stopped. */
+	if (WIFEXITED(st) && (WEXITSTATUS(st) == DESKTOP_EXIT_BUS_GONE ||
+	    WEXITSTATUS(st) == 0)) {
+		r->down = 1;
+		return;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == DESKTOP_EXIT_UNUSABLE) {
+		r->desktop_off = 1;	/* it said why */
+		return;
+	}
+	log_msg("sitewatch", "the desktop notification process (pid %ld) "
+	    "ended (%s %d): a new one starts at the next change", (long)pid,
+	    WIFSIGNALED(st) ? "signal" : "status", WIFSIGNALED(st) ?
+	    WTERMSIG(st) : WEXITSTATUS(st));
+	r->down = 1;
+}
+
+/* Reaps finished children: the hooks, whose failures are logged, and the
+ * desktop process. */
 static void
 reap_children(struct relay *r)
 {
@@ -504,17 +538,9 @@ reap_children(struct relay *r)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (pid == r->desktop_pid) {
-			log_msg("sitewatch", "the desktop notification process "
-			    "(pid %ld) ended (%s %d): changes are reported in "
-			    "this log only", (long)pid, WIFSIGNALED(st) ?
-			    "signal" : "status", WIFSIGNALED(st) ?
-			    WTERMSIG(st) : WEXITSTATUS(st));
-			r->desktop_pid = 0;
-			if (r->desktop_fd != -1)
-				(void)close(r->desktop_fd);
-			r->desktop_fd = -1;
-		} else if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
+		if (pid == r->desktop_pid)
+			desktop_ended(r, pid, st);
+		else if (WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
 		    WEXITSTATUS(st) != 127)
 			log_msg("sitewatch", "--exec hook (pid %ld) exited %d",
 			    (long)pid, WEXITSTATUS(st));
@@ -524,8 +550,64 @@ reap_children(struct relay *r)
 	}
 }
 
-/* Returns 1 when a session bus can be reached without starting one: GDBus
- * would otherwise try to autolaunch a bus through X11. */
+/* Waits for a desktop process that closed its channel, which it does only
+ * as it exits: a second at most, then SIGKILL. */
+static void
+wait_desktop(struct relay *r)
+{
+	pid_t pid = r->desktop_pid, w = 0;
+	int st = 0, i;
+
+	for (i = 0; i < 100 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++)
+		util_sleep_ms(10);
+	if (w == 0) {
+		(void)kill(pid, SIGKILL);
+		w = waitpid(pid, &st, 0);
+	}
+	if (w == pid)
+		desktop_ended(r, pid, st);
+	else
+		desktop_gone(r);
+}
+
+/*
+ * Copies the socket path of a D-Bus address's first entry into path, when
+ * it is "unix:path=..." (%XX escapes decoded).  Returns 1, or 0 when the
+ * address is of another kind (abstract, tcp, ...), which cannot be
+ * checked without connecting.
+ */
+static int
+bus_socket_path(const char *addr, char *path, size_t pathsz)
+{
+	const char *p;
+	size_t k = 0;
+
+	if (strncmp(addr, "unix:path=", 10) != 0)
+		return 0;
+	for (p = addr + 10; *p != '\0' && *p != ',' && *p != ';' &&
+	    k + 1 < pathsz; p++) {
+		unsigned v;
+
+		if (*p == '%' && g_ascii_isxdigit(p[1]) &&
+		    g_ascii_isxdigit(p[2]) && sscanf(p + 1, "%2x", &v) == 1) {
+			path[k++] = (char)v;
+			p += 2;
+		} else {
+			path[k++] = *p;
+		}
+	}
+	path[k] = '\0';
+	return 1;
+}
+
+/*
+ * Returns 1 when a session bus can be reached without starting one, the
+ * way GDBus finds it: the address in $DBUS_SESSION_BUS_ADDRESS (when it
+ * names a socket path, that socket must exist), else the socket
+ * $XDG_RUNTIME_DIR/bus (what systemd's user manager provides).  Without
+ * either, GDBus would try to autolaunch a bus through X11.  A getenv and
+ * a stat: cheap enough to ask again at every event while there is none.
+ */
 static int
 have_session_bus(void)
 {
@@ -534,11 +616,14 @@ have_session_bus(void)
 	char path[4096];
 	struct stat st;
 
-	if (addr != NULL && *addr != '\0')
-		return 1;
-	if (rt == NULL)
+	if (addr != NULL && *addr != '\0') {
+		if (!bus_socket_path(addr, path, sizeof(path)))
+			return 1;
+	} else if (rt != NULL && *rt == '/') {
+		(void)snprintf(path, sizeof(path), "%s/bus", rt);
+	} else {
 		return 0;
-	(void)snprintf(path, sizeof(path), "%s/bus", rt);
+	}
 	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
@@ -548,168 +633,25 @@ notify_wanted(char *const *exec_argv, int desktop)
 	return exec_argv != NULL || (desktop && have_session_bus());
 }
 
-/*
- * libnotify is loaded only in the desktop process (dlopen), not linked:
- * linked, it and the dozen libraries it pulls in (gdk-pixbuf, gio, libpng,
- * ...) would be mapped into every watcher, and each mapping costs every
- * fork and every exit (measured: a clone 1.20 -> 1.07 ms of CPU).
- */
-#define LIBNOTIFY_SONAME "libnotify.so.4"
-
-static struct {
-	gboolean (*init)(const char *app_name);
-	NotifyNotification *(*notification_new)(const char *summary,
-	    const char *body, const char *icon);
-	gboolean (*show)(NotifyNotification *n, GError **error);
-	void (*unref)(gpointer object);
-} ln;
-
-/* Loads libnotify into ln.  Returns 0, or -1 with the reason in err. */
-static int
-libnotify_load(char *err, size_t errsz)
+ssize_t
+notify_event_recv(int fd, char *buf, struct notify_event *ev)
 {
-	void *h = dlopen(LIBNOTIFY_SONAME, RTLD_NOW | RTLD_LOCAL);
-
-	if (h == NULL) {
-		const char *e = dlerror();
-
-		(void)snprintf(err, errsz, "%s", e != NULL ? e : "dlopen failed");
-		return -1;
-	}
-	/* POSIX's way to take a function from dlsym(). */
-	*(void **)&ln.init = dlsym(h, "notify_init");
-	*(void **)&ln.notification_new = dlsym(h, "notify_notification_new");
-	*(void **)&ln.show = dlsym(h, "notify_notification_show");
-	*(void **)&ln.unref = dlsym(h, "g_object_unref");
-	if (ln.init == NULL || ln.notification_new == NULL ||
-	    ln.show == NULL || ln.unref == NULL) {
-		(void)snprintf(err, errsz, "%s lacks a function sitewatch "
-		    "needs", LIBNOTIFY_SONAME);
-		return -1;
-	}
-	return 0;
-}
-
-/* Shows one desktop notification.  *failing remembers whether the last
- * attempt failed, so a run of failures is logged once. */
-static void
-show(const struct notify_event *ev, int *failing)
-{
-	NotifyNotification *nn;
-	GError *error = NULL;
-	char *summary = notify_summary(ev), *body = notify_body(ev);
-
-	nn = ln.notification_new(summary, body, NULL);
-	if (!ln.show(nn, &error)) {
-		if (!*failing)
-			log_msg("sitewatch", "desktop notifications are not "
-			    "working (%s); changes are in this log",
-			    error != NULL ? error->message : "unknown error");
-		*failing = 1;
-		g_clear_error(&error);
-	} else if (*failing) {
-		log_msg("sitewatch", "desktop notifications work again");
-		*failing = 0;
-	}
-	ln.unref(nn);
-	g_free(summary);
-	g_free(body);
-}
-
-/*
- * Reads one event from fd into buf (NOTIFY_MSG_MAX bytes) and calls
- * handle() with it, unless it is malformed.  Returns 0, or -1 at end of
- * file.
- */
-static int
-read_event(int fd, char *buf, void (*handle)(const struct notify_event *ev,
-    const char *raw, size_t rawlen, void *arg), void *arg)
-{
-	struct notify_event ev;
 	ssize_t r = recv(fd, buf, NOTIFY_MSG_MAX, MSG_DONTWAIT | MSG_TRUNC);
 
 	if (r == 0)
 		return -1;
 	if (r == -1 || r > NOTIFY_MSG_MAX)
 		return 0;	/* nothing yet, or too long to be ours */
-	if (notify_event_unpack(buf, (size_t)r, &ev) == 0)
-		handle(&ev, buf, (size_t)r, arg);
-	return 0;
-}
-
-/* The desktop process's handler: show one notification. */
-static void
-desktop_handle(const struct notify_event *ev, const char *raw, size_t rawlen,
-    void *arg)
-{
-	(void)raw;
-	(void)rawlen;
-	show(ev, arg);
+	return notify_event_unpack(buf, (size_t)r, ev) == 0 ? r : 0;
 }
 
 /*
- * The desktop process: the only one that touches D-Bus.  It shows what the
- * notifier forwards, one at a time; a server that hangs holds up only this
- * process.  Never returns.
- */
-static void
-desktop_main(int fd)
-{
-	static char buf[NOTIFY_MSG_MAX];
-	int failing = 0;
-	char err[512];
-
-	if (libnotify_load(err, sizeof(err)) == -1) {
-		log_msg("sitewatch", "cannot load libnotify (%s): changes are "
-		    "reported in this log only", err);
-		_exit(0);
-	}
-	if (!ln.init("sitewatch")) {
-		log_msg("sitewatch", "cannot initialise libnotify: changes "
-		    "are reported in this log only");
-		_exit(0);
-	}
-	for (;;) {
-		struct pollfd pfd = { fd, POLLIN, 0 };
-
-		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
-			_exit(1);
-		if (read_event(fd, buf, desktop_handle, &failing) == -1)
-			_exit(0);
-	}
-}
-
-/* The notifier's handler: run the hook, hand the desktop part on without
- * ever blocking. */
-static void
-relay_handle(const struct notify_event *ev, const char *raw, size_t rawlen,
-    void *arg)
-{
-	struct relay *r = arg;
-
-	if (r->n->exec_argv != NULL && ev->kind == NOTIFY_CHANGED)
-		run_hook(r->n->exec_argv, ev);
-	if (r->desktop_fd == -1)
-		return;
-	if (send(r->desktop_fd, raw, rawlen, MSG_DONTWAIT | MSG_NOSIGNAL) !=
-	    (ssize_t)rawlen) {
-		if (!r->dropping)
-			log_msg("sitewatch", "the notification server is not "
-			    "keeping up: desktop notifications dropped (the "
-			    "log has every change)");
-		r->dropping = 1;
-	} else {
-		r->dropping = 0;
-	}
-}
-
-/*
- * Forks the desktop process, fed through a socket pair like the
- * notifier's own channel.  Returns the write end, or -1 when it could
- * not start.
+ * Forks the desktop process (desktop.c), fed through a socket pair like
+ * the notifier's own channel, and records it in r.  Returns 0, or -1 with
+ * errno when it could not start.
  */
 static int
-start_desktop(pid_t *pidp)
+start_desktop(struct relay *r)
 {
 	int fds[2];
 	pid_t pid;
@@ -718,8 +660,11 @@ start_desktop(pid_t *pidp)
 		return -1;
 	pid = fork();
 	if (pid == -1) {
+		int e = errno;
+
 		(void)close(fds[0]);
 		(void)close(fds[1]);
+		errno = e;
 		return -1;
 	}
 	if (pid == 0) {
@@ -730,11 +675,83 @@ start_desktop(pid_t *pidp)
 		(void)close(fds[1]);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 		proctitle_set("desktop", "notifier: desktop");
-		desktop_main(fds[0]);
+		desktop_main(fds[0], r->down);
 	}
 	(void)close(fds[0]);
-	*pidp = pid;
-	return fds[1];
+	r->desktop_pid = pid;
+	r->desktop_fd = fds[1];
+	return 0;
+}
+
+/*
+ * Makes sure a desktop process runs when one is wanted and can work: at
+ * the start, and again at each event after none could (no session bus
+ * yet, a bus or process that went away).  What it cannot do is said once,
+ * until a desktop process says notifications work.
+ */
+static void
+follow_desktop(struct relay *r)
+{
+	if (!r->n->desktop || r->desktop_off || r->desktop_fd != -1)
+		return;
+	if (!have_session_bus()) {
+		if (!r->down)
+			log_msg("sitewatch", "no desktop session (no D-Bus "
+			    "session bus): changes are reported in this log "
+			    "only, until one appears");
+		r->down = 1;
+		return;
+	}
+	if (start_desktop(r) == -1) {
+		if (!r->down)
+			log_msg("sitewatch", "cannot start desktop "
+			    "notifications: %s", strerror(errno));
+		r->down = 1;
+	}
+}
+
+/* Hands an event to the desktop process without ever blocking.  Returns
+ * 0, or -1 with errno (EAGAIN: it is behind; EPIPE: it is gone). */
+static int
+forward(struct relay *r, const char *raw, size_t rawlen)
+{
+	ssize_t w = send(r->desktop_fd, raw, rawlen, MSG_DONTWAIT |
+	    MSG_NOSIGNAL);
+
+	if (w == (ssize_t)rawlen) {
+		r->dropping = 0;
+		return 0;
+	}
+	if (w != -1)
+		errno = EMSGSIZE;
+	if (errno != EPIPE && errno != ECONNRESET) {
+		if (!r->dropping)
+			log_msg("sitewatch", "the notification server is not "
+			    "keeping up: desktop notifications dropped (the "
+			    "log has every change)");
+		r->dropping = 1;
+	}
+	return -1;
+}
+
+/* The notifier's handler: run the hook, hand the desktop part on. */
+static void
+relay_handle(struct relay *r, const struct notify_event *ev, const char *raw,
+    size_t rawlen)
+{
+	if (r->n->exec_argv != NULL && ev->kind == NOTIFY_CHANGED)
+		run_hook(r->n->exec_argv, ev);
+	reap_children(r);
+	follow_desktop(r);
+	if (r->desktop_fd == -1 || forward(r, raw, rawlen) == 0 ||
+	    (errno != EPIPE && errno != ECONNRESET))
+		return;
+	/* The desktop process is leaving (its bus went away): the event
+	 * goes to a new one. */
+	wait_desktop(r);
+	follow_desktop(r);
+	if (r->desktop_fd != -1)
+		(void)forward(r, raw, rawlen);
 }
 
 /* Leaves the notifier: the desktop process gets end-of-file, and it and
@@ -792,16 +809,15 @@ static void
 notifier_main(struct notifier *n, int sfd, int term)
 {
 	static char buf[NOTIFY_MSG_MAX];
-	struct relay r = { n, -1, 0, 0 };
+	struct relay r;
 
-	if (n->desktop && !have_session_bus())
-		log_msg("sitewatch", "no desktop session (no D-Bus session "
-		    "bus): changes are reported in this log only");
-	else if (n->desktop &&
-	    (r.desktop_fd = start_desktop(&r.desktop_pid)) == -1)
-		log_msg("sitewatch", "cannot start desktop notifications: %s",
-		    strerror(errno));
+	memset(&r, 0, sizeof(r));
+	r.n = n;
+	r.desktop_fd = -1;
+	follow_desktop(&r);
 	for (;;) {
+		struct notify_event ev;
+		ssize_t len;
 		struct pollfd pfd[2] = {
 			{ n->rfd, POLLIN, 0 }, { sfd, POLLIN, 0 }
 		};
@@ -816,8 +832,11 @@ notifier_main(struct notifier *n, int sfd, int term)
 				finish(&r);	/* told to go, and drained */
 			continue;
 		}
-		if (read_event(n->rfd, buf, relay_handle, &r) == -1)
+		len = notify_event_recv(n->rfd, buf, &ev);
+		if (len == -1)
 			finish(&r);	/* every writer is gone */
+		if (len > 0)
+			relay_handle(&r, &ev, buf, (size_t)len);
 	}
 }
 

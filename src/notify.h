@@ -65,6 +65,13 @@ pid_t notify_spawn(struct notifier *n);
 int notify_wanted(char *const *exec_argv, int desktop);
 
 /*
+ * Receives one event from fd (without waiting) into buf, NOTIFY_MSG_MAX
+ * bytes, and unpacks it into ev (pointing into buf).  Returns its length,
+ * 0 when there is none or it is malformed, or -1 at end of file.
+ */
+ssize_t notify_event_recv(int fd, char *buf, struct notify_event *ev);
+
+/*
  * Sends ev to the notifier through fd, whole, without ever blocking.
  * Long fields are cut (added_lines at a line end within 4 KiB).  Returns
  * 0, or -1 when it was dropped (errno EAGAIN: the notifier is behind).

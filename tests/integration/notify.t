@@ -9,46 +9,11 @@
 # have no service directories, so nothing is ever activated behind our
 # back.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/desktop-lib.sh"
 
 pageserver_start
 
 # ---- helpers ----------------------------------------------------------------
-
-# bus_start NAME: spawn a private dbus-daemon listening on
-# $T/NAME/bus.sock, with no service directories. Sets BUS (its address) and BUS_PID.
-# Returns 1 when it did not come up within 5 s.
-bus_start() {
-	local dir=$T/$1
-	mkdir -p "$dir"
-	cat >"$dir/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=$dir/bus.sock</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-EOF
-	spawn dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile \
-		--print-address >"$dir/address" 2>"$dir/bus.log"
-	BUS_PID=$SPAWNED
-	wait_until 5 test -s "$dir/address" || return 1
-	read -r BUS <"$dir/address"
-}
-
-# name_owned ADDRESS: succeed when org.freedesktop.Notifications has an
-# owner on the bus at ADDRESS.
-name_owned() {
-	dbus-send --bus="$1" --print-reply --dest=org.freedesktop.DBus / \
-		org.freedesktop.DBus.NameHasOwner \
-		string:org.freedesktop.Notifications 2>/dev/null |
-		grep -q 'boolean true'
-}
 
 # row_pid_to_stop FILE MARK: write "stop" into the pid field (the last
 # column) of the row of FILE whose line holds MARK, the way a person does.
@@ -76,89 +41,6 @@ stops_within_ms() {
 	_failed "the watcher took ${ELAPSED_MS} ms to obey stop (limit $4 ms)"
 }
 
-# history_body SUMMARY: print the body of the newest of sitewatch's
-# notifications in $T/history.json (dunstctl history) whose summary is
-# SUMMARY; fail when there is none.
-history_body() {
-	python3 - "$T/history.json" "$1" <<-'EOF'
-	import json, sys
-	history = json.load(open(sys.argv[1]))["data"][0]
-	mine = [n for n in history if n["appname"]["data"] == "sitewatch"
-	        and n["summary"]["data"] == sys.argv[2]]
-	if not mine:
-	    sys.exit(1)
-	print(mine[0]["body"]["data"], end="")
-	EOF
-}
-
-# desktop_up TAG: a private session bus ($T/TAG/bus.sock), an Xvfb and a
-# dunst on them. Sets BUS, BUS_PID, XVFB_PID, DUNST_PID and DUNST_ENV
-# (env ... to run a command in that session). Returns 1 when a part did
-# not come up (said through _failed).
-desktop_up() {
-	bus_start "$1" || { _failed "dbus-daemon did not start" \
-		"$(cat "$T/$1/bus.log")"; return 1; }
-	# Xvfb picks a free display itself and says which on fd 3.
-	spawn Xvfb -displayfd 3 -nolisten tcp -screen 0 320x240x24 \
-		3>"$T/$1/xvfb.display" >"$T/$1/xvfb.log" 2>&1
-	XVFB_PID=$SPAWNED
-	wait_until 10 test -s "$T/$1/xvfb.display" || { _failed \
-		"Xvfb did not start" "$(cat "$T/$1/xvfb.log")"; return 1; }
-	DUNST_ENV=(env DISPLAY=":$(cat "$T/$1/xvfb.display")"
-		DBUS_SESSION_BUS_ADDRESS="$BUS")
-	dunst_start "$1"
-}
-
-# dunst_start TAG: start a dunst in the session of desktop_up TAG and wait
-# until it owns the notification name. Sets DUNST_PID.
-dunst_start() {
-	# Notifications time out at once and are kept in the history,
-	# where dunstctl can read them back.
-	cat >"$T/dunstrc" <<-'EOF'
-	[global]
-	    history_length = 20
-	    idle_threshold = 0
-	    markup = full
-	[urgency_low]
-	    timeout = 1
-	[urgency_normal]
-	    timeout = 1
-	[urgency_critical]
-	    timeout = 1
-	EOF
-	spawn "${DUNST_ENV[@]}" dunst -config "$T/dunstrc" \
-		>>"$T/$1/dunst.log" 2>&1
-	DUNST_PID=$SPAWNED
-	wait_until 10 name_owned "$BUS" || { _failed \
-		"dunst did not take org.freedesktop.Notifications" \
-		"$(cat "$T/$1/dunst.log")"; return 1; }
-}
-
-# history_has SUMMARY: dunst's history (read into $T/history.json) holds
-# a notification from sitewatch with that summary.
-history_has() {
-	"${DUNST_ENV[@]}" dunstctl close-all &&
-		"${DUNST_ENV[@]}" dunstctl history >"$T/history.json" &&
-		history_body "$1" >/dev/null
-}
-
-# count ERE FILE: print how many lines of FILE match ERE.
-count() {
-	grep -Ec -- "$1" "$2"
-}
-
-# LM N: print the Last-Modified of version N (0-9) of a page.
-LM() {
-	printf 'Mon, 01 Jan 2024 00:00:0%s GMT' "$1"
-}
-
-# set_page PATH N: serve version N of a page at PATH, with its own body and
-# Last-Modified, so the next check sees a change.
-set_page() {
-	ctl set "{\"path\": \"$1\", \"body\": \"version $2\",
-		\"last_modified\": \"$(LM "$2")\"}" >/dev/null
-}
-
 # A site name that is markup and quotes: the summary must show it as
 # written, the body must escape it.
 HOSTILE='<b>Tom & "Jerry'"'"'s"</b>'
@@ -167,12 +49,6 @@ HOSTILE_CSV='"<b>Tom & ""Jerry'"'"'s""</b>"'
 # A site name that is shell syntax: no shell may ever run any of it.
 SHELLY="x'\$(touch $T/pwned1)';touch $T/pwned2 \`touch $T/pwned3\`|touch $T/pwned4"
 SHELLY_CSV="\"$SHELLY\""
-
-# Nothing below may reach the desktop or bus of whoever runs the tests.
-unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
-mkdir -p "$T/runtime"
-chmod 700 "$T/runtime"
-export XDG_RUNTIME_DIR=$T/runtime
 
 # ---- a real notification server -----------------------------------------
 
@@ -218,7 +94,7 @@ else
 		EOF
 		assert_eq "$(count 'changed: ' "$T/dunst-watch.log")" 1 \
 			"changed lines in the log"
-		assert_eq "$(count 'not working|no desktop' "$T/dunst-watch.log")" 0 \
+		assert_eq "$(count 'not working|stopped working|no desktop' "$T/dunst-watch.log")" 0 \
 			"complaints about the desktop in the log"
 
 		stops_within_ms "$pid" "$jobs" "/n?a=1" 1500
@@ -260,7 +136,7 @@ third" "the body of a change"
 		assert_eq "$body" "<a href=\"$URL/p\">$URL/p</a>
 failing since 2026-01-02 03:10: HTTP 503 &lt;busy&gt;" "the body of a failure"
 		assert history_body "Shop recovered" >/dev/null
-		assert_eq "$(count 'not working|no desktop' "$T/events.log")" 0 \
+		assert_eq "$(count 'not working|stopped working|no desktop' "$T/events.log")" 0 \
 			"complaints about the desktop"
 		stop "$DUNST_PID" "$XVFB_PID" "$BUS_PID"
 	}
