@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "notify.h"
 #include "tap.h"
@@ -195,6 +197,34 @@ t_split_errors(void)
 	check_str(err, "--exec: unclosed ' quote");
 }
 
+/* notify_event_recv on a real channel: an event, nothing, a message
+ * that is not an event, the end. */
+static void
+t_recv(void)
+{
+	static char buf[NOTIFY_MSG_MAX];
+	struct notify_event ev = event(NOTIFY_CHANGED, "Fefe",
+	    "https://blog.fefe.de/"), got;
+	int fds[2];
+	ssize_t n;
+
+	if (!check_int(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, fds), ==, 0))
+		return;
+	check_int(notify_event_send(fds[1], &ev), ==, 0);
+	n = notify_event_recv(fds[0], buf, &got);
+	check_int(n, >, 0);
+	if (n > 0) {
+		check_str(got.name, "Fefe");
+		check_str(got.url, "https://blog.fefe.de/");
+	}
+	check_int(notify_event_recv(fds[0], buf, &got), ==, 0);	/* none */
+	check_int(send(fds[1], "junk", 4, 0), ==, 4);
+	check_int(notify_event_recv(fds[0], buf, &got), ==, 0);	/* malformed */
+	(void)close(fds[1]);
+	check_int(notify_event_recv(fds[0], buf, &got), ==, -1);	/* the end */
+	(void)close(fds[0]);
+}
+
 int
 main(void)
 {
@@ -206,6 +236,7 @@ main(void)
 	TEST(t_pack_round_trip(), "an event survives the channel; a cut one is refused");
 	TEST(t_pack_caps(), "long fields are cut to fit, lines at a line end");
 	TEST(t_split(), "--exec splits at blanks, quotes group, nothing expands");
+	TEST(t_recv(), "recv: an event whole, nothing, a malformed one, the end");
 	TEST(t_split_errors(), "--exec: empty command and open quote are errors");
 	return test_done();
 }
