@@ -44,7 +44,8 @@
 struct transfer {
 	struct fetch_result *res;
 	size_t max_body;
-	int too_large;
+	int too_large;		/* the body passed max_body */
+	int wire_too_large;	/* an answer passed it on the wire */
 	GChecksum *sum;
 	int body_fd;		/* rq->body_fd */
 	int body_errno;		/* writing it failed with this */
@@ -203,6 +204,30 @@ on_body(char *p, size_t size, size_t n, void *arg)
 }
 
 /*
+ * libcurl's progress callback: aborts a transfer whose current answer has
+ * brought more than the cap over the wire.  on_body() sees the final
+ * answer's body only; the body of a redirect is read (to keep the
+ * connection usable) but never handed over, and without this a 302 with
+ * an endless body was read until --timeout.
+ */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	struct transfer *t = arg;
+
+	(void)dltotal;
+	(void)ultotal;
+	(void)ulnow;
+	if (dlnow >= 0 && (curl_off_t)t->max_body >= 0 &&
+	    dlnow > (curl_off_t)t->max_body) {
+		t->wire_too_large = 1;
+		return 1;	/* makes libcurl fail with CURLE_ABORTED_BY_CALLBACK */
+	}
+	return 0;
+}
+
+/*
  * Copies the value of header line p (length len) after its "name:" into
  * dst, trimmed; a value too long for dst is dropped, not cut.
  */
@@ -268,11 +293,14 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 		(void)snprintf(res->message, sizeof(res->message), "HTTP %ld",
 		    res->status);
 		return;
+	case CURLE_ABORTED_BY_CALLBACK:
 	case CURLE_WRITE_ERROR:
-		if (t->too_large) {
+		if (t->too_large || t->wire_too_large) {
 			res->error = FETCH_TOO_LARGE;
 			(void)snprintf(res->message, sizeof(res->message),
-			    "body larger than %zu bytes", max_body);
+			    "body larger than %zu bytes (--max-body)%s",
+			    max_body, t->wire_too_large && !t->too_large ?
+			    ", counted on the wire" : "");
 			return;
 		}
 		if (t->body_errno != 0) {
@@ -351,6 +379,9 @@ setup(CURL *h, const struct fetch_request *rq, struct transfer *t,
 	(void)curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
 	(void)curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	(void)curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
+	(void)curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	(void)curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	(void)curl_easy_setopt(h, CURLOPT_XFERINFODATA, t);
 	if (hdrs != NULL)
 		(void)curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	if (use_shared_store(rq->cafile)) {

@@ -374,12 +374,13 @@ stop() {
 	_pids=("${keep[@]}")
 }
 
-# stop_all: stop every spawned or tracked process but the page server,
+# stop_all: stop every spawned or tracked process but the page servers,
 # e.g. the writers of a test, before looking at what they left.
 stop_all() {
 	local pid some=()
 	for pid in "${_pids[@]}"; do
-		[ "$pid" = "${PAGESERVER:-}" ] || some+=("$pid")
+		[ "$pid" = "${PAGESERVER:-}" ] || [ "$pid" = "${HOSTILE:-}" ] ||
+			some+=("$pid")
 	done
 	stop "${some[@]}"
 }
@@ -471,4 +472,34 @@ EOF
 requests_to() {
 	ctl stats | python3 -c 'import json, sys
 print(json.load(sys.stdin)["counts"].get(sys.argv[1], 0))' "$1"
+}
+
+# ---- the hostile server -------------------------------------------------
+
+# hostileserver_start: spawn tests/integration/hostileserver.py (one path
+# per broken or hostile behaviour; see its header) on a free port and wait
+# until it listens. Sets HOSTILE_URL (http://127.0.0.1:PORT),
+# HOSTILE_TLS_URL (https:// on a port that accepts and never answers) and
+# HOSTILE (its pid, for stop). Its stderr goes to $T/hostileserver.log.
+hostileserver_start() {
+	local port tls_port
+	spawn python3 "$LIB_DIR/hostileserver.py" --port 0 \
+		>"$T/hostileserver.port" 2>"$T/hostileserver.log"
+	HOSTILE=$SPAWNED
+	if ! wait_until 10 _has_lines "$T/hostileserver.port" 2; then
+		echo "# hostileserver did not start:"
+		sed 's/^/#   /' "$T/hostileserver.log"
+		exit 1
+	fi
+	{ read -r port; read -r tls_port; } <"$T/hostileserver.port"
+	HOSTILE_URL=http://127.0.0.1:$port
+	HOSTILE_TLS_URL=https://127.0.0.1:$tls_port
+	export HOSTILE HOSTILE_URL HOSTILE_TLS_URL
+}
+
+# hostile_stats: print the hostile server's request log (JSON).
+hostile_stats() {
+	python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
+		"$HOSTILE_URL/_ctl/stats"
 }
