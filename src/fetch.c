@@ -22,6 +22,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <limits.h>
 #include <curl/curl.h>
 #include <glib.h>
 #include <openssl/ssl.h>
@@ -49,6 +50,7 @@ struct transfer {
 	GChecksum *sum;
 	int body_fd;		/* rq->body_fd */
 	int body_errno;		/* writing it failed with this */
+	int in_header;		/* between a status line and its blank line */
 };
 
 /* The CA store every check shares, and where it came from. */
@@ -176,7 +178,7 @@ fetch_error_name(enum fetch_error e)
 {
 	static const char *const names[] = {
 		"ok", "DNS", "connect", "timeout", "TLS", "HTTP", "too large",
-		"redirect", "aborted", "error"
+		"redirect", "not HTTP", "aborted", "error"
 	};
 
 	return (size_t)e < sizeof(names) / sizeof(names[0]) ? names[e] : "error";
@@ -228,44 +230,52 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 }
 
 /*
- * Copies the value of header line p (length len) after its "name:" into
- * dst, trimmed; a value too long for dst is dropped, not cut.
+ * libcurl's header callback: only notes whether an answer's header block
+ * is being read, so that a header libcurl refuses as too large (it says
+ * "Out of memory") is told as what it is.  The values are read after the
+ * transfer by read_header(), from the header proper: libcurl hands
+ * trailers to this callback too, and a trailer is not a header.
  */
-static void
-header_value(char *dst, size_t dstsz, const char *p, size_t len, size_t namelen)
-{
-	size_t a = namelen, b = len;
-
-	while (a < b && (p[a] == ' ' || p[a] == '\t'))
-		a++;
-	while (b > a && isspace((unsigned char)p[b - 1]))
-		b--;
-	if (b - a >= dstsz) {
-		dst[0] = '\0';
-		return;
-	}
-	memcpy(dst, p + a, b - a);
-	dst[b - a] = '\0';
-}
-
-/* libcurl's header callback: keeps the validators of the final answer (a
- * status line starts a new answer, as after a redirect). */
 static size_t
 on_header(char *p, size_t size, size_t n, void *arg)
 {
 	struct transfer *t = arg;
 	size_t len = size * n;
 
-	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		t->res->etag[0] = '\0';
-		t->res->last_modified[0] = '\0';
-	} else if (len > 5 && strncasecmp(p, "etag:", 5) == 0) {
-		header_value(t->res->etag, sizeof(t->res->etag), p, len, 5);
-	} else if (len > 14 && strncasecmp(p, "last-modified:", 14) == 0) {
-		header_value(t->res->last_modified,
-		    sizeof(t->res->last_modified), p, len, 14);
-	}
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		t->in_header = 1;
+	else if (len <= 2 && (len == 0 || p[0] == '\r' || p[0] == '\n'))
+		t->in_header = 0;
 	return len;
+}
+
+/*
+ * Copies into dst (dstsz bytes) the value of the last header field name
+ * of the final answer, trimmed; "" when there is none, when the value is
+ * too long for dst (dropped, not cut), or when it came in a trailer.
+ */
+static void
+read_header(CURL *h, const char *name, char *dst, size_t dstsz)
+{
+	struct curl_header *hh;
+	const char *a, *b;
+
+	dst[0] = '\0';
+	if (curl_easy_header(h, name, 0, CURLH_HEADER, -1, &hh) != CURLHE_OK)
+		return;
+	if (hh->amount > 1 && curl_easy_header(h, name, hh->amount - 1,
+	    CURLH_HEADER, -1, &hh) != CURLHE_OK)
+		return;
+	a = hh->value;
+	while (*a == ' ' || *a == '\t')
+		a++;
+	b = a + strlen(a);
+	while (b > a && isspace((unsigned char)b[-1]))
+		b--;
+	if ((size_t)(b - a) >= dstsz)
+		return;
+	memcpy(dst, a, (size_t)(b - a));
+	dst[b - a] = '\0';
 }
 
 /* Returns 1 when s may go into a request header: no CR, LF or NUL. */
@@ -273,6 +283,20 @@ static int
 header_safe(const char *s)
 {
 	return s != NULL && *s != '\0' && strpbrk(s, "\r\n") == NULL;
+}
+
+/* Fills res->error and message for an answer that is no HTTP answer
+ * (why: libcurl's words, or NULL for a status out of range). */
+static void
+not_http(struct fetch_result *res, const char *why)
+{
+	res->error = FETCH_NOT_HTTP;
+	if (why != NULL)
+		(void)snprintf(res->message, sizeof(res->message),
+		    "not HTTP: %s", why);
+	else
+		(void)snprintf(res->message, sizeof(res->message),
+		    "not HTTP: status %ld", res->status);
 }
 
 /* Sorts a finished transfer's libcurl code into res->error and message. */
@@ -284,6 +308,10 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 
 	switch (rc) {
 	case CURLE_OK:
+		if (res->status < 100 || res->status > 599) {
+			not_http(res, NULL);
+			return;
+		}
 		if (res->status == 304 ||
 		    (res->status >= 200 && res->status < 300)) {
 			res->error = FETCH_OK;
@@ -311,6 +339,21 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 		}
 		res->error = FETCH_OTHER;
 		break;
+	case CURLE_OUT_OF_MEMORY:
+	case CURLE_RECV_ERROR:
+		/* libcurl 7.88 refuses a header line over 100 KiB with "Out
+		 * of memory", and headers over 300 KiB in all as a receive
+		 * error. */
+		if (t->in_header) {
+			res->error = FETCH_TOO_LARGE;
+			(void)snprintf(res->message, sizeof(res->message),
+			    "header too large (more than libcurl accepts)%s%s",
+			    rc == CURLE_RECV_ERROR ? ": " : "",
+			    rc == CURLE_RECV_ERROR ? why : "");
+			return;
+		}
+		res->error = FETCH_OTHER;
+		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		res->error = FETCH_DNS;
@@ -332,9 +375,24 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 		res->error = FETCH_TLS;
 		break;
 	case CURLE_TOO_MANY_REDIRECTS:
-	case CURLE_UNSUPPORTED_PROTOCOL:
 		res->error = FETCH_REDIRECT;
 		break;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		/* The URL itself is http(s): a redirect's Location is not,
+		 * or the answer was no HTTP (HTTP/0.9, a status of more than
+		 * three digits). */
+		if (res->status >= 300 && res->status < 400) {
+			res->error = FETCH_REDIRECT;
+			(void)snprintf(res->message, sizeof(res->message),
+			    "redirect to a URL that is not http or https "
+			    "(%s)", why);
+			return;
+		}
+		not_http(res, why);
+		return;
+	case CURLE_WEIRD_SERVER_REPLY:
+		not_http(res, why);
+		return;
 	default:
 		res->error = FETCH_OTHER;
 		break;
@@ -344,6 +402,26 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 		    "timeout: %s", why);
 	else
 		(void)snprintf(res->message, sizeof(res->message), "%s", why);
+}
+
+/*
+ * Reads what the final answer's header says into res: the validators,
+ * and how long a 429 or 503 asks to wait.
+ */
+static void
+read_answer(CURL *h, struct fetch_result *res)
+{
+	curl_off_t wait = 0;
+
+	read_header(h, "ETag", res->etag, sizeof(res->etag));
+	read_header(h, "Last-Modified", res->last_modified,
+	    sizeof(res->last_modified));
+	/* libcurl reads both forms, seconds and an HTTP date. */
+	if ((res->status == 429 || res->status == 503) &&
+	    curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK &&
+	    wait > 0)
+		res->retry_after = wait > (curl_off_t)LONG_MAX ? LONG_MAX :
+		    (long)wait;
 }
 
 /*
@@ -478,6 +556,7 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 			rc = msg->data.result;
 	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
 	classify(res, rc, &t, errbuf, rq->max_body);
+	read_answer(h, res);
 	if (res->error == FETCH_OK && res->status != 304)
 		(void)g_checksum_get_digest(t.sum, res->hash, &hashlen);
 out:

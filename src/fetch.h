@@ -17,8 +17,11 @@ enum fetch_error {
 	FETCH_TIMEOUT,		/* connect, total or low-speed timeout */
 	FETCH_TLS,		/* handshake or certificate */
 	FETCH_HTTP,		/* an answer other than 2xx or 304 */
-	FETCH_TOO_LARGE,	/* the body passed the cap */
+	FETCH_TOO_LARGE,	/* the body passed the cap, or a header
+				 * libcurl's */
 	FETCH_REDIRECT,		/* too many redirects, or to a non-http URL */
+	FETCH_NOT_HTTP,		/* no status line (HTTP/0.9), a status
+				 * outside 100-599, a garbled answer */
 	FETCH_ABORTED,		/* the caller's interrupt asked to stop */
 	FETCH_OTHER
 };
@@ -42,6 +45,9 @@ struct fetch_result {
 	long status;			/* the final HTTP status, 0 if none */
 	char etag[FETCH_VALIDATOR_MAX];		/* "" when the server sent none */
 	char last_modified[FETCH_VALIDATOR_MAX];	/* "" when none */
+	/* Both from the final answer's header, never from a trailer. */
+	long retry_after;		/* seconds a 429 or 503 asked to wait
+					 * (Retry-After), 0 if none */
 	unsigned char hash[FETCH_HASH_LEN];	/* of the decoded body (2xx only) */
 	size_t body_len;
 	double seconds;			/* how long the transfer took */

@@ -70,6 +70,8 @@ struct watcher {
 	int end;		/* set: leave the loop with this result */
 	int ending;
 	char last_error[256];	/* the error last logged, for "once" */
+	long retry_after;	/* s the last failed check's server asked to
+				 * wait (Retry-After), 0: none */
 };
 
 enum row_read { ROW_OK, ROW_GONE, ROW_UNREADABLE };
@@ -221,15 +223,20 @@ log_catch_up(struct watcher *w)
 }
 
 /*
- * Logs an error once per run of the same error.  Errors are the same when
- * their key (class and HTTP status) is: the message may differ in details
- * such as the milliseconds a timeout took.
+ * Logs an error once per run of the same error; at -v every failed check,
+ * the repeats as "error again (N checks in a row)".  Errors are the same
+ * when their key (class and HTTP status) is: the message may differ in
+ * details such as the milliseconds a timeout took.
  */
 static void
 log_error(struct watcher *w, const char *key, const char *msg)
 {
-	if (strcmp(w->last_error, key) == 0)
+	if (strcmp(w->last_error, key) == 0) {
+		if (log_verbose)
+			log_msg(w->o->name, "error again (%u checks in a row): "
+			    "%s", w->st.failures, msg);
 		return;
+	}
 	log_msg(w->o->name, "error: %s", msg);
 	(void)snprintf(w->last_error, sizeof(w->last_error), "%s", key);
 }
@@ -1135,21 +1142,30 @@ alert(struct watcher *w)
 		    "not keeping up");
 }
 
+/* What one check fetched, and the server's values made valid. */
+struct answer {
+	struct fetch_result res;
+	int body_fd;			/* the decoded body (memfd), or -1 */
+	long long now;			/* when the check started */
+	int lm_is_date;			/* lm may be sent as If-Modified-Since */
+	char lm[FETCH_VALIDATOR_MAX];	/* Last-Modified, made valid */
+	char etag[FETCH_VALIDATOR_MAX];	/* ETag, or "" when not usable */
+};
+
 /*
- * One check: fetch, compare (filter, snapshot, diff), record, tell.  The
- * caller saves the state (once per check: see state.c).  Returns 1 when
- * the watcher must end (told to stop during the check, or its row is
- * gone).
+ * The fetch step: one conditional GET with the stored validators, its body
+ * kept in a memfd for the compare step.  A failed answer is counted
+ * (check_failed()) with how long the server asked to wait, if it did.
+ * Returns 0 for an answer to compare, -1 when the check failed or could not
+ * be made, or COMPARE_ABORTED when a stop or a new URL interrupted it.
  */
 static int
-check_page(struct watcher *w)
+fetch_answer(struct watcher *w, struct answer *a)
 {
 	struct fetch_request rq;
-	struct fetch_result res;
-	struct change *ch = NULL;
-	int fds[2], nfds = 0, changed, body_fd, lm_is_date;
-	long long now = (long long)time(NULL);
-	char key[64], lm[FETCH_VALIDATOR_MAX], etag[FETCH_VALIDATOR_MAX];
+	struct fetch_result *res = &a->res;
+	int fds[2], nfds = 0;
+	char result[64], key[64];
 
 	memset(&rq, 0, sizeof(rq));
 	rq.url = w->row.url;
@@ -1165,71 +1181,77 @@ check_page(struct watcher *w)
 		fds[nfds++] = w->ifd;
 	/* The body for the helper, in memory only while the check runs:
 	 * an idle watcher keeps nothing of it. */
-	body_fd = memfd_create("sitewatch-body", MFD_CLOEXEC);
-	if (body_fd == -1) {
+	a->body_fd = rq.body_fd = memfd_create("sitewatch-body", MFD_CLOEXEC);
+	if (a->body_fd == -1) {
 		log_error(w, "setup", "memfd_create failed");
-		return 0;
+		return -1;
 	}
-	rq.body_fd = body_fd;
-
-	if (fetch_run(&rq, &res, fds, (unsigned)nfds, check_interrupt, w) == -1) {
-		log_error(w, "setup", res.message);
-		(void)close(body_fd);
-		return 0;
+	if (fetch_run(&rq, res, fds, (unsigned)nfds, check_interrupt, w) == -1) {
+		log_error(w, "setup", res->message);
+		return -1;
 	}
 	/* Give back what the transfer used: an idle watcher should hold
 	 * as few private pages as it can. */
 	(void)malloc_trim(0);
-	if (res.error == FETCH_ABORTED) {
-		(void)close(body_fd);
-		return w->ending;
-	}
+	if (res->error == FETCH_ABORTED)
+		return COMPARE_ABORTED;
 	/* What the server sent, made valid before anything stores it. */
-	lm_is_date = httpval_lastmod(res.last_modified, lm, sizeof(lm));
-	(void)httpval_etag(res.etag, etag, sizeof(etag));
-	if (res.error == FETCH_OK && res.status == 304 &&
+	a->lm_is_date = httpval_lastmod(res->last_modified, a->lm, sizeof(a->lm));
+	(void)httpval_etag(res->etag, a->etag, sizeof(a->etag));
+	if (res->error == FETCH_OK && res->status == 304 &&
 	    (rq.etag == NULL || *rq.etag == '\0') &&
 	    (rq.last_modified == NULL || *rq.last_modified == '\0')) {
 		/* Nothing was asked to be compared: a broken server, and
 		 * no state to build on. */
-		res.error = FETCH_HTTP;
-		(void)snprintf(res.message, sizeof(res.message), "HTTP 304 "
+		res->error = FETCH_HTTP;
+		(void)snprintf(res->message, sizeof(res->message), "HTTP 304 "
 		    "Not Modified to a request without validators: "
 		    "nothing to compare");
 	}
-	w->st.last_check = now;
+	w->st.last_check = a->now;
 	w->st.checks++;
-	if (res.error != FETCH_OK) {
-		char result[64];
-
-		/* Never a change, and the validators stay as they were. */
-		if (res.error == FETCH_HTTP)
-			(void)snprintf(result, sizeof(result), "HTTP %ld",
-			    res.status);
-		else
-			(void)snprintf(result, sizeof(result), "%s",
-			    fetch_error_name(res.error));
-		(void)snprintf(key, sizeof(key), "%s %ld",
-		    fetch_error_name(res.error), res.status);
-		check_failed(w, result, key, res.message);
-		(void)close(body_fd);
+	if (res->error == FETCH_OK)
 		return 0;
-	}
+	/* Never a change, and the validators stay as they were. */
+	if (res->error == FETCH_HTTP)
+		(void)snprintf(result, sizeof(result), "HTTP %ld", res->status);
+	else
+		(void)snprintf(result, sizeof(result), "%s",
+		    fetch_error_name(res->error));
+	(void)snprintf(key, sizeof(key), "%s %ld", fetch_error_name(res->error),
+	    res->status);
+	check_failed(w, result, key, res->message);
+	w->retry_after = res->retry_after;
+	return -1;
+}
 
-	changed = 0;
-	if (res.status != 304) {
-		ch = calloc(1, sizeof(*ch));
-		changed = ch == NULL ? -1 : compare_body(w, &res, body_fd, now,
-		    ch);
-		if (ch == NULL)
-			check_failed(w, "error", "memory", "out of memory");
+/*
+ * The compare step: a 304 is no change; a 2xx body is compared
+ * (compare_body()), with *ch allocated for what changed (the caller frees
+ * it).  Returns 1 for a change, 0 for none, -1 when the check failed
+ * (counted), or COMPARE_ABORTED.
+ */
+static int
+compare_answer(struct watcher *w, const struct answer *a, struct change **ch)
+{
+	if (a->res.status == 304)
+		return 0;
+	*ch = calloc(1, sizeof(**ch));
+	if (*ch == NULL) {
+		check_failed(w, "error", "memory", "out of memory");
+		return -1;
 	}
-	(void)close(body_fd);
-	if (changed == -1 || changed == COMPARE_ABORTED) {
-		free(ch);
-		(void)malloc_trim(0);
-		return changed == -1 ? 0 : w->ending;
-	}
+	return compare_body(w, &a->res, a->body_fd, a->now, *ch);
+}
+
+/*
+ * Keeps what a good answer says for the next check: the end of a run of
+ * failures (logged), the result, and the validators of the next request
+ * (an ETag as sent, a Last-Modified only when it is a date).
+ */
+static void
+keep_answer(struct watcher *w, const struct answer *a, int changed)
+{
 	if (w->st.failures > 0 || w->last_error[0] != '\0') {
 		log_msg(w->o->name, "recovered after %u failed check%s",
 		    w->st.failures, w->st.failures == 1 ? "" : "s");
@@ -1237,75 +1259,99 @@ check_page(struct watcher *w)
 	}
 	w->st.failures = 0;
 	w->st.last_error[0] = '\0';
-
-	if (!w->st.baseline) {
-		changed = 0;
-		log_msg(w->o->name, "first check: HTTP %ld, baseline recorded",
-		    res.status);
-	}
-	/* The validators of the next request: an ETag as sent, a
-	 * Last-Modified only when it is a date. */
-	if (res.status != 304) {
-		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", etag);
+	if (a->res.status != 304) {
+		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", a->etag);
 		(void)snprintf(w->st.last_modified,
-		    sizeof(w->st.last_modified), "%s", lm_is_date ? lm : "");
-		memcpy(w->st.hash, res.hash, FETCH_HASH_LEN);
+		    sizeof(w->st.last_modified), "%s",
+		    a->lm_is_date ? a->lm : "");
+		memcpy(w->st.hash, a->res.hash, FETCH_HASH_LEN);
 		w->st.has_hash = 1;
-	} else if (etag[0] != '\0') {
-		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", etag);
+	} else if (a->etag[0] != '\0') {
+		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", a->etag);
 	}
 	(void)snprintf(w->st.last_result, sizeof(w->st.last_result), "%s",
 	    changed ? "changed" : "unchanged");
+}
+
+/*
+ * The record and tell steps of a good answer: a first check records the
+ * baseline (and the row shows the server's Last-Modified from the start);
+ * a change is saved, logged, written into the row and told.  Returns 1
+ * when the row is gone.
+ */
+static int
+conclude(struct watcher *w, const struct answer *a, int changed,
+    const struct change *ch)
+{
+	char old[FETCH_VALIDATOR_MAX], new_value[FETCH_VALIDATOR_MAX];
 
 	if (!w->st.baseline) {
+		log_msg(w->o->name, "first check: HTTP %ld, baseline recorded",
+		    a->res.status);
 		w->st.baseline = 1;
-		/* The row shows what the server says, from the start. */
-		if (lm[0] != '\0' && strcmp(lm, w->row.lastmod) != 0 &&
-		    record(w, lm)) {
-			free(ch);
-			return 1;
-		}
-	} else if (changed) {
-		char old[FETCH_VALIDATOR_MAX], new_value[FETCH_VALIDATOR_MAX];
-
-		(void)snprintf(old, sizeof(old), "%s", w->row.lastmod);
-		if (lm[0] != '\0')
-			(void)snprintf(new_value, sizeof(new_value), "%s", lm);
-		else
-			httpval_date(now, new_value, sizeof(new_value));
-		w->st.last_change = now;
-		/* Saved before the row is written: a crash in between
-		 * costs the row one late update, never a second alarm. */
-		save(w);
-		log_change(w, ch);
-		if (record(w, new_value)) {
-			free(ch);
-			return 1;
-		}
-		tell_change(w, old, new_value, ch);
-	} else if (log_verbose) {
-		log_msg(w->o->name, "unchanged (HTTP %ld, %.3f s)", res.status,
-		    res.seconds);
+		return a->lm[0] != '\0' && strcmp(a->lm, w->row.lastmod) != 0 &&
+		    record(w, a->lm);
 	}
-	free(ch);
-	/* The compare step's buffers go back too. */
-	(void)malloc_trim(0);
+	if (!changed) {
+		if (log_verbose)
+			log_msg(w->o->name, "unchanged (HTTP %ld, %.3f s)",
+			    a->res.status, a->res.seconds);
+		return 0;
+	}
+	(void)snprintf(old, sizeof(old), "%s", w->row.lastmod);
+	if (a->lm[0] != '\0')
+		(void)snprintf(new_value, sizeof(new_value), "%s", a->lm);
+	else
+		httpval_date(a->now, new_value, sizeof(new_value));
+	w->st.last_change = a->now;
+	/* Saved before the row is written: a crash in between costs the
+	 * row one late update, never a second alarm. */
+	save(w);
+	log_change(w, ch);
+	if (record(w, new_value))
+		return 1;
+	tell_change(w, old, new_value, ch);
 	return 0;
 }
 
 /*
- * One check (check_page()), then the alert of a run of failures or of
- * its end.  Returns what check_page() returned.
+ * One check, as its steps: fetch, compare (filter, snapshot, diff), keep,
+ * record and tell; then the alert of a run of failures or of its end.
+ * The caller saves the state (once per check: see state.c).  Returns 1
+ * when the watcher must end (told to stop during the check, or its row is
+ * gone).
  */
 static int
 check(struct watcher *w)
 {
+	struct answer a;
+	struct change *ch = NULL;
 	unsigned long checks = w->st.checks;
-	int r = check_page(w);
+	int rc, end = 0;
 
+	memset(&a, 0, sizeof(a));
+	a.now = (long long)time(NULL);
+	w->retry_after = 0;
+	rc = fetch_answer(w, &a);
+	if (rc == 0)
+		rc = compare_answer(w, &a, &ch);
+	if (a.body_fd != -1)
+		(void)close(a.body_fd);
+	if (rc == 0 || rc == 1) {
+		/* The first check is a baseline, never a change. */
+		if (!w->st.baseline)
+			rc = 0;
+		keep_answer(w, &a, rc);
+		end = conclude(w, &a, rc, ch);
+	} else if (rc == COMPARE_ABORTED) {
+		end = w->ending;
+	}
+	free(ch);
+	/* The compare step's buffers go back too. */
+	(void)malloc_trim(0);
 	if (w->st.checks != checks)
 		alert(w);
-	return r;
+	return end;
 }
 
 /*
@@ -1427,6 +1473,39 @@ start(struct watcher *w)
 	return 0;
 }
 
+#define RETRY_AFTER_MAX 3600	/* s: the longest wait a server may ask */
+
+/*
+ * Moves the next check, just planned, to no earlier than the wait the
+ * last check's 429 or 503 asked for (Retry-After, at most an hour), and
+ * says so in the log: once per run of failures, at -v every time.
+ */
+static void
+postpone(struct watcher *w)
+{
+	long wait = w->retry_after;
+	long long now = (long long)time(NULL);
+
+	if (wait <= 0)
+		return;
+	if (wait > RETRY_AFTER_MAX)
+		wait = RETRY_AFTER_MAX;
+	if (w->row.sched.kind == SCHEDULE_EVERY) {
+		if (w->due_boot >= boot_ms() + (long long)wait * 1000)
+			return;
+		w->due_boot = boot_ms() + (long long)wait * 1000;
+	} else {
+		if (w->due_wall == (time_t)-1 || w->due_wall >= now + wait)
+			return;
+		w->due_wall = (time_t)(now + wait);
+	}
+	w->st.next_check = now + wait;
+	if (w->st.failures == 1 || log_verbose)
+		log_msg(w->o->name, "the server asks to wait %ld s "
+		    "(Retry-After%s): next check in %ld s", w->retry_after,
+		    wait < w->retry_after ? ", at most an hour" : "", wait);
+}
+
 /*
  * Makes the check that is due (or asked for), then plans the next one.
  * Returns 1 when the watcher must end (w->end says how), else 0.
@@ -1456,6 +1535,7 @@ run_check(struct watcher *w)
 		return 1;
 	}
 	plan(w, 0, 0);
+	postpone(w);
 	save(w);
 	/* Alone, the row is read again only when the file changed: a
 	 * stat(2), not a read of a file of 10,000 rows.  Supervised, not at

@@ -27,10 +27,14 @@ FAILING=(
 	"zstd-bomb /zstd-bomb larger.than.$MAX_BODY 2"
 	"redirect-endless /redirect-endless larger.than.$MAX_BODY 2"
 	"redirect-loop /redirect-loop redirects 2"
-	"redirect-file /redirect-file file 2"
-	"redirect-ftp /redirect-ftp ftp 2"
+	"redirect-file /redirect-file not.http.or.https.*file 2"
+	"redirect-ftp /redirect-ftp not.http.or.https.*ftp 2"
 	"rst /rst remaining|reset|closed 2"
 	"short-cl /short-cl remaining 2"
+	"huge-header /huge-header header.too.large 2"
+	"many-headers /many-headers header.too.large 2"
+	"http09 /http09 not.HTTP 2"
+	"status99999 /status99999 not.HTTP 2"
 )
 
 mkdir -p "$T/run"
@@ -45,8 +49,19 @@ J=$T/run/jobs.csv
 	echo "1s;tls-stall;$HOSTILE_TLS_URL/;-;-"
 	echo "1s;long-cl;$HOSTILE_URL/long-cl;-;-"
 	echo "1s;flap;$HOSTILE_URL/flap;-;-"
+	echo "1s;trailer;$HOSTILE_URL/trailer;-;-"
+	for r in retry-429 retry-503-date retry-huge; do
+		echo "1s;$r;$HOSTILE_URL/$r;-;-"
+	done
 } >"$J"
 cp "$J" "$T/run/before.csv"
+# Beside it, one watcher alone with -v, on a server that is not HTTP.
+mkdir -p "$T/verbose"
+printf 'interval;name;url;last-modified;pid\n1s;v09;%s/http09?v;-;-\n' \
+	"$HOSTILE_URL" >"$T/verbose/jobs.csv"
+spawn "$BIN" -f "$T/verbose/jobs.csv" -v --no-desktop --timeout "$TIMEOUT" \
+	watch v09 2>"$T/verbose/log"
+V=$SPAWNED
 
 spawn "$BIN" -f "$J" --no-desktop --alert-after 0 --timeout "$TIMEOUT" \
 	--connect-timeout "$CONNECT" --max-body "$MAX_BODY" 2>"$T/run/log"
@@ -83,30 +98,36 @@ run_for 7
 # its neighbours do.
 curl -sS -o /dev/null "$HOSTILE_URL/_ctl/ok?body=%3Cp%3Ea%20new%20text%3C%2Fp%3E"
 run_for 9
-stop "$S"
-# The server's view, one line per path: PATH REQUESTS LONGEST, LONGEST
-# the longest (s, rounded up) a connection was held (one still open when
-# the supervisor stopped counts until now); and the If-Modified-Since
-# values each path was sent, "PATH<TAB>VALUE" in $T/run/ims.
+stop "$S" "$V"
+# The server's view, one line per path: PATH REQUESTS LONGEST MINGAP,
+# LONGEST the longest (s, rounded up) a connection was held (one still
+# open when the supervisor stopped counts until now), MINGAP the shortest
+# time (s, rounded down) between two requests' starts; and the
+# If-Modified-Since values each path was sent, "PATH<TAB>VALUE" in
+# $T/run/ims.
 hostile_stats | python3 -c '
 import json, math, sys, time
 by = {}
 ims = set()
 for r in json.load(sys.stdin)["requests"]:
-    n, longest = by.get(r["path"], (0, 0))
-    by[r["path"]] = (n + 1, max(longest, math.ceil((r["end"] or time.time()) - r["start"])))
+    n, longest, last, gap = by.get(r["path"], (0, 0, None, 999))
+    if last is not None:
+        gap = min(gap, math.floor(r["start"] - last))
+    by[r["path"]] = (n + 1, max(longest, math.ceil((r["end"] or time.time()) - r["start"])),
+                     r["start"], gap)
     ims.add("%s\t%s" % (r["path"], r["if_modified_since"] or "-"))
-for p, (n, longest) in sorted(by.items()):
-    print(p, n, longest)
+for p, (n, longest, _, gap) in sorted(by.items()):
+    print(p, n, longest, gap)
 open(sys.argv[1], "w").write("".join(sorted(i + "\n" for i in ims)))
 ' "$T/run/ims" >"$T/run/stats"
 
 # lines NAME ERE: how many log lines of NAME match ERE.
 lines() { grep -Ec -- "Z $1 ($2)" "$T/run/log"; }
-# stats requests|longest PATH: the number of requests to PATH, or the
-# longest one (s).
+# stats requests|longest|mingap PATH: the number of requests to PATH, the
+# longest one (s), or the shortest time between two (s).
 stats() {
-	awk -v p="$2" -v f="$1" '$1 == p { print (f == "requests" ? $2 : $3); n = 1 }
+	awk -v p="$2" -v f="$1" '$1 == p { n = 1
+			print (f == "requests" ? $2 : f == "longest" ? $3 : $4) }
 		END { if (!n) print 0 }' "$T/run/stats"
 }
 
@@ -150,6 +171,41 @@ e=$(lines flap 'error: HTTP 503') r=$(lines flap 'recovered')
 	_failed "$e error lines for $r recoveries: more than one line per run"
 ok
 
+try "trailer: a Last-Modified trailer is not a header: not stored, not sent back, no change"
+assert_eq "$(lines trailer 'changed:|error')" 0 "no change, no error"
+assert_eq "$(lines trailer 'first check')" 1 "one baseline"
+[ "$(stats requests /trailer)" -ge 5 ] || _failed "fewer than 5 checks"
+assert_eq "$(awk -F';' '$2 == "trailer" {print $4}' "$J")" 'Wed, 21 Oct 2015 07:28:00 GMT' \
+	"the row has the header's value"
+assert_eq "$(grep -c '^/trailer	' "$T/run/ims" | tr -d ' ')" 2 "two If-Modified-Since values"
+assert_grep '^/trailer	Wed, 21 Oct 2015 07:28:00 GMT$' "$T/run/ims"
+ok
+
+for r in retry-429:HTTP.429 retry-503-date:HTTP.503; do
+	name=${r%%:*} err=${r#*:}
+	try "$name: Retry-After is honoured: no check before the server's time, said once"
+	assert_eq "$(lines "$name" 'changed|first check')" 0 "no change"
+	assert_eq "$(lines "$name" 'error:')" 1 "one error line"
+	assert_grep "Z $name error: $err" "$T/run/log"
+	assert_eq "$(lines "$name" 'the server asks to wait [0-9]+ s \(Retry-After\): next check in [0-9]+ s')" 1 \
+		"the wait said once"
+	n=$(stats requests "/$name") gap=$(stats mingap "/$name")
+	[ "$n" -ge 2 ] || _failed "only $n checks in 16 s"
+	[ "$gap" -ge 3 ] || _failed "checks ${gap}s apart: Retry-After 4 ignored"
+	ok
+done
+
+try "retry-huge: a Retry-After of 11 days waits an hour at most, and says so"
+assert_grep 'Z retry-huge the server asks to wait 999999 s \(Retry-After, at most an hour\): next check in 3600 s' \
+	"$T/run/log"
+assert_eq "$(stats requests /retry-huge)" 1 "one check"
+ok
+
+try "-v: every failed check is logged, the repeats as 'error again'"
+assert_eq "$(grep -c 'Z v09 error: not HTTP' "$T/verbose/log")" 1 "the first one"
+assert_grep 'Z v09 error again \(3 checks in a row\): not HTTP' "$T/verbose/log"
+ok
+
 try "plain: the page beside them all has its baseline and its one change"
 assert_eq "$(lines plain 'first check')" 1 "one baseline"
 assert_eq "$(lines plain 'changed:')" 1 "the one change"
@@ -162,7 +218,7 @@ cut -d';' -f1-3 "$T/run/before.csv" >"$T/run/want"
 cut -d';' -f1-3 "$J" >"$T/run/got"
 assert_diff "$T/run/want" "$T/run/got"
 assert_eq "$(awk -F';' '$2 == "plain" {print $4}' "$J")" 'Wed, 21 Oct 2015 07:28:00 GMT'
-assert_eq "$(awk -F';' 'NR > 1 && $2 != "plain" && $4 != "-"' "$J")" "" \
+assert_eq "$(awk -F';' 'NR > 1 && $2 != "plain" && $2 != "trailer" && $4 != "-"' "$J")" "" \
 	"no last-modified from a broken answer"
 ok
 

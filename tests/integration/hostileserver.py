@@ -26,6 +26,7 @@ so that it can be as wrong as a real server's:
     /redirect-endless 302 to /ok, with a chunked body that never ends
     /rst             200, Content-Length 100000; 1000 bytes, then a TCP RST
     /huge-header     200 with one 200 KiB header
+    /many-headers    200 with 40 headers of 10 KiB each
     /short-cl        Content-Length 1000, 5 bytes sent, connection closed
     /long-cl         Content-Length 4, more bytes sent (a constant body)
     /flap            200 (a constant body) and 503, by turns
@@ -260,6 +261,10 @@ class Handler(socketserver.StreamRequestHandler):
 
     def do_huge_header(self):
         self.answer(200, b"fine\n", "X-Huge: " + "h" * (200 * 1024))
+
+    def do_many_headers(self):
+        self.answer(200, b"fine\n", *["X-Many-%d: %s" % (i, "m" * 10240)
+                                      for i in range(40)])
 
     def do_short_cl(self):
         self.head(200, "OK", "Content-Length: 1000", "Connection: close")
