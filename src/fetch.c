@@ -343,8 +343,10 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 	case CURLE_RECV_ERROR:
 		/* libcurl 7.88 refuses a header line over 100 KiB with "Out
 		 * of memory", and headers over 300 KiB in all as a receive
-		 * error. */
-		if (t->in_header) {
+		 * error saying "Too large response headers" (a reset while
+		 * the header is read is a receive error too). */
+		if (t->in_header && (rc == CURLE_OUT_OF_MEMORY ||
+		    strstr(why, "oo large") != NULL)) {
 			res->error = FETCH_TOO_LARGE;
 			(void)snprintf(res->message, sizeof(res->message),
 			    "header too large (more than libcurl accepts)%s%s",

@@ -1330,6 +1330,7 @@ check(struct watcher *w)
 	int rc, end = 0;
 
 	memset(&a, 0, sizeof(a));
+	a.body_fd = -1;
 	a.now = (long long)time(NULL);
 	w->retry_after = 0;
 	rc = fetch_answer(w, &a);
