@@ -4,6 +4,7 @@
 #   make run              install what is missing, build, run on jobs.csv
 #   make demo             a local page server, a change detected, cleaned up
 #   make bench            scripts/bench 100 1000 (make bench-big: 10000)
+#   make soak [SOAK_N=50] [SOAK_MINUTES=10]  N watchers for M minutes: RSS, fds
 #   make test             install what is missing, build, run every test
 #   make SANITIZE=address,undefined test    the same under the sanitizers
 #   make fuzz [FUZZ_SECONDS=60]   run each fuzz harness (tests/fuzz/) that long
@@ -82,7 +83,7 @@ HELPER_UNIT = $(BUILD)/tests/t-import \
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 ITESTS   = $(sort $(wildcard tests/integration/*.t))
 
-.PHONY: all deps-check run demo bench bench-big test check-build install uninstall clean deb test-deb FORCE \
+.PHONY: all deps-check run demo bench bench-big soak test check-build install uninstall clean deb test-deb FORCE \
         fuzz fuzz-replay
 
 all: sitewatch sitewatch-helper
@@ -145,6 +146,13 @@ bench: all
 
 bench-big: all
 	scripts/bench 10000
+
+# N watchers against the local page server for M minutes, their RSS and
+# open descriptors over time (scripts/soak; not in make test or CI).
+SOAK_N ?= 50
+SOAK_MINUTES ?= 10
+soak: all
+	scripts/soak -n $(SOAK_N) -m $(SOAK_MINUTES)
 
 demo:
 	@scripts/install-deps
