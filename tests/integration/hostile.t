@@ -14,7 +14,9 @@ hostileserver_start
 TIMEOUT=3		# --timeout
 CONNECT=2		# --connect-timeout
 MAX_BODY=1000000	# --max-body
-RSS_BOUND=40000		# kB: no process of the run may pass it
+RSS_BOUND=40000		# kB: no process of the run may pass it (13 MB seen)
+# The sanitizer build's shadow memory and quarantine (34 MB seen).
+if ldd "$BIN" 2>/dev/null | grep -q libasan; then RSS_BOUND=100000; fi
 
 # The behaviours that fail every check: NAME PATH ERROR-REGEX LIMIT, where
 # LIMIT is the longest a check may hold the connection (s).
@@ -166,7 +168,7 @@ ok
 try "flap: 200 and 503 by turns: never a change, each failure and recovery logged once"
 assert_eq "$(lines flap 'changed')" 0 "no change"
 e=$(lines flap 'error: HTTP 503') r=$(lines flap 'recovered')
-[ "$e" -ge 3 ] || _failed "only $e error runs"
+[ "$e" -ge 2 ] || _failed "only $e error runs"
 [ "$e" -eq "$r" ] || [ "$e" -eq $((r + 1)) ] ||
 	_failed "$e error lines for $r recoveries: more than one line per run"
 ok
