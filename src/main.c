@@ -232,6 +232,21 @@ positive(const char *name, const char *s)
 	return v;
 }
 
+/* The watcher options the command line set. */
+static void
+watcher_opts_from(const struct opts *op, struct watcher_opts *wo)
+{
+	memset(wo, 0, sizeof(*wo));
+	wo->notify_fd = -1;
+	wo->record_fd = wo->record_rfd = -1;
+	wo->connect_timeout = op->connect_timeout;
+	wo->timeout = op->timeout;
+	wo->max_body = op->max_body;
+	wo->cafile = op->cafile;
+	wo->keep = op->keep;
+	wo->alert_after = op->alert_after;
+}
+
 /*
  * `sitewatch watch NAME`: one watcher in the foreground, for one row.  It
  * writes its own pid into the row, and sets it back to "-" when a signal
@@ -282,17 +297,10 @@ cmd_watch(const struct opts *op, const char *name)
 	(void)close(n.rfd);
 	(void)signal(SIGPIPE, SIG_IGN);
 
-	memset(&wo, 0, sizeof(wo));
+	watcher_opts_from(op, &wo);
 	wo.jobsfile = op->file;
 	wo.name = name;
 	wo.notify_fd = n.wfd;
-	wo.record_fd = wo.record_rfd = -1;
-	wo.connect_timeout = op->connect_timeout;
-	wo.timeout = op->timeout;
-	wo.max_body = op->max_body;
-	wo.cafile = op->cafile;
-	wo.keep = op->keep;
-	wo.alert_after = op->alert_after;
 	r = watcher_run(&wo);
 	(void)close(n.wfd);	/* the notifier drains the pipe and exits */
 	if (r < 0) {
@@ -328,21 +336,6 @@ default_file(void)
 	else
 		return "jobs.csv";
 	return n > 0 && (size_t)n < sizeof(path) ? path : "jobs.csv";
-}
-
-/* The watcher options the command line set. */
-static void
-watcher_opts_from(const struct opts *op, struct watcher_opts *wo)
-{
-	memset(wo, 0, sizeof(*wo));
-	wo->notify_fd = -1;
-	wo->record_fd = wo->record_rfd = -1;
-	wo->connect_timeout = op->connect_timeout;
-	wo->timeout = op->timeout;
-	wo->max_body = op->max_body;
-	wo->cafile = op->cafile;
-	wo->keep = op->keep;
-	wo->alert_after = op->alert_after;
 }
 
 /* Prints s to fp as one shell word: bare when it is safe, else quoted. */
@@ -575,8 +568,12 @@ bad_option(int argc, char **argv, const struct option *longopts)
 	return unknown_option(word, longopts, command_in(argc, argv));
 }
 
-int
-main(int argc, char **argv)
+/*
+ * The command line's work: parses argv into *op and runs what it asks
+ * for.  Returns the exit code; what *op holds is main's to free.
+ */
+static int
+run(int argc, char **argv, struct opts *op)
 {
 	enum { O_CHECK = 256, O_VERSION, O_EXEC, O_NODESKTOP, O_LOG,
 	    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT, O_PLAIN, O_JSON,
@@ -609,20 +606,19 @@ main(int argc, char **argv)
 	};
 	const struct command *c;
 	const char *bad;
-	struct opts op;
 	char err[256];
 	long v;
 	int ch, rc;
 
 	/* First: every later use of argv sees copies, never a title. */
 	proctitle_init(argc, argv);
-	memset(&op, 0, sizeof(op));
-	op.desktop = 1;
-	op.connect_timeout = 15;
-	op.timeout = 60;
-	op.max_body = 10 * 1024 * 1024;
-	op.keep = SNAPSHOT_KEEP_DEFAULT;
-	op.alert_after = 3;
+	memset(op, 0, sizeof(*op));
+	op->desktop = 1;
+	op->connect_timeout = 15;
+	op->timeout = 60;
+	op->max_body = 10 * 1024 * 1024;
+	op->keep = SNAPSHOT_KEEP_DEFAULT;
+	op->alert_after = 3;
 
 	/* Errors are said here, in one line each, not by getopt. */
 	opterr = 0;
@@ -630,29 +626,29 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (ch) {
 		case O_CHECK:
-			op.check = 1;
+			op->check = 1;
 			break;
 		case 'f':
-			op.file = optarg;
-			op.file_given = 1;
+			op->file = optarg;
+			op->file_given = 1;
 			break;
 		case 'h':
-			op.help = 1;
+			op->help = 1;
 			break;
 		case O_VERSION:
 			(void)printf("sitewatch %s\n", SITEWATCH_VERSION);
 			return 0;
 		case O_EXEC:
-			notify_free_argv(op.exec_argv);
-			op.exec_argv = notify_split_command(optarg, err,
+			notify_free_argv(op->exec_argv);
+			op->exec_argv = notify_split_command(optarg, err,
 			    sizeof(err));
-			if (op.exec_argv == NULL) {
+			if (op->exec_argv == NULL) {
 				(void)fprintf(stderr, "sitewatch: %s\n", err);
 				return 2;
 			}
 			break;
 		case O_NODESKTOP:
-			op.desktop = 0;
+			op->desktop = 0;
 			break;
 		case O_LOG:
 			if (log_open(optarg) == -1) {
@@ -673,46 +669,46 @@ main(int argc, char **argv)
 			if (v == -1)
 				return 2;
 			if (ch == O_TIMEOUT)
-				op.timeout = v;
+				op->timeout = v;
 			else if (ch == O_CTIMEOUT)
-				op.connect_timeout = v;
+				op->connect_timeout = v;
 			else
-				op.max_body = (size_t)v;
+				op->max_body = (size_t)v;
 			break;
 		case O_CACERT:
-			op.cafile = optarg;
+			op->cafile = optarg;
 			break;
 		case O_PLAIN:
 		case O_JSON:
-			op.fmt = ch == O_JSON ? STATUS_JSON : STATUS_PLAIN;
-			op.fmt_given = 1;
+			op->fmt = ch == O_JSON ? STATUS_JSON : STATUS_PLAIN;
+			op->fmt_given = 1;
 			break;
 		case 'i':
-			op.interval = optarg;
+			op->interval = optarg;
 			break;
 		case O_URL:
-			op.url = optarg;
+			op->url = optarg;
 			break;
 		case O_FILTER:
-			op.filter = optarg;
+			op->filter = optarg;
 			break;
 		case O_NOTIFY:
-			op.notify = optarg;
+			op->notify = optarg;
 			break;
 		case O_SHOW:
-			op.show = 1;
+			op->show = 1;
 			break;
 		case 'r':
 			v = positive("-r", optarg);
 			if (v == -1)
 				return 2;
-			op.back = v;
+			op->back = v;
 			break;
 		case O_KEEP:
 			v = positive("--keep", optarg);
 			if (v == -1)
 				return 2;
-			op.keep = v > 1000 ? 1000 : (unsigned)v;
+			op->keep = v > 1000 ? 1000 : (unsigned)v;
 			break;
 		case O_ALERT:
 			/* 0 is allowed: never. */
@@ -720,13 +716,13 @@ main(int argc, char **argv)
 			    positive("--alert-after", optarg);
 			if (v == -1)
 				return 2;
-			op.alert_after = v > 1000000 ? 1000000 : (unsigned)v;
+			op->alert_after = v > 1000000 ? 1000000 : (unsigned)v;
 			break;
 		case 'n':
 			v = positive("-n", optarg);
 			if (v == -1)
 				return 2;
-			op.count = v > 1000 ? 1000 : v;
+			op->count = v > 1000 ? 1000 : v;
 			break;
 		case ':':
 			(void)fprintf(stderr, "sitewatch: option '%s' needs a "
@@ -736,9 +732,9 @@ main(int argc, char **argv)
 			return bad_option(argc, argv, longopts);
 		}
 	}
-	if (!op.file_given)
-		op.file = default_file();
-	if (op.check) {
+	if (!op->file_given)
+		op->file = default_file();
+	if (op->check) {
 		if (optind < argc) {
 			(void)fprintf(stderr, "sitewatch: unexpected argument "
 			    "'%s' after --check (see sitewatch --help)\n",
@@ -746,43 +742,50 @@ main(int argc, char **argv)
 			return 2;
 		}
 		/* A validator for scripts: its one-line reason stands. */
-		return check_file(op.file);
+		return check_file(op->file);
 	}
 	if (optind < argc) {
 		if ((c = find_command(argv[optind])) == NULL)
 			return unknown_command(argv[optind]);
-		rc = run_command(&op, c, argv + optind + 1, argc - optind - 1);
-		notify_free_argv(op.exec_argv);
-		return rc;
+		return run_command(op, c, argv + optind + 1, argc - optind - 1);
 	}
-	if (op.help) {
+	if (op->help) {
 		usage(stdout);
 		return 0;
 	}
-	if ((bad = misplaced_option(&op, NULL)) != NULL) {
+	if ((bad = misplaced_option(op, NULL)) != NULL) {
 		(void)fprintf(stderr, "sitewatch: %s goes with a command (see "
 		    "sitewatch --help)\n", bad);
 		return 2;
 	}
-	if (exec_runnable(op.exec_argv) != 0)
+	if (exec_runnable(op->exec_argv) != 0)
 		return 2;
-	if (access(op.file, F_OK) == -1 && errno == ENOENT)
-		return first_run(op.file, op.file_given);
+	if (access(op->file, F_OK) == -1 && errno == ENOENT)
+		return first_run(op->file, op->file_given);
 	{
 		struct supervisor_opts so;
 
 		memset(&so, 0, sizeof(so));
-		so.jobsfile = op.file;
-		so.exec_argv = op.exec_argv;
-		so.desktop = op.desktop;
-		so.connect_timeout = op.connect_timeout;
-		so.timeout = op.timeout;
-		so.max_body = op.max_body;
-		so.cafile = op.cafile;
-		so.keep = op.keep;
-		so.alert_after = op.alert_after;
+		so.jobsfile = op->file;
+		so.exec_argv = op->exec_argv;
+		so.desktop = op->desktop;
+		so.connect_timeout = op->connect_timeout;
+		so.timeout = op->timeout;
+		so.max_body = op->max_body;
+		so.cafile = op->cafile;
+		so.keep = op->keep;
+		so.alert_after = op->alert_after;
 		rc = supervisor_run(&so);
 	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts op;
+	int rc = run(argc, argv, &op);
+
 	notify_free_argv(op.exec_argv);
 	return rc;
 }
