@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #define TAG_ABSENT 0
 #define TAG_STR 1
 #define TAG_BLOB 2
+#define BLOB_HEAD 5		/* the tag, the length as 4 bytes big-endian */
 
 void
 frame_start(struct frame_writer *w, char *buf, size_t size)
@@ -64,7 +66,7 @@ frame_put_num(struct frame_writer *w, long long v)
 void
 frame_put_blob(struct frame_writer *w, const void *p, size_t n)
 {
-	unsigned char head[5];
+	unsigned char head[BLOB_HEAD];
 
 	if (n > 0xffffffffUL) {
 		w->full = 1;
@@ -144,29 +146,68 @@ frame_get_num(struct frame_reader *r)
 	return v;
 }
 
+/*
+ * Reads the head of a blob field at the start of buf[0..len) into *n.
+ * Returns 1, 0 when buf is shorter than a head, -1 when it is no blob.
+ */
+static int
+blob_head(const char *buf, size_t len, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+
+	if (len < BLOB_HEAD)
+		return len > 0 && buf[0] != TAG_BLOB ? -1 : 0;
+	if (u[0] != TAG_BLOB)
+		return -1;
+	*n = (size_t)u[1] << 24 | (size_t)u[2] << 16 | (size_t)u[3] << 8 |
+	    u[4];
+	return 1;
+}
+
 void
 frame_get_blob(struct frame_reader *r, void *p, size_t n)
 {
-	const unsigned char *u;
 	size_t got;
 
-	if (r->bad || r->len - r->off < 5 || r->buf[r->off] != TAG_BLOB) {
+	if (r->bad || blob_head(r->buf + r->off, r->len - r->off, &got) != 1 ||
+	    got != n || r->len - r->off - BLOB_HEAD < n) {
 		r->bad = 1;
 		return;
 	}
-	u = (const unsigned char *)r->buf + r->off + 1;
-	got = (size_t)u[0] << 24 | (size_t)u[1] << 16 | (size_t)u[2] << 8 |
-	    u[3];
-	if (got != n || r->len - r->off - 5 < n) {
-		r->bad = 1;
-		return;
-	}
-	memcpy(p, r->buf + r->off + 5, n);
-	r->off += 5 + n;
+	memcpy(p, r->buf + r->off + BLOB_HEAD, n);
+	r->off += BLOB_HEAD + n;
 }
 
 int
 frame_done(const struct frame_reader *r)
 {
 	return !r->bad && r->off == r->len ? 0 : -1;
+}
+
+size_t
+frame_stream_put(char *out, size_t outsz, const char *msg, size_t len)
+{
+	struct frame_writer w;
+
+	frame_start(&w, out, outsz);
+	frame_put_blob(&w, msg, len);
+	return frame_end(&w);
+}
+
+long
+frame_stream_get(const char *buf, size_t len, const char **msg,
+    size_t *msglen)
+{
+	size_t n;
+	int r = blob_head(buf, len, &n);
+
+	if (r != 1)
+		return r;
+	if (n > LONG_MAX - BLOB_HEAD)
+		return -1;
+	if (len - BLOB_HEAD < n)
+		return 0;
+	*msg = buf + BLOB_HEAD;
+	*msglen = n;
+	return (long)(BLOB_HEAD + n);
 }

@@ -1,7 +1,9 @@
 /*
  * frame.h - the one framing of sitewatch's messages between processes:
  * the notifier's events, the spawner's requests (both on SOCK_SEQPACKET
- * sockets, one message per packet).
+ * sockets, one message per packet) and the watchers' records (on a pipe,
+ * a byte stream: each message goes in one blob field, which says where it
+ * ends; see frame_stream_put).
  *
  * A message is a sequence of fields, each a tag byte and its bytes:
  *   - a string: 1, its bytes (no NUL), 0;   an absent string: 0;
@@ -62,5 +64,21 @@ void frame_get_blob(struct frame_reader *r, void *p, size_t n);
 /* Returns 0 when every field read was well formed and the message ends
  * where the last one does, else -1. */
 int frame_done(const struct frame_reader *r);
+
+/*
+ * A message on a byte stream: writes the message msg[0..len) as one blob
+ * field into out (outsz bytes).  Returns the bytes written, or 0 when it
+ * does not fit.
+ */
+size_t frame_stream_put(char *out, size_t outsz, const char *msg, size_t len);
+
+/*
+ * Finds the message at the start of the stream bytes buf[0..len): points
+ * *msg (*msglen bytes) into buf.  Returns the bytes it takes, 0 when buf
+ * holds only part of it, -1 when buf does not start with a message (the
+ * stream cannot be read further).
+ */
+long frame_stream_get(const char *buf, size_t len, const char **msg,
+    size_t *msglen);
 
 #endif

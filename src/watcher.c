@@ -32,6 +32,7 @@
 
 #include "compare.h"
 #include "fetch.h"
+#include "frame.h"
 #include "httpval.h"
 #include "jobs.h"
 #include "jobsfile.h"
@@ -527,43 +528,41 @@ check_interrupt(void *arg)
 }
 
 size_t
-watcher_record_encode(char *buf, size_t bufsz, const char *name,
+watcher_record_pack(char *buf, size_t bufsz, const char *name,
     const char *value)
 {
-	size_t nl = strlen(name), vl = strlen(value);
-	size_t n = WATCHER_RECORD_HEAD + nl + vl;
+	char msg[PIPE_BUF];
+	struct frame_writer w;
+	size_t n;
 
-	if (n > bufsz || n > PIPE_BUF || nl > 0xffff || vl > 0xffff)
+	frame_start(&w, msg, sizeof(msg));
+	frame_put_str(&w, name, 0);
+	frame_put_str(&w, value, 0);
+	n = frame_end(&w);
+	if (n == 0)
 		return 0;
-	buf[0] = (char)(nl >> 8);
-	buf[1] = (char)(nl & 0xff);
-	buf[2] = (char)(vl >> 8);
-	buf[3] = (char)(vl & 0xff);
-	memcpy(buf + WATCHER_RECORD_HEAD, name, nl);
-	memcpy(buf + WATCHER_RECORD_HEAD + nl, value, vl);
-	return n;
+	return frame_stream_put(buf, bufsz < PIPE_BUF ? bufsz : PIPE_BUF, msg,
+	    n);
 }
 
-int
-watcher_record_decode(const char *buf, size_t len, char **name,
-    size_t *namelen, char **value, size_t *valuelen)
+long
+watcher_record_unpack(const char *buf, size_t len, const char **name,
+    const char **value)
 {
-	const unsigned char *u = (const unsigned char *)buf;
-	size_t nl, vl;
+	struct frame_reader r;
+	const char *msg;
+	size_t msglen;
+	long used = frame_stream_get(buf, len, &msg, &msglen);
 
-	if (len < WATCHER_RECORD_HEAD)
-		return 0;
-	nl = (size_t)u[0] << 8 | u[1];
-	vl = (size_t)u[2] << 8 | u[3];
-	if (nl == 0 || WATCHER_RECORD_HEAD + nl + vl > PIPE_BUF)
+	if (used <= 0)
+		return used;
+	frame_read(&r, msg, msglen);
+	*name = frame_get_str(&r);
+	*value = frame_get_str(&r);
+	if (frame_done(&r) == -1 || *name == NULL || **name == '\0' ||
+	    *value == NULL)
 		return -1;
-	if (len < WATCHER_RECORD_HEAD + nl + vl)
-		return 0;
-	*name = (char *)buf + WATCHER_RECORD_HEAD;
-	*namelen = nl;
-	*value = (char *)buf + WATCHER_RECORD_HEAD + nl;
-	*valuelen = vl;
-	return 1;
+	return used;
 }
 
 /* The records a lock holder took from the record pipe, as edits. */
@@ -596,17 +595,18 @@ gather_records(void *arg, struct jobs_edit **edits, size_t *n)
 			g_byte_array_append(in, (const guint8 *)chunk,
 			    (guint)got);
 	for (;;) {
+		const char *rn, *rv;
 		char *name, *value;
-		size_t nl, vl;
 		gpointer idx;
 		struct jobs_edit *e;
+		long used = watcher_record_unpack((const char *)in->data + off,
+		    in->len - off, &rn, &rv);
 
-		if (watcher_record_decode((const char *)in->data + off,
-		    in->len - off, &name, &nl, &value, &vl) != 1)
+		if (used <= 0)
 			break;
-		off += WATCHER_RECORD_HEAD + nl + vl;
-		name = g_strndup(name, nl);
-		value = g_strndup(value, vl);
+		off += (size_t)used;
+		name = g_strdup(rn);
+		value = g_strdup(rv);
 		g_ptr_array_add(g->strings, name);
 		g_ptr_array_add(g->strings, value);
 		if (g_hash_table_lookup_extended(g->byname, name, NULL, &idx)) {
@@ -689,7 +689,7 @@ send_record(struct watcher *w, const char *value)
 
 	if (w->o->record_fd == -1 || w->o->record_rfd == -1)
 		return -1;
-	n = watcher_record_encode(buf, sizeof(buf), w->o->name, value);
+	n = watcher_record_pack(buf, sizeof(buf), w->o->name, value);
 	if (n == 0)
 		return -1;
 	do

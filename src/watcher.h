@@ -56,26 +56,24 @@ int watcher_run(const struct watcher_opts *o);
 int watcher_check_once(const struct watcher_opts *o, char *result,
     size_t resultsz);
 
-/* A record: a 4-byte head (the name's and the value's lengths, 16 bits
- * each, host order), the name, the value; at most PIPE_BUF bytes, so one
- * write(2) puts it in the pipe whole. */
-#define WATCHER_RECORD_HEAD 4
-
 /*
- * Encodes the record "row name gets last-modified value" into buf (bufsz
- * bytes).  Returns its length, or 0 when it does not fit (or is longer
- * than PIPE_BUF).
+ * The record pipe: a watcher puts "row name gets last-modified value"
+ * there, and whoever takes the jobs file's lock next writes every record
+ * in it in one rewrite.  A record is a message of frame.c (the name, the
+ * value) on the pipe's byte stream (frame_stream_put), at most PIPE_BUF
+ * bytes, so that one write(2) puts it in the pipe whole.
+ *
+ * watcher_record_pack writes the record into buf (bufsz bytes) and returns
+ * its length, or 0 when it does not fit in bufsz or PIPE_BUF bytes.
+ * watcher_record_unpack reads the record at the start of buf[0..len),
+ * points *name and *value into buf, and returns the bytes it takes, 0 when
+ * buf holds only part of one, -1 when buf does not start with a record
+ * (an empty name is none).
  */
-size_t watcher_record_encode(char *buf, size_t bufsz, const char *name,
+size_t watcher_record_pack(char *buf, size_t bufsz, const char *name,
     const char *value);
-
-/*
- * Decodes the record at the start of buf[0..len): points *name (length
- * *namelen) and *value (*valuelen) into buf.  Returns 1, 0 when buf holds only
- * part of a record, or -1 when it is not a record.
- */
-int watcher_record_decode(const char *buf, size_t len, char **name,
-    size_t *namelen, char **value, size_t *valuelen);
+long watcher_record_unpack(const char *buf, size_t len, const char **name,
+    const char **value);
 
 /*
  * Writes the records waiting in the record pipe (read end rfd) into the

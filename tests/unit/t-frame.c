@@ -2,10 +2,12 @@
  * t-frame.c - unit tests of src/frame.c, the one framing of messages
  * between sitewatch's processes.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "frame.h"
 #include "tap.h"
+#include "watcher.h"
 
 /* Strings (present, empty, absent, capped), numbers and a blob come back
  * as they went. */
@@ -84,10 +86,73 @@ t_refused(void)
 	check_int(frame_done(&r), ==, -1);
 }
 
+/* Messages on a byte stream: two back to back come back one at a time,
+ * every cut is "not whole yet", and bytes that are no message are said. */
+static void
+t_stream(void)
+{
+	char buf[64];
+	const char *msg;
+	size_t msglen, a, b, i;
+	long used;
+
+	a = frame_stream_put(buf, sizeof(buf), "first", 5);
+	b = frame_stream_put(buf + a, sizeof(buf) - a, "", 0);
+	check_uint(a, ==, 10);
+	check_uint(b, ==, 5);
+	used = frame_stream_get(buf, a + b, &msg, &msglen);
+	check_int(used, ==, (long)a);
+	check_uint(msglen, ==, 5);
+	check(memcmp(msg, "first", 5) == 0);
+	used = frame_stream_get(buf + a, b, &msg, &msglen);
+	check_int(used, ==, (long)b);
+	check_uint(msglen, ==, 0);
+	for (i = 0; i < a; i++)
+		if (frame_stream_get(buf, i, &msg, &msglen) != 0)
+			break;
+	check_uint(i, ==, a);
+	check_int(frame_stream_get("\1x", 2, &msg, &msglen), ==, -1);
+	check_uint(frame_stream_put(buf, 9, "first", 5), ==, 0);
+}
+
+/* A record of the record pipe comes back through frame.c as sent (a value
+ * the jobs file would refuse too: refusing it is the writer's job); a cut
+ * record is not whole yet; a record longer than PIPE_BUF, one with an
+ * empty name and one that is not a record are refused. */
+static void
+t_record(void)
+{
+	char buf[PIPE_BUF + 64], big[PIPE_BUF];
+	const char *name, *value;
+	size_t n, i;
+
+	n = watcher_record_pack(buf, sizeof(buf), "Grüße; \"x\"",
+	    "two\nlines");
+	check_uint(n, >, 0);
+	check_int(watcher_record_unpack(buf, n, &name, &value), ==, (long)n);
+	check_str(name, "Grüße; \"x\"");
+	check_str(value, "two\nlines");
+	for (i = 0; i < n; i++)
+		if (watcher_record_unpack(buf, i, &name, &value) != 0)
+			break;
+	check_uint(i, ==, n);
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	check_uint(watcher_record_pack(buf, sizeof(buf), "a", big), ==, 0);
+	n = watcher_record_pack(buf, sizeof(buf), "", "v");
+	check_uint(n, >, 0);
+	check_int(watcher_record_unpack(buf, n, &name, &value), ==, -1);
+	n = frame_stream_put(buf, sizeof(buf), "\1a", 2);
+	check_int(watcher_record_unpack(buf, n, &name, &value), ==, -1);
+}
+
 int
 main(void)
 {
 	TEST(t_round_trip(), "strings, absent strings, capped strings, numbers and blobs come back as sent");
 	TEST(t_refused(), "a message too big is refused whole; cuts, wrong kinds and leftovers are refused");
+	TEST(t_stream(), "on a byte stream each message comes back whole, a cut one is not whole yet, bytes that are none are refused");
+	TEST(t_record(), "the record pipe's record: name and value back through frame.c; too long, no name, malformed refused");
 	return test_done();
 }

@@ -5,6 +5,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +16,7 @@
 
 #include "jobsfile.h"
 #include "tap.h"
+#include "watcher.h"
 
 static char dir[] = "/tmp/t-jobsfile.XXXXXX";
 static char path[256];
@@ -205,6 +208,44 @@ t_lock_file_beside(void)
 	check_int(access(p, F_OK), ==, 0);
 }
 
+/* Puts the record "name gets value" into the pipe's write end fd. */
+static void
+send_record(int fd, const char *name, const char *value)
+{
+	char buf[PIPE_BUF];
+	size_t n = watcher_record_pack(buf, sizeof(buf), name, value);
+
+	if (n == 0 || write(fd, buf, n) != (ssize_t)n)
+		abort();
+}
+
+/* The records in the record pipe are written in one rewrite, the latest
+ * of a row winning; a value the file would refuse is refused alone. */
+static void
+t_records_through_pipe(void)
+{
+	int fd[2];
+	char *s;
+
+	put("interval;name;url;last-modified;pid\n"
+	    "1h;a;http://x/;-;1\n1h;b;http://y/;-;2\n1h;c;http://z/;-;3\n",
+	    0644);
+	if (pipe(fd) == -1 || fcntl(fd[0], F_SETFL, O_NONBLOCK) == -1)
+		abort();
+	send_record(fd[1], "a", "old");
+	send_record(fd[1], "b", "two\nlines");
+	send_record(fd[1], "c", "Mon, 02 Jan 2026 10:00:00 GMT");
+	send_record(fd[1], "a", "new");
+	watcher_write_records(path, fd[0]);
+	s = get();
+	check_str(s, "interval;name;url;last-modified;pid\n"
+	    "1h;a;http://x/;new;1\n1h;b;http://y/;-;2\n"
+	    "1h;c;http://z/;Mon, 02 Jan 2026 10:00:00 GMT;3\n");
+	free(s);
+	(void)close(fd[0]);
+	(void)close(fd[1]);
+}
+
 int
 main(void)
 {
@@ -220,6 +261,7 @@ main(void)
 	TEST(t_symlink_followed(), "a symlink is followed: the target is replaced");
 	TEST(t_missing_file(), "a missing jobs file is an error, not created");
 	TEST(t_lock_file_beside(), "the lock file is .NAME.lock beside the file");
+	TEST(t_records_through_pipe(), "the record pipe's records in one rewrite, the latest per row; a bad value refused alone");
 	{
 		char cmd[400];
 
