@@ -4,7 +4,8 @@
  * filter chain) and compares two texts.  This module starts the helper
  * (a short-lived process: the heavy libraries never enter a watcher),
  * feeds it, stops it when the watcher is told to stop, and reads what it
- * says.  The helper's commands are described in INTERFACES.md.
+ * says.  The helper's commands are described in helper.c, each above
+ * its function.
  */
 #ifndef SITEWATCH_COMPARE_H
 #define SITEWATCH_COMPARE_H

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README's layout table matches the tree: every source file, test tool and
-# script is named in it, and every path it names exists.
+# script is named in it, once, and every path it names exists.
 . "$(dirname "$0")/lib.sh"
 table=$(sed -n '/^## Layout/,/^Exit codes/p' "$ROOT/README.md")
 
@@ -18,8 +18,10 @@ done
 ok
 
 try "no path is named twice in README's layout table"
-dups=$(grep -o '^| `[a-zA-Z0-9_./-]*`' <<<"$table" | sort | uniq -d)
-[ -z "$dups" ] || _failed "named twice: $dups"
+# The paths of each row's first cell, one per line.
+named=$(grep '^| `' <<<"$table" | cut -d'|' -f2 | grep -o '`[^`]*`')
+twice=$(sort <<<"$named" | uniq -d | tr '\n' ' ')
+[ -z "$twice" ] || _failed "named twice: $twice"
 ok
 
 done_testing
