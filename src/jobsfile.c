@@ -274,142 +274,202 @@ looks_partial(const char *buf, size_t len, const struct stat *st)
 	return age < 1.0;
 }
 
+/* rewrite_once(): the file changed while it was being rewritten. */
+#define RACED 1
+
+/* A row rewrite in progress: the paths, the lock held, where errors go. */
+struct rewrite {
+	struct paths p;
+	int lockfd;		/* the lock, -1 when it could not be taken again */
+	char *err;
+	size_t errsz;
+};
+
+/* The jobs file as read under the lock, parsed. */
+struct snapshot {
+	char *buf;
+	size_t len;
+	struct stat st;
+	struct jobs_file jf;
+};
+
+static void
+snapshot_free(struct snapshot *sn)
+{
+	jobs_free(&sn->jf);
+	free(sn->buf);
+	sn->buf = NULL;
+}
+
 /*
- * jobsfile_edit() and jobsfile_edit_gather(): the edits are given, or
- * asked of gather once the lock is held.
+ * Lets go of the lock for ms milliseconds (so that other writers are not
+ * held up by our wait), then takes it again.  Returns 0, or -1 with a
+ * message in rw->err.
+ */
+static int
+wait_unlocked(struct rewrite *rw, long ms)
+{
+	(void)close(rw->lockfd);
+	util_sleep_ms(ms);
+	rw->lockfd = lock_path(rw->p.lock);
+	if (rw->lockfd == -1)
+		return errf(rw->err, rw->errsz, "%s: %s", rw->p.lock,
+		    strerror(errno));
+	return 0;
+}
+
+/*
+ * Reads and parses the file into *sn (only the row called only, when not
+ * NULL: one row's edit needs only that row parsed).  A file that does not
+ * parse, or looks half-saved, is somebody half-way through saving: it is
+ * read again after a short backoff, for up to RETRY_BUDGET_MS.  Returns
+ * JOBSFILE_OK (*sn is the caller's to free), or a negative status with a
+ * message in rw->err.
+ */
+static int
+read_usable(struct rewrite *rw, const char *only, struct snapshot *sn)
+{
+	long waited = 0, backoff = 10;
+
+	for (;;) {
+		int parsed;
+
+		if (jobsfile_read(rw->p.file, &sn->buf, &sn->len, &sn->st) == -1)
+			return errf(rw->err, rw->errsz, "%s: %s", rw->p.file,
+			    strerror(errno));
+		parsed = only != NULL ?
+		    jobs_parse_only(&sn->jf, sn->buf, sn->len, only) :
+		    jobs_parse(&sn->jf, sn->buf, sn->len);
+		if (parsed == -1 && errno == ENOMEM) {
+			snapshot_free(sn);
+			(void)errf(rw->err, rw->errsz, "%s: out of memory",
+			    rw->p.file);
+			errno = ENOMEM;
+			return JOBSFILE_ERROR;
+		}
+		if (parsed == 0 && (!looks_partial(sn->buf, sn->len, &sn->st) ||
+		    waited >= RETRY_BUDGET_MS / 4))
+			return JOBSFILE_OK;
+		if (parsed == -1 && waited >= RETRY_BUDGET_MS) {
+			const struct jobs_file *jf = &sn->jf;
+
+			(void)errf(rw->err, rw->errsz, "%s:%zu: %s", rw->p.file,
+			    jf->nproblems ? jf->problems[0].lineno : 0,
+			    jf->nproblems ? jf->problems[0].msg :
+			    "does not parse");
+			snapshot_free(sn);
+			return JOBSFILE_UNPARSABLE;
+		}
+		snapshot_free(sn);
+		if (wait_unlocked(rw, backoff) == -1)
+			return JOBSFILE_ERROR;
+		waited += backoff;
+		backoff = backoff * 2 > 250 ? 250 : backoff * 2;
+	}
+}
+
+/*
+ * Puts out[0..outlen), the new contents made from sn, in place of the
+ * file: a temporary file, checked against sn before and while it replaces
+ * the file.  Returns JOBSFILE_OK, RACED when the file changed since sn was
+ * read (nothing replaced), or JOBSFILE_ERROR with a message in rw->err.
+ */
+static int
+put_in_place(struct rewrite *rw, const struct snapshot *sn, const char *out,
+    size_t outlen)
+{
+	ino_t ours;
+	int r;
+
+	if (write_tmp(&rw->p, out, outlen, &sn->st, &ours, rw->err,
+	    rw->errsz) == -1)
+		return JOBSFILE_ERROR;
+	r = unchanged_since(rw->p.file, &sn->st, sn->buf, sn->len);
+	if (r == 1)
+		r = install_tmp(&rw->p, &sn->st, sn->buf, sn->len, ours);
+	if (r == -1) {
+		int e = errno;
+
+		(void)unlink(rw->p.tmp);
+		errno = e;
+		return errf(rw->err, rw->errsz, "%s: %s", rw->p.file,
+		    strerror(e));
+	}
+	if (r == 0)
+		(void)unlink(rw->p.tmp);
+	return r == 1 ? JOBSFILE_OK : RACED;
+}
+
+/*
+ * One attempt at the rewrite: reads the file, applies edits[0..n) to it
+ * (setting each one's result) and puts the result in place, with the
+ * directory synced.  Returns JOBSFILE_OK (also when nothing had to
+ * change), RACED when the file changed meanwhile, or a negative status
+ * with a message in rw->err.
+ */
+static int
+rewrite_once(struct rewrite *rw, struct jobs_edit *edits, size_t n)
+{
+	struct snapshot sn;
+	char *out;
+	size_t outlen, changed;
+	int rc;
+
+	memset(&sn, 0, sizeof(sn));
+	rc = read_usable(rw, n == 1 ? edits[0].name : NULL, &sn);
+	if (rc != JOBSFILE_OK)
+		return rc;
+	if (jobs_apply(&sn.jf, sn.buf, sn.len, edits, n, &out, &outlen,
+	    &changed) == -1) {
+		rc = errf(rw->err, rw->errsz, "%s: %s", rw->p.file,
+		    strerror(errno));
+		snapshot_free(&sn);
+		return rc;
+	}
+	rc = changed == 0 ? JOBSFILE_OK :
+	    put_in_place(rw, &sn, out, outlen);
+	free(out);
+	snapshot_free(&sn);
+	if (rc == JOBSFILE_OK && changed > 0 && sync_dir(rw->p.dir) == -1)
+		rc = errf(rw->err, rw->errsz, "%s: %s", rw->p.dir,
+		    strerror(errno));
+	return rc;
+}
+
+/*
+ * jobsfile_edit() and jobsfile_edit_gather(): takes the lock, gets the
+ * edits (given, or asked of gather once the lock is held), and rewrites
+ * the file, starting again while it changes under us.
  */
 static int
 edit(const char *path, struct jobs_edit *edits, size_t n,
     jobsfile_gather_fn gather, void *arg, char *err, size_t errsz)
 {
-	struct paths p;
-	long waited = 0, backoff = 10;
-	int races = 0, lockfd;
+	struct rewrite rw = { .lockfd = -1, .err = err, .errsz = errsz };
+	int rc = RACED, races = 0;
 
-	if (paths_init(&p, path) == -1)
-		return errf(err, errsz, "%s: %s", path, strerror(errno));
-	lockfd = lock_path(p.lock);
-	if (lockfd == -1)
-		return errf(err, errsz, "%s: %s", p.lock, strerror(errno));
-	if (gather != NULL) {
+	if (paths_init(&rw.p, path) == -1)
+		rc = errf(err, errsz, "%s: %s", path, strerror(errno));
+	else if ((rw.lockfd = lock_path(rw.p.lock)) == -1)
+		rc = errf(err, errsz, "%s: %s", rw.p.lock, strerror(errno));
+	else if (gather != NULL)
 		gather(arg, &edits, &n);
-		if (n == 0) {
-			(void)close(lockfd);
-			return JOBSFILE_OK;
-		}
+	if (rc == RACED && n == 0)
+		rc = JOBSFILE_OK;
+	while (rc == RACED && races++ < MAX_RACES)
+		rc = rewrite_once(&rw, edits, n);
+	if (rc == RACED) {
+		rc = errf(err, errsz, "%s: changed %d times while being "
+		    "rewritten; gave up", rw.p.file, MAX_RACES);
+		errno = EAGAIN;
 	}
-
-	for (;;) {
-		struct jobs_file jf;
-		struct stat st;
-		char *buf, *out;
-		size_t len, outlen, changed;
-		ino_t ours;
-		int parsed, r;
-
-		if (jobsfile_read(p.file, &buf, &len, &st) == -1) {
-			int e = errno;
-
-			(void)close(lockfd);
-			errno = e;
-			return errf(err, errsz, "%s: %s", p.file, strerror(e));
-		}
-		/* One row's edit needs only that row parsed. */
-		parsed = n == 1 ? jobs_parse_only(&jf, buf, len, edits[0].name) :
-		    jobs_parse(&jf, buf, len);
-		if (parsed == -1 && errno == ENOMEM) {
-			jobs_free(&jf);
-			free(buf);
-			(void)close(lockfd);
-			errno = ENOMEM;
-			return errf(err, errsz, "%s: out of memory", p.file);
-		}
-		if (parsed == -1 || (looks_partial(buf, len, &st) &&
-		    waited < RETRY_BUDGET_MS / 4)) {
-			/* Somebody is half-way through saving.  Let go of
-			 * the lock while waiting, so other writers are not
-			 * held up by it. */
-			if (parsed == -1 && waited >= RETRY_BUDGET_MS) {
-				size_t ln = jf.nproblems ?
-				    jf.problems[0].lineno : 0;
-
-				(void)errf(err, errsz, "%s:%zu: %s", p.file, ln,
-				    jf.nproblems ? jf.problems[0].msg :
-				    "does not parse");
-				jobs_free(&jf);
-				free(buf);
-				(void)close(lockfd);
-				return JOBSFILE_UNPARSABLE;
-			}
-			jobs_free(&jf);
-			free(buf);
-			(void)close(lockfd);
-			util_sleep_ms(backoff);
-			waited += backoff;
-			backoff = backoff * 2 > 250 ? 250 : backoff * 2;
-			lockfd = lock_path(p.lock);
-			if (lockfd == -1)
-				return errf(err, errsz, "%s: %s", p.lock,
-				    strerror(errno));
-			continue;
-		}
-		r = jobs_apply(&jf, buf, len, edits, n, &out, &outlen,
-		    &changed);
-		jobs_free(&jf);
-		if (r == -1) {
-			int e = errno;
-
-			free(buf);
-			(void)close(lockfd);
-			errno = e;
-			return errf(err, errsz, "%s: %s", p.file,
-			    strerror(e));
-		}
-		if (changed == 0) {
-			free(out);
-			free(buf);
-			(void)close(lockfd);
-			return JOBSFILE_OK;
-		}
-		if (write_tmp(&p, out, outlen, &st, &ours, err, errsz) == -1) {
-			free(out);
-			free(buf);
-			(void)close(lockfd);
-			return JOBSFILE_ERROR;
-		}
-		free(out);
-		r = unchanged_since(p.file, &st, buf, len);
-		if (r == 1)
-			r = install_tmp(&p, &st, buf, len, ours);
-		else if (r == 0)
-			(void)unlink(p.tmp);
-		free(buf);
-		if (r == -1) {
-			int e = errno;
-
-			(void)unlink(p.tmp);
-			(void)close(lockfd);
-			errno = e;
-			return errf(err, errsz, "%s: %s", p.file, strerror(e));
-		}
-		if (r == 1)
-			break;
-		if (++races >= MAX_RACES) {
-			(void)close(lockfd);
-			errno = EAGAIN;
-			return errf(err, errsz, "%s: changed %d times while "
-			    "being rewritten; gave up", p.file, races);
-		}
-	}
-	if (sync_dir(p.dir) == -1) {
+	if (rw.lockfd != -1) {
 		int e = errno;
 
-		(void)close(lockfd);
+		(void)close(rw.lockfd);
 		errno = e;
-		return errf(err, errsz, "%s: %s", p.dir, strerror(e));
 	}
-	(void)close(lockfd);
-	return JOBSFILE_OK;
+	return rc;
 }
 
 int
