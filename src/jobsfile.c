@@ -452,10 +452,11 @@ edit(const char *path, struct jobs_edit *edits, size_t n,
 		rc = errf(err, errsz, "%s: %s", path, strerror(errno));
 	else if ((rw.lockfd = lock_path(rw.p.lock)) == -1)
 		rc = errf(err, errsz, "%s: %s", rw.p.lock, strerror(errno));
-	else if (gather != NULL)
+	else if (gather != NULL) {
 		gather(arg, &edits, &n);
-	if (rc == RACED && n == 0)
-		rc = JOBSFILE_OK;
+		if (n == 0)
+			rc = JOBSFILE_OK;	/* nothing gathered: no rewrite */
+	}
 	while (rc == RACED && races++ < MAX_RACES)
 		rc = rewrite_once(&rw, edits, n);
 	if (rc == RACED) {
