@@ -515,7 +515,8 @@ cmd_check_url(const char *url, const char *filter,
 	(void)printf("\ntime:          %.3f s\n", res.seconds);
 	rc = 0;
 	if (body_fd != -1 && res.status != 304)
-		rc = commands_show_text(body_fd, NULL, filter, wo->timeout);
+		rc = commands_show_text(body_fd, res.content_type, filter,
+		    wo->timeout);
 	if (body_fd != -1)
 		(void)close(body_fd);
 	return rc;

@@ -480,6 +480,32 @@ setup(CURL *h, const struct fetch_request *rq, struct transfer *t,
 	return 0;
 }
 
+/*
+ * Keeps the final answer's Content-Type, as libcurl read it from the
+ * headers (never a trailer), in res->content_type: the helper's default
+ * filter decides by it between the visible text and the raw bytes.  A
+ * value too long or with bytes that are not printable ASCII is dropped
+ * (the helper then sniffs the body).
+ */
+static void
+keep_content_type(CURL *h, struct fetch_result *res)
+{
+	char *ct = NULL;
+	size_t i, n;
+
+	res->content_type[0] = '\0';
+	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK ||
+	    ct == NULL)
+		return;
+	n = strlen(ct);
+	if (n >= sizeof(res->content_type))
+		return;
+	for (i = 0; i < n; i++)
+		if (ct[i] < 0x20 || ct[i] > 0x7e)
+			return;
+	memcpy(res->content_type, ct, n + 1);
+}
+
 int
 fetch_run(const struct fetch_request *rq, struct fetch_result *res,
     const int *fds, unsigned nfds, fetch_interrupt_fn interrupt, void *arg)
@@ -559,6 +585,7 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
 	classify(res, rc, &t, errbuf, rq->max_body);
 	read_answer(h, res);
+	keep_content_type(h, res);
 	if (res->error == FETCH_OK && res->status != 304)
 		(void)g_checksum_get_digest(t.sum, res->hash, &hashlen);
 out:

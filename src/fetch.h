@@ -48,6 +48,8 @@ struct fetch_result {
 	/* Both from the final answer's header, never from a trailer. */
 	long retry_after;		/* seconds a 429 or 503 asked to wait
 					 * (Retry-After), 0 if none */
+	char content_type[128];		/* the final answer's Content-Type
+					 * (printable ASCII), "" when none */
 	unsigned char hash[FETCH_HASH_LEN];	/* of the decoded body (2xx only) */
 	size_t body_len;
 	double seconds;			/* how long the transfer took */

@@ -809,16 +809,18 @@ run_helper(struct watcher *w, const char *const *args, int in_fd, int out_fd)
 
 /*
  * Turns the body in body_fd into the compared text, in the snapshot
- * folder's "new", and hashes it into hash.  Returns 0, -1 when the check
- * failed (counted), or COMPARE_ABORTED.
+ * folder's "new", and hashes it into hash.  ctype, the answer's
+ * Content-Type, decides the default filter ("": the helper sniffs the
+ * body).  Returns 0, -1 when the check failed (counted), or
+ * COMPARE_ABORTED.
  */
 static int
-filter_body(struct watcher *w, int body_fd, unsigned char *hash,
-    struct change *ch)
+filter_body(struct watcher *w, int body_fd, const char *ctype,
+    unsigned char *hash, struct change *ch)
 {
 	char timeout[32], msg[256];
-	const char *args[] = { "filter", "--timeout", timeout, "--",
-	    w->row.filter, NULL };
+	const char *args[] = { "filter", "--timeout", timeout, "--type",
+	    ctype, "--", w->row.filter, NULL };
 	char *path = ch->new_path;
 	GChecksum *sum;
 	struct stat sb;
@@ -988,7 +990,7 @@ compare_body(struct watcher *w, const struct fetch_result *res, int body_fd,
 	if (w->st.baseline && w->st.has_hash && w->st.has_text_hash &&
 	    memcmp(w->st.hash, res->hash, FETCH_HASH_LEN) == 0)
 		return 0;	/* the same bytes: the helper is not needed */
-	rc = filter_body(w, body_fd, hash, ch);
+	rc = filter_body(w, body_fd, res->content_type, hash, ch);
 	if (rc != 0)
 		return rc;
 	(void)snapshot_list(w->snap_dir, &list, &n);
