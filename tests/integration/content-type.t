@@ -3,21 +3,9 @@
 # of an HTML answer, the raw bytes of anything else, whatever the body
 # looks like.  (The body is sniffed only when there is no Content-Type.)
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/watch-lib.sh"
 pageserver_start
 
-# job DIR NAME PATH: a fresh jobs file DIR/jobs.csv with one 1 s row.
-job() {
-	mkdir -p "$T/$1"
-	printf 'interval;name;url;last-modified;pid\n1s;%s;%s%s;-;-\n' \
-		"$2" "$URL" "$3" > "$T/$1/jobs.csv"
-}
-# watch DIR NAME: the watcher in the background, log in DIR/log, pid $W.
-watch() {
-	spawn "$BIN" -f "$T/$1/jobs.csv" -v --no-desktop --timeout 3 watch "$2" 2>>"$T/$1/log"
-	W=$SPAWNED
-}
-count() { grep -Ec -- "$2" "$T/$1/log"; }
-lines_at_least() { [ "$(count "$1" "$2")" -ge "$3" ]; }
 # page PATH BODY TYPE: the page served at PATH.
 page() {
 	ctl set "{\"path\": \"$1\", \"body\": \"$2\", \"content_type\": \"$3\"}" >/dev/null

@@ -5,21 +5,9 @@
 # bytes), one bad record never costs the other rows theirs, and the body,
 # not the validators, decides whether a page changed.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/watch-lib.sh"
 pageserver_start
 
-# job DIR NAME PATH: a fresh jobs file DIR/jobs.csv with one 1 s row.
-job() {
-	mkdir -p "$T/$1"
-	printf 'interval;name;url;last-modified;pid\n1s;%s;%s%s;-;-\n' \
-		"$2" "$URL" "$3" > "$T/$1/jobs.csv"
-}
-# watch DIR NAME: the watcher in the background, log in DIR/log, pid $W.
-watch() {
-	spawn "$BIN" -f "$T/$1/jobs.csv" -v --no-desktop --timeout 3 watch "$2" 2>>"$T/$1/log"
-	W=$SPAWNED
-}
-count() { grep -Ec -- "$2" "$T/$1/log"; }
-lines_at_least() { [ "$(count "$1" "$2")" -ge "$3" ]; }
 lastmod() { awk -F';' 'NR>1 {print $4}' "$T/$1/jobs.csv"; }
 alive() { kill -0 "$1" 2>/dev/null; }
 # rows_with TEXT N: exactly N lines of many/jobs.csv hold TEXT.
