@@ -4,8 +4,8 @@
  * The transfer runs on a multi handle so that the caller's descriptors (a
  * signalfd, an inotify descriptor) are watched while it runs: a watcher
  * told to stop in the middle of a slow request stops at once.  Every check
- * gets a fresh easy handle and closes its connection, so an idle watcher
- * holds no socket and no per-transfer memory.
+ * closes its connection, so an idle watcher holds no TCP socket; the multi
+ * and easy handles are kept from check to check (handles_get).
  *
  * The trusted CA certificates are read once, by fetch_global_init(), into
  * an OpenSSL X509_STORE that every TLS check then shares (handed to each
@@ -20,7 +20,7 @@
  * process's life): the certificate is then not sent, parsed and verified
  * again, which cut the CPU of a check over TLS by a third here.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE		/* close_range, CLOSE_RANGE_CLOEXEC */
 #include <ctype.h>
 #include <limits.h>
 #include <curl/curl.h>
@@ -33,6 +33,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fetch.h"
 #include "util.h"
@@ -171,6 +172,60 @@ use_shared_store(const char *cafile)
 	    (cafile != NULL && strcmp(cafile, trust.cafile) != 0))
 		return 0;
 	return stat(trust.file, &now) == 0 && util_same_stat(&now, &trust.st);
+}
+
+/*
+ * The transfer handles of this process, kept from check to check: a multi
+ * handle made per check costs a socket pair (libcurl's wake-up channel:
+ * seven system calls), and a fresh easy handle its buffers, both built,
+ * faulted in and given back (brk, madvise: a TLB flush each) at every
+ * check.  The connection is still closed after each check, so an idle
+ * watcher holds no TCP socket; it keeps the two ends of that socket pair.
+ * A process that forked after a check makes its own.
+ */
+static struct {
+	CURLM *multi;
+	CURL *easy;
+	pid_t pid;		/* the process that made them */
+} handles;
+
+/* Returns the kept easy handle, reset, and the kept multi handle in *m;
+ * or NULL (out of memory). */
+static CURL *
+handles_get(CURLM **m)
+{
+	pid_t self = getpid();
+
+	if (handles.multi != NULL && handles.pid != self) {
+		/* A copy made by fork(): never used again, never freed (its
+		 * socket pair is our copy of the parent's). */
+		handles.multi = NULL;
+		handles.easy = NULL;
+	}
+	if (handles.multi == NULL) {
+		handles.multi = curl_multi_init();
+		if (handles.multi == NULL)
+			return NULL;
+		handles.pid = self;
+		/* libcurl 7.88 makes its socket pair without close-on-exec;
+		 * every other descriptor of ours has it already. */
+		(void)close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	}
+	if (handles.easy == NULL)
+		handles.easy = curl_easy_init();
+	else
+		curl_easy_reset(handles.easy);
+	*m = handles.multi;
+	return handles.easy;
+}
+
+/* Takes the easy handle off the multi handle after a transfer (if it
+ * was on it). */
+static void
+handles_put(void)
+{
+	if (handles.multi != NULL && handles.easy != NULL)
+		(void)curl_multi_remove_handle(handles.multi, handles.easy);
 }
 
 const char *
@@ -515,7 +570,7 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 	struct curl_waitfd wfd[4];
 	struct timespec t0, t1;
 	char errbuf[CURL_ERROR_SIZE] = "", line[FETCH_VALIDATOR_MAX + 32];
-	CURLM *m;
+	CURLM *m = NULL;
 	CURL *h;
 	CURLMsg *msg;
 	CURLcode rc = CURLE_OK;
@@ -541,10 +596,9 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 		    rq->last_modified);
 		hdrs = curl_slist_append(hdrs, line);
 	}
-	m = curl_multi_init();
-	h = curl_easy_init();
+	h = handles_get(&m);
 	t.sum = g_checksum_new(G_CHECKSUM_SHA256);
-	if (m == NULL || h == NULL || t.sum == NULL ||
+	if (h == NULL || t.sum == NULL ||
 	    setup(h, rq, &t, hdrs, errbuf) == -1 ||
 	    curl_multi_add_handle(m, h) != CURLM_OK) {
 		res->error = FETCH_OTHER;
@@ -594,12 +648,7 @@ out:
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (t.sum != NULL)
 		g_checksum_free(t.sum);
-	if (m != NULL && h != NULL)
-		(void)curl_multi_remove_handle(m, h);
-	if (h != NULL)
-		curl_easy_cleanup(h);
-	if (m != NULL)
-		(void)curl_multi_cleanup(m);
+	handles_put();
 	curl_slist_free_all(hdrs);
 	return failed ? -1 : 0;
 }
