@@ -70,6 +70,7 @@ struct watcher {
 	int reread;		/* the row must be read again */
 	int end;		/* set: leave the loop with this result */
 	int ending;
+	int used;		/* a check ran since give_back() */
 	char last_error[256];	/* the error last logged, for "once" */
 	long retry_after;	/* s the last failed check's server asked to
 				 * wait (Retry-After), 0: none */
@@ -1192,9 +1193,6 @@ fetch_answer(struct watcher *w, struct answer *a)
 		log_error(w, "setup", res->message);
 		return -1;
 	}
-	/* Give back what the transfer used: an idle watcher should hold
-	 * as few private pages as it can. */
-	(void)malloc_trim(0);
 	if (res->error == FETCH_ABORTED)
 		return COMPARE_ABORTED;
 	/* What the server sent, made valid before anything stores it. */
@@ -1350,8 +1348,6 @@ check(struct watcher *w)
 		end = w->ending;
 	}
 	free(ch);
-	/* The compare step's buffers go back too. */
-	(void)malloc_trim(0);
 	if (w->st.checks != checks)
 		alert(w);
 	return end;
@@ -1521,6 +1517,7 @@ run_check(struct watcher *w)
 	if (!w->check_now)
 		log_catch_up(w);
 	w->check_now = 0;
+	w->used = 1;
 	if (check(w)) {
 		if (!w->ending)
 			w->end = WATCHER_STOPPED;
@@ -1595,6 +1592,24 @@ wait_event(struct watcher *w, long long left)
 	return 0;
 }
 
+/*
+ * After a check, before the wait for the next one, gives back the heap's
+ * free pages (malloc_trim), so that an idle watcher holds as few private
+ * pages as it can.  Once per check, whichever way the check ended: each
+ * trim that finds pages is a TLB flush (an interprocessor interrupt, slow
+ * on a busy machine).  Measured: with no trim at all an https check cost
+ * about a third less CPU, and an idle https watcher kept about 90 KiB
+ * more.
+ */
+static void
+give_back(struct watcher *w)
+{
+	if (!w->used)
+		return;
+	w->used = 0;
+	(void)malloc_trim(0);
+}
+
 int
 watcher_run(const struct watcher_opts *o)
 {
@@ -1616,8 +1631,10 @@ watcher_run(const struct watcher_opts *o)
 			if (w.check_now || left == 0) {
 				if (run_check(&w))
 					break;
-			} else if (wait_event(&w, left) == -1) {
-				break;
+			} else {
+				give_back(&w);
+				if (wait_event(&w, left) == -1)
+					break;
 			}
 		}
 	}
