@@ -21,18 +21,38 @@ struct move {
 static const struct move table[CHILD_NSTATES][CEV_NEVENTS] = {
 	[CHILD_DOWN] = {
 		/* Stopped: only "-" in its field starts it again. */
-		[CEV_ROW_FREE] = M(CHILD_RUNNING, CACT_START),
+		[CEV_ROW_FREE] = M(CHILD_STARTING, CACT_START),
 		[CEV_ROW_NUMBER] = STAY,
 		[CEV_ROW_OURS] = STAY,
 		[CEV_ROW_DOWN] = STAY,
 		[CEV_ROW_GONE] = M(CHILD_DOWN, CACT_FORGET),
 		[CEV_ROW_EDITED] = STAY,
+		[CEV_STARTED] = STAY,
 		[CEV_EXIT_STOPPED] = STAY,
 		[CEV_EXIT_KILLED] = STAY,
 		[CEV_EXIT_FAILED] = STAY,
 		[CEV_START_FAILED] = M(CHILD_BACKOFF, CACT_BACKOFF),
 		[CEV_BACKOFF_OVER] = STAY,
 		[CEV_SHUTDOWN] = STAY,
+	},
+	[CHILD_STARTING] = {
+		/* Asked of the spawner: its pid is written when it comes.
+		 * What the row asks of the watcher meanwhile is asked once
+		 * it runs. */
+		[CEV_ROW_FREE] = STAY,
+		[CEV_ROW_NUMBER] = STAY,
+		[CEV_ROW_OURS] = STAY,
+		[CEV_ROW_DOWN] = DO(CACT_WAKE),
+		[CEV_ROW_GONE] = DO(CACT_WAKE),
+		[CEV_ROW_EDITED] = DO(CACT_WAKE),
+		[CEV_STARTED] = M(CHILD_RUNNING, CACT_WRITE_PID),
+		[CEV_EXIT_STOPPED] = STAY,
+		[CEV_EXIT_KILLED] = STAY,
+		[CEV_EXIT_FAILED] = STAY,
+		[CEV_START_FAILED] = M(CHILD_BACKOFF, CACT_BACKOFF),
+		[CEV_BACKOFF_OVER] = STAY,
+		/* A pid that comes later is stopped as it comes. */
+		[CEV_SHUTDOWN] = M(CHILD_DOWN, CACT_NONE),
 	},
 	[CHILD_RUNNING] = {
 		/* Our pid write can be lost to a person's save that raced
@@ -44,6 +64,7 @@ static const struct move table[CHILD_NSTATES][CEV_NEVENTS] = {
 		[CEV_ROW_DOWN] = DO(CACT_WAKE),
 		[CEV_ROW_GONE] = DO(CACT_WAKE),
 		[CEV_ROW_EDITED] = DO(CACT_WAKE),
+		[CEV_STARTED] = STAY,
 		[CEV_EXIT_STOPPED] = M(CHILD_DOWN, CACT_NONE),
 		[CEV_EXIT_KILLED] = M(CHILD_DOWN, CACT_WRITE_STOP),
 		[CEV_EXIT_FAILED] = M(CHILD_BACKOFF, CACT_BACKOFF),
@@ -58,6 +79,7 @@ static const struct move table[CHILD_NSTATES][CEV_NEVENTS] = {
 		[CEV_ROW_DOWN] = M(CHILD_DOWN, CACT_NONE),
 		[CEV_ROW_GONE] = M(CHILD_DOWN, CACT_FORGET),
 		[CEV_ROW_EDITED] = STAY,
+		[CEV_STARTED] = STAY,
 		[CEV_EXIT_STOPPED] = STAY,
 		[CEV_EXIT_KILLED] = STAY,
 		[CEV_EXIT_FAILED] = STAY,
@@ -70,12 +92,13 @@ static const struct move table[CHILD_NSTATES][CEV_NEVENTS] = {
 	[CHILD_RESTART_DUE] = {
 		/* A new row, a number left by an earlier run that ended
 		 * abruptly, or a backoff that is over: start it. */
-		[CEV_ROW_FREE] = M(CHILD_RUNNING, CACT_START),
-		[CEV_ROW_NUMBER] = M(CHILD_RUNNING, CACT_START),
-		[CEV_ROW_OURS] = M(CHILD_RUNNING, CACT_START),
+		[CEV_ROW_FREE] = M(CHILD_STARTING, CACT_START),
+		[CEV_ROW_NUMBER] = M(CHILD_STARTING, CACT_START),
+		[CEV_ROW_OURS] = M(CHILD_STARTING, CACT_START),
 		[CEV_ROW_DOWN] = M(CHILD_DOWN, CACT_NONE),
 		[CEV_ROW_GONE] = M(CHILD_DOWN, CACT_FORGET),
 		[CEV_ROW_EDITED] = STAY,
+		[CEV_STARTED] = STAY,
 		[CEV_EXIT_STOPPED] = STAY,
 		[CEV_EXIT_KILLED] = STAY,
 		[CEV_EXIT_FAILED] = STAY,
@@ -91,6 +114,7 @@ static const struct move table[CHILD_NSTATES][CEV_NEVENTS] = {
 		[CEV_ROW_DOWN] = STAY,
 		[CEV_ROW_GONE] = STAY,
 		[CEV_ROW_EDITED] = STAY,
+		[CEV_STARTED] = STAY,
 		[CEV_EXIT_STOPPED] = M(CHILD_DOWN, CACT_NONE),
 		[CEV_EXIT_KILLED] = M(CHILD_DOWN, CACT_NONE),
 		[CEV_EXIT_FAILED] = M(CHILD_DOWN, CACT_NONE),
@@ -117,7 +141,8 @@ const char *
 childfsm_state_name(enum child_state st)
 {
 	static const char *const names[CHILD_NSTATES] = {
-		"down", "running", "backoff", "restart due", "stopping"
+		"down", "starting", "running", "backoff", "restart due",
+		"stopping"
 	};
 
 	return (unsigned)st < CHILD_NSTATES ? names[st] : "?";

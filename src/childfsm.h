@@ -1,8 +1,9 @@
 /*
  * childfsm.h - the life of one of the supervisor's watchers as a state
- * machine: down, running, backoff, restart due, stopping; the events that
- * move it (what its row says, how its process ended, a timer, the
- * shutdown); and the actions each move asks for.  As s6-supervise's
+ * machine: down, starting, running, backoff, restart due, stopping; the
+ * events that move it (what its row says, its pid arriving, how its
+ * process ended, a timer, the shutdown); and the actions each move asks
+ * for.  As s6-supervise's
  * actions[state][event], the decisions are one table; the supervisor
  * feeds it events and carries out the actions it returns.  Pure: no
  * processes, no I/O, nothing from supervisor.c.
@@ -12,6 +13,8 @@
 
 enum child_state {
 	CHILD_DOWN,		/* no watcher, and none wanted until "-" */
+	CHILD_STARTING,		/* its start was asked for (of the spawner):
+				 * its pid is not known yet */
 	CHILD_RUNNING,		/* its watcher runs */
 	CHILD_BACKOFF,		/* its watcher failed: wait before a restart */
 	CHILD_RESTART_DUE,	/* start a watcher unless its row says stop
@@ -30,6 +33,7 @@ enum child_event {
 	CEV_ROW_DOWN,		/* "stop" or "done" */
 	CEV_ROW_GONE,		/* removed, or no longer usable */
 	CEV_ROW_EDITED,		/* something its watcher uses changed */
+	CEV_STARTED,		/* its watcher's pid arrived */
 	/* How its watcher ended. */
 	CEV_EXIT_STOPPED,	/* exit 0: its row said stop, or was gone */
 	CEV_EXIT_KILLED,	/* SIGTERM, SIGINT or SIGHUP: a person */
@@ -44,8 +48,10 @@ enum child_event {
 /* What a move asks the supervisor to do (bits). */
 enum child_action {
 	CACT_NONE = 0,
-	CACT_START = 1 << 0,		/* start a watcher for its row */
-	CACT_WAKE = 1 << 1,		/* SIGUSR2: look at your row again */
+	CACT_START = 1 << 0,		/* start a watcher for its row; its
+					 * pid comes as CEV_STARTED */
+	CACT_WAKE = 1 << 1,		/* SIGUSR2: look at your row again
+					 * (starting: once its pid is known) */
 	CACT_WRITE_PID = 1 << 2,	/* write the watcher's pid into the row */
 	CACT_WRITE_STOP = 1 << 3,	/* write "stop": a person ended it */
 	CACT_BACKOFF = 1 << 4,		/* plan a restart after the backoff */

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE		/* close_range, CLONE_PARENT */
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <sched.h>
@@ -30,7 +31,6 @@
 #include "proctitle.h"
 #include "spawn.h"
 
-#define REPLY_WAIT_MS 10000	/* a spawner this slow is given up */
 #define NSTR 7			/* name, url, interval, last-modified, pid,
 				 * filter, notify */
 
@@ -182,7 +182,7 @@ spawn_start(struct spawner *sp, spawn_child_fn child, void *arg,
 	int sv[2];
 	pid_t parent = getpid(), pid;
 
-	sp->pid = 0;
+	memset(sp, 0, sizeof(*sp));
 	sp->fd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
@@ -205,102 +205,188 @@ spawn_start(struct spawner *sp, spawn_child_fn child, void *arg,
 	return 0;
 }
 
-/* Sends one request; returns 0, or -1 (EMSGSIZE: too long; else gone). */
+/* Drops the queue of requests (their messages freed). */
+static void
+queue_free(struct spawner *sp)
+{
+	size_t i;
+
+	for (i = sp->head; i < sp->n; i++)
+		free(sp->q[i].msg);
+	free(sp->q);
+	sp->q = NULL;
+	sp->head = sp->nsent = sp->n = sp->cap = 0;
+}
+
+/* Makes room for one more request at the queue's end.  Returns 0 or -1. */
 static int
-send_request(struct spawner *sp, const struct spawn_request *rq)
+queue_room(struct spawner *sp)
+{
+	struct spawn_pending *q;
+	size_t cap;
+
+	if (sp->head > 0 && sp->head == sp->n)
+		sp->head = sp->nsent = sp->n = 0;	/* all answered */
+	if (sp->n < sp->cap)
+		return 0;
+	if (sp->head > 0) {
+		/* Move what is left to the front. */
+		memmove(sp->q, sp->q + sp->head,
+		    (sp->n - sp->head) * sizeof(*sp->q));
+		sp->nsent -= sp->head;
+		sp->n -= sp->head;
+		sp->head = 0;
+		return 0;
+	}
+	cap = sp->cap ? sp->cap * 2 : 64;
+	q = realloc(sp->q, cap * sizeof(*q));
+	if (q == NULL)
+		return -1;
+	sp->q = q;
+	sp->cap = cap;
+	return 0;
+}
+
+int
+spawn_request(struct spawner *sp, const struct spawn_request *rq, void *tag)
 {
 	static char buf[SPAWN_MSG_MAX];
-	size_t len = spawn_encode(buf, sizeof(buf), rq);
-	ssize_t n;
+	size_t len;
+	char *msg;
 
+	if (sp->pid == 0 || sp->fd == -1) {
+		errno = EPIPE;
+		return -1;
+	}
+	len = spawn_encode(buf, sizeof(buf), rq);
 	if (len == 0) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	while ((n = send(sp->fd, buf, len, MSG_NOSIGNAL)) == -1 &&
-	    errno == EINTR)
-		;
-	if (n != (ssize_t)len) {
-		errno = EPIPE;
+	if (queue_room(sp) == -1 || (msg = malloc(len)) == NULL) {
+		errno = ENOMEM;
 		return -1;
+	}
+	memcpy(msg, buf, len);
+	sp->q[sp->n].tag = tag;
+	sp->q[sp->n].msg = msg;
+	sp->q[sp->n].len = len;
+	sp->q[sp->n].sent_ms = 0;
+	sp->n++;
+	return 0;
+}
+
+short
+spawn_events(const struct spawner *sp)
+{
+	short ev = 0;
+
+	if (sp->fd == -1)
+		return 0;
+	if (sp->head < sp->nsent)
+		ev |= POLLIN;
+	if (sp->nsent < sp->n)
+		ev |= POLLOUT;
+	return ev;
+}
+
+long long
+spawn_deadline(const struct spawner *sp)
+{
+	if (sp->fd == -1 || sp->head == sp->nsent)
+		return LLONG_MAX;
+	return sp->q[sp->head].sent_ms + SPAWN_REPLY_MS;
+}
+
+/* Sends the queued requests the socket takes now.  Returns 0, or -1 when
+ * the spawner is gone. */
+static int
+send_queued(struct spawner *sp, long long now)
+{
+	while (sp->nsent < sp->n) {
+		struct spawn_pending *p = &sp->q[sp->nsent];
+		ssize_t r = send(sp->fd, p->msg, p->len,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (r != (ssize_t)p->len)
+			return -1;
+		free(p->msg);
+		p->msg = NULL;
+		p->sent_ms = now;
+		sp->nsent++;
 	}
 	return 0;
 }
 
-/* Reads one reply into *rp; returns 0, or -1 (gone, or too slow). */
+/* Reads the replies that have come, answering their requests.  Returns
+ * 0, or -1 when the spawner is gone. */
 static int
-read_reply(struct spawner *sp, struct reply *rp)
+read_replies(struct spawner *sp, spawn_reply_fn reply, void *arg)
 {
-	struct pollfd pfd = { sp->fd, POLLIN, 0 };
-	ssize_t n;
-	int r;
+	while (sp->head < sp->nsent) {
+		struct reply rp;
+		ssize_t r = recv(sp->fd, &rp, sizeof(rp), MSG_DONTWAIT);
+		void *tag;
 
-	while ((r = poll(&pfd, 1, REPLY_WAIT_MS)) == -1 && errno == EINTR)
-		;
-	if (r != 1)
-		return -1;
-	while ((n = recv(sp->fd, rp, sizeof(*rp), 0)) == -1 && errno == EINTR)
-		;
-	return n == (ssize_t)sizeof(*rp) ? 0 : -1;
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (r != (ssize_t)sizeof(rp))
+			return -1;
+		tag = sp->q[sp->head++].tag;
+		if (rp.pid > 0)
+			reply(arg, tag, rp.pid, 0);
+		else
+			reply(arg, tag, -1, rp.err != 0 ? rp.err : EINVAL);
+	}
+	return 0;
 }
 
-size_t
-spawn_watchers(struct spawner *sp, const struct spawn_request *rq, size_t n,
-    pid_t *pid, int *err)
+/*
+ * Gives the spawner up without waiting for it: its socket is closed and
+ * it is killed (the caller's waitpid loop reaps it).  Every request not
+ * answered is answered EPIPE.
+ */
+static void
+give_up(struct spawner *sp, spawn_reply_fn reply, void *arg)
 {
-	size_t *sent, nsent = 0, nread = 0, next = 0, i, started = 0;
-	int gone = sp->pid == 0;
+	struct spawn_pending *q = sp->q;
+	size_t i, head = sp->head, n = sp->n;
 
-	for (i = 0; i < n; i++) {
-		pid[i] = -1;
-		err[i] = EPIPE;
+	if (sp->fd != -1)
+		(void)close(sp->fd);
+	if (sp->pid > 0)
+		(void)kill(sp->pid, SIGKILL);
+	sp->fd = -1;
+	sp->pid = 0;
+	/* The queue is taken first: a reply may ask for a new request,
+	 * which now fails at once. */
+	sp->q = NULL;
+	sp->head = sp->nsent = sp->n = sp->cap = 0;
+	for (i = head; i < n; i++) {
+		free(q[i].msg);
+		reply(arg, q[i].tag, -1, EPIPE);
 	}
-	if (gone || n == 0)
-		return 0;
-	sent = malloc(n * sizeof(*sent));
-	if (sent == NULL) {
-		for (i = 0; i < n; i++)
-			err[i] = ENOMEM;
-		return 0;
-	}
-	/* Up to SPAWN_WINDOW requests ahead of the replies: the spawner
-	 * clones one after the other without waiting for us, and neither
-	 * side's socket buffer can fill (which would block both). */
-	while (!gone && (next < n || nread < nsent)) {
-		struct reply rp;
+	free(q);
+}
 
-		while (!gone && next < n && nsent - nread < SPAWN_WINDOW) {
-			if (send_request(sp, &rq[next]) == 0) {
-				sent[nsent++] = next;
-			} else if (errno == EMSGSIZE) {
-				err[next] = EMSGSIZE;
-			} else {
-				gone = 1;
-				break;
-			}
-			next++;
-		}
-		if (nread == nsent)
-			continue;
-		if (read_reply(sp, &rp) == -1) {
-			gone = 1;
-			break;
-		}
-		i = sent[nread++];
-		if (rp.pid > 0) {
-			pid[i] = rp.pid;
-			err[i] = 0;
-			started++;
-		} else {
-			err[i] = rp.err != 0 ? rp.err : EINVAL;
-		}
-	}
-	free(sent);
-	if (gone)
-		/* Dead, or too slow to trust: from now on the caller forks.
-		 * Requests not answered keep EPIPE. */
-		spawn_stop(sp);
-	return started;
+void
+spawn_handle(struct spawner *sp, long long now, spawn_reply_fn reply,
+    void *arg)
+{
+	int gone = sp->fd == -1;
+
+	if (!gone)
+		gone = send_queued(sp, now) == -1 ||
+		    read_replies(sp, reply, arg) == -1 ||
+		    now >= spawn_deadline(sp);
+	if (gone && (sp->fd != -1 || sp->head < sp->n))
+		give_up(sp, reply, arg);
 }
 
 int
@@ -308,8 +394,12 @@ spawn_reaped(struct spawner *sp, pid_t pid)
 {
 	if (sp->pid == 0 || pid != sp->pid)
 		return 0;
-	sp->pid = 0;		/* reaped already: spawn_stop only closes */
-	spawn_stop(sp);
+	/* Reaped already: closing is all that is left; the requests it did
+	 * not answer are answered by the next spawn_handle. */
+	sp->pid = 0;
+	if (sp->fd != -1)
+		(void)close(sp->fd);
+	sp->fd = -1;
 	return 1;
 }
 
@@ -319,6 +409,7 @@ spawn_stop(struct spawner *sp)
 	pid_t pid = sp->pid;
 	int i;
 
+	queue_free(sp);
 	if (sp->fd != -1)
 		(void)close(sp->fd);
 	sp->fd = -1;

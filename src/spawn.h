@@ -25,14 +25,32 @@ struct spawn_request {
 /* Runs in the new child; never returns. */
 typedef void (*spawn_child_fn)(const struct spawn_request *rq, void *arg);
 
+/* A request not answered yet. */
+struct spawn_pending {
+	void *tag;		/* the caller's, given back with the reply */
+	char *msg;		/* the encoded request until it is sent */
+	size_t len;
+	long long sent_ms;	/* when it was sent (the caller's clock) */
+};
+
 struct spawner {
 	pid_t pid;		/* the spawner process, 0 when there is none */
 	int fd;			/* our end of its socket, -1 when none */
+	/* The requests in the order sent: q[head..nsent) wait for their
+	 * replies, q[nsent..n) to be sent. */
+	struct spawn_pending *q;
+	size_t head, nsent, n, cap;
 };
+
+/* The spawner's process name (comm), as ps(1) and pgrep(1) show it. */
+#define SPAWN_NAME "sitewatch-spawn"
 
 /* Requests longer than this (a very long URL) are not sent: the caller
  * forks that watcher itself. */
 #define SPAWN_MSG_MAX 65536
+
+/* A spawner that has not answered a request for this long is given up. */
+#define SPAWN_REPLY_MS 10000
 
 /*
  * Forks the spawner.  In it, child(rq, arg) runs in each watcher it clones;
@@ -43,26 +61,49 @@ struct spawner {
 int spawn_start(struct spawner *sp, spawn_child_fn child, void *arg,
     const int *keep, size_t nkeep);
 
-/* Requests sent ahead of the replies (see spawn_watchers). */
-#define SPAWN_WINDOW 64
+/*
+ * Asks the spawner to start rq's watcher; tag comes back with the answer
+ * (see spawn_handle), and rq is not needed after the call.  Never waits:
+ * what the socket does not take now is sent by spawn_handle.  Returns 0,
+ * or -1 with errno EMSGSIZE (too long to send), EPIPE (no spawner) or
+ * ENOMEM: the caller then starts that watcher itself.
+ */
+int spawn_request(struct spawner *sp, const struct spawn_request *rq,
+    void *tag);
+
+/* Returns the poll(2) events to wait for on sp->fd (POLLIN while replies
+ * are due, POLLOUT while requests wait to be sent), 0 when none. */
+short spawn_events(const struct spawner *sp);
+
+/* Returns when (the caller's clock, ms) the oldest request sent is too
+ * late, or LLONG_MAX when none is waiting. */
+long long spawn_deadline(const struct spawner *sp);
+
+/* What spawn_handle says of a request: pid is the new watcher (a child of
+ * the caller), or -1 with err set (EPIPE: the spawner is gone or was too
+ * slow, and the watcher was not started by it; or the clone's errno). */
+typedef void (*spawn_reply_fn)(void *arg, void *tag, pid_t pid, int err);
 
 /*
- * Starts the watchers of rq[0..n) through the spawner.  For each, pid[i]
- * is its pid (a child of the caller), or -1 with err[i] set: EMSGSIZE when
- * that request is too long to send, EPIPE when the spawner is gone (it is
- * then stopped and reaped: sp->pid is 0 after), or the clone's error.
- * Returns the number started.
+ * Never waits: sends the requests the socket takes, and calls
+ * reply(arg, tag, ...) for every answer that has come, in the order of the
+ * requests.  A spawner that is gone, or past spawn_deadline() at now
+ * (monotonic ms), is given up (killed; the caller reaps it) and every
+ * request it did not answer is answered EPIPE; from then on the caller
+ * starts its watchers itself.  Call it when sp->fd polls ready, at the
+ * deadline, and after spawn_reaped() said the spawner ended.
  */
-size_t spawn_watchers(struct spawner *sp, const struct spawn_request *rq,
-    size_t n, pid_t *pid, int *err);
+void spawn_handle(struct spawner *sp, long long now, spawn_reply_fn reply,
+    void *arg);
 
 /*
  * Notes that the process pid was reaped; returns 1 when it was the
- * spawner (which is then gone), else 0.
+ * spawner (which is then gone: spawn_handle answers what it did not),
+ * else 0.
  */
 int spawn_reaped(struct spawner *sp, pid_t pid);
 
-/* Stops the spawner and reaps it. */
+/* Stops the spawner and reaps it; requests not answered are dropped. */
 void spawn_stop(struct spawner *sp);
 
 /*

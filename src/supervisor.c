@@ -64,6 +64,8 @@
 #define FIRST_SPREAD_MAX_MS 5000L	/* first checks spread over at most this */
 #define RECORD_PIPE_SIZE (1 << 20)	/* room for every watcher's record at once */
 #define WATCHER_NICE 5			/* watchers' niceness, added to ours */
+#define PID_BATCH_MS 100L		/* pids that come one by one are
+					 * written together, this late at most */
 
 /* The fixed descriptors of a watcher: the notifier pipe, the record
  * pipe's two ends and the log file. */
@@ -83,6 +85,16 @@ struct child {
 	struct job job;		/* the row its watcher runs with (jobs_diff) */
 	int seen;		/* found in the latest reconcile */
 	pid_t last_pid;		/* in backoff: the pid its field still shows */
+	long first_delay_ms;	/* starting: its first check's delay */
+	int recheck;		/* starting: its row changed meanwhile */
+};
+
+/* A pid field to write, if it still reads if_pid (a person may have
+ * written stop meanwhile). */
+struct pidwrite {
+	char *name;
+	char *if_pid;
+	char pid[16];
 };
 
 struct supervisor {
@@ -108,6 +120,10 @@ struct supervisor {
 	int recfd[2];		/* the watchers' record pipe; [0] non-blocking */
 	pid_t pid;		/* ours */
 	struct spawner sp;	/* clones the watchers; sp.pid 0: we fork */
+	struct pidwrite *pw;	/* pid fields to write, in one rewrite */
+	size_t npw, cappw;
+	long long pw_since;	/* when the first of them was added */
+	int stopping;		/* the shutdown has begun */
 };
 
 static long long
@@ -374,14 +390,10 @@ struct start {
 };
 
 /* What one reconcile() does, gathered row by row and carried out at the
- * end: the watchers to start and the pid fields to write, in one
- * rewrite (the texts of the pids in pids[]). */
+ * end: the watchers to start. */
 struct pending {
 	struct start *starts;
 	size_t nstarts;
-	struct jobs_edit *edits;
-	char (*pids)[16];
-	size_t nedits;
 };
 
 /* Makes room in *p for n rows.  Returns 0, or -1 (out of memory). */
@@ -390,107 +402,188 @@ pending_init(struct pending *p, size_t n)
 {
 	memset(p, 0, sizeof(*p));
 	p->starts = calloc(n ? n : 1, sizeof(*p->starts));
-	p->edits = calloc(n ? n : 1, sizeof(*p->edits));
-	p->pids = calloc(n ? n : 1, sizeof(*p->pids));
-	return p->starts != NULL && p->edits != NULL && p->pids != NULL ?
-	    0 : -1;
+	return p->starts != NULL ? 0 : -1;
 }
 
 static void
 pending_free(struct pending *p)
 {
 	free(p->starts);
-	free(p->edits);
-	free(p->pids);
 }
 
-/* Adds to *p the write of pid into c's pid field, if it still reads
- * if_pid (a person may have written stop meanwhile). */
+/* Adds the write of pid into c's pid field, if it still reads if_pid,
+ * to those flush_pids() writes.  Out of memory, the write is lost: the
+ * next reading of the file finds the field wrong and asks again. */
 static void
-pending_pid(struct pending *p, struct child *c, pid_t pid,
+pid_write(struct supervisor *s, const struct child *c, pid_t pid,
     const char *if_pid)
 {
-	(void)snprintf(p->pids[p->nedits], sizeof(p->pids[0]), "%ld",
-	    (long)pid);
-	p->edits[p->nedits].name = c->name;
-	p->edits[p->nedits].pid = p->pids[p->nedits];
-	p->edits[p->nedits].if_pid = if_pid;
-	p->nedits++;
+	struct pidwrite *w;
+
+	if (s->npw == s->cappw) {
+		size_t cap = s->cappw ? s->cappw * 2 : 16;
+
+		w = realloc(s->pw, cap * sizeof(*w));
+		if (w == NULL)
+			return;
+		s->pw = w;
+		s->cappw = cap;
+	}
+	w = &s->pw[s->npw];
+	w->name = strdup(c->name);
+	w->if_pid = if_pid != NULL ? strdup(if_pid) : NULL;
+	if (w->name == NULL || (if_pid != NULL && w->if_pid == NULL)) {
+		free(w->name);
+		free(w->if_pid);
+		return;
+	}
+	(void)snprintf(w->pid, sizeof(w->pid), "%ld", (long)pid);
+	if (s->npw++ == 0)
+		s->pw_since = now_ms();
+}
+
+/* Writes the pid fields pid_write() gathered, in one rewrite.  Each is
+ * skipped where the field changed since (a person wrote stop). */
+static void
+flush_pids(struct supervisor *s)
+{
+	struct jobs_edit *e = calloc(s->npw ? s->npw : 1, sizeof(*e));
+	char err[512];
+	size_t i;
+
+	if (e != NULL && s->npw > 0) {
+		for (i = 0; i < s->npw; i++) {
+			e[i].name = s->pw[i].name;
+			e[i].pid = s->pw[i].pid;
+			e[i].if_pid = s->pw[i].if_pid;
+		}
+		if (jobsfile_edit(s->path, e, s->npw, err, sizeof(err)) != 0)
+			log_msg("sitewatch", "cannot write pids: %s", err);
+	}
+	free(e);
+	for (i = 0; i < s->npw; i++) {
+		free(s->pw[i].name);
+		free(s->pw[i].if_pid);
+	}
+	s->npw = 0;
+}
+
+/* Returns when the gathered pid fields are to be written: at once when
+ * no start is waiting for the spawner, else PID_BATCH_MS after the first
+ * (LLONG_MAX: none gathered). */
+static long long
+pids_due(const struct supervisor *s)
+{
+	if (s->npw == 0)
+		return LLONG_MAX;
+	if (spawn_deadline(&s->sp) == LLONG_MAX && spawn_events(&s->sp) == 0)
+		return 0;
+	return s->pw_since + PID_BATCH_MS;
 }
 
 /*
- * Starts the watchers pending in pd: cloned by the spawner, in one stream
- * of requests, and forked here where that failed (no spawner, or a row
- * too long to send it).  A watcher that cannot be started at all is
- * logged and backs off.  The pid field of each one started is added to
- * pd's edits.
+ * c's watcher started as pid, or could not be started (pid -1, errno
+ * err): feeds c's state machine and carries out what it asks.  A pid
+ * that comes after the shutdown began is stopped at once.
+ */
+static void
+started(struct supervisor *s, struct child *c, pid_t pid, int err)
+{
+	unsigned act;
+
+	if (pid == -1) {
+		log_msg("sitewatch", "%s: cannot start its watcher: %s",
+		    c->name, strerror(err));
+		if (feed(s, c, CEV_START_FAILED) & CACT_BACKOFF)
+			(void)plan_restart(s, c);
+		return;
+	}
+	c->pid = pid;
+	c->started_at = now_ms();
+	s->dirty = 1;
+	g_hash_table_insert(s->by_pid, GINT_TO_POINTER(pid), c);
+	act = feed(s, c, CEV_STARTED);
+	if (s->stopping && c->state != CHILD_RUNNING)
+		(void)kill(pid, SIGTERM);
+	if (act & CACT_WRITE_PID)
+		pid_write(s, c, pid, c->job.pid_text);
+	if (c->recheck) {
+		/* Its row changed while it was starting: the next reading
+		 * of the file tells it. */
+		c->recheck = 0;
+		s->reconcile_due = 1;
+		s->reconcile_at = now_ms() + SETTLE_MS;
+	}
+}
+
+/* Forks c's watcher here (no spawner, or one that gave up).  Returns its
+ * pid, or -1 with errno. */
+static pid_t
+fork_child(struct supervisor *s, struct child *c)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		child_main(s, &c->job, c->first_delay_ms);
+	return pid;
+}
+
+/* The spawn_reply_fn: the spawner's answer for the child tag.  A request
+ * the spawner did not answer (gone, or stalled) is forked here. */
+static void
+spawned(void *arg, void *tag, pid_t pid, int err)
+{
+	struct supervisor *s = arg;
+	struct child *c = tag;
+
+	if (pid == -1 && err == EPIPE && !s->stopping) {
+		pid = fork_child(s, c);
+		err = errno;
+	}
+	if (pid == -1 && s->stopping)
+		return;
+	started(s, c, pid, err);
+}
+
+/* Lets the spawner take the requests waiting and answer what it can,
+ * without waiting; says so when it is given up. */
+static void
+handle_spawner(struct supervisor *s)
+{
+	int had = s->sp.pid != 0;
+
+	spawn_handle(&s->sp, now_ms(), spawned, s);
+	if (had && s->sp.pid == 0 && !s->stopping)
+		log_msg("sitewatch", "the spawner is gone or stalled: forking "
+		    "the watchers here from now on");
+}
+
+/*
+ * Starts the watchers pending in pd: each asked of the spawner (its pid
+ * comes as the spawner answers, see spawned()), or forked here where that
+ * is not possible (no spawner, or a row too long to send it).  c->job is
+ * the row each runs with.
  */
 static void
 start_children(struct supervisor *s, struct pending *pd)
 {
-	const struct start *st = pd->starts;
-	size_t n = pd->nstarts;
-	struct spawn_request *rq = calloc(n ? n : 1, sizeof(*rq));
-	pid_t *pid = calloc(n ? n : 1, sizeof(*pid));
-	int *err = calloc(n ? n : 1, sizeof(*err)), had = s->sp.pid != 0;
 	size_t i;
 
-	if (rq == NULL || pid == NULL || err == NULL) {
-		free(rq);
-		free(pid);
-		free(err);
-		rq = NULL;
-		pid = NULL;
-		err = NULL;
-	} else {
-		for (i = 0; i < n; i++) {
-			rq[i].job = *st[i].j;
-			rq[i].first_delay_ms = st[i].first_delay_ms;
-		}
-		(void)spawn_watchers(&s->sp, rq, n, pid, err);
-		if (had && s->sp.pid == 0)
-			log_msg("sitewatch", "the spawner is gone: forking "
-			    "the watchers here from now on");
-	}
-	for (i = 0; i < n; i++) {
-		struct child *c = st[i].c;
-		pid_t p = pid != NULL ? pid[i] : -1;
+	for (i = 0; i < pd->nstarts; i++) {
+		struct child *c = pd->starts[i].c;
+		struct spawn_request rq;
+		pid_t pid;
 
-		if (p == -1) {
-			p = fork();
-			if (p == 0)
-				child_main(s, st[i].j, st[i].first_delay_ms);
-		}
-		if (p == -1) {
-			log_msg("sitewatch", "%s: cannot fork: %s", c->name,
-			    strerror(errno));
-			if (feed(s, c, CEV_START_FAILED) & CACT_BACKOFF)
-				(void)plan_restart(s, c);
+		c->first_delay_ms = pd->starts[i].first_delay_ms;
+		c->recheck = 0;
+		rq.job = c->job;
+		rq.first_delay_ms = c->first_delay_ms;
+		if (spawn_request(&s->sp, &rq, c) == 0)
 			continue;
-		}
-		c->pid = p;
-		c->started_at = now_ms();
-		s->dirty = 1;
-		g_hash_table_insert(s->by_pid, GINT_TO_POINTER(p), c);
-		pending_pid(pd, c, p, st[i].j->pid_text);
+		pid = fork_child(s, c);
+		started(s, c, pid, errno);
 	}
-	free(rq);
-	free(pid);
-	free(err);
-}
-
-/* Writes the pid fields pending in p (every started child whose field
- * does not show it yet), in one rewrite.  Edits are skipped where the field changed
- * since it was read (a person wrote stop meanwhile). */
-static void
-write_pids(struct supervisor *s, struct pending *p)
-{
-	char err[512];
-
-	if (p->nedits == 0)
-		return;
-	if (jobsfile_edit(s->path, p->edits, p->nedits, err, sizeof(err)) != 0)
-		log_msg("sitewatch", "cannot write pids: %s", err);
+	handle_spawner(s);
 }
 
 /* Reports the problems of jf not reported before (so each is said once). */
@@ -625,13 +718,16 @@ follow_row(struct supervisor *s, struct pending *p, const struct job *j)
 		return;
 	c->seen = 1;
 	act = row_events(s, c, j);
-	if (act & CACT_WAKE) {
+	if ((act & CACT_WAKE) && c->pid == 0) {
+		/* Starting: told once its pid is known. */
+		c->recheck = 1;
+	} else if (act & CACT_WAKE) {
 		/* The watcher reads its row itself. */
 		(void)kill(c->pid, SIGUSR2);
 		keep_job(c, j);
 	}
 	if (act & CACT_WRITE_PID)
-		pending_pid(p, c, c->pid, j->pid_text);
+		pid_write(s, c, c->pid, j->pid_text);
 	if (act & CACT_START) {
 		keep_job(c, j);
 		p->starts[p->nstarts].c = c;
@@ -661,7 +757,9 @@ forget_gone(struct supervisor *s)
 		if (c->seen)
 			continue;
 		act = feed(s, c, CEV_ROW_GONE);
-		if (act & CACT_WAKE)
+		if ((act & CACT_WAKE) && c->pid == 0)
+			c->recheck = 1;
+		else if (act & CACT_WAKE)
 			(void)kill(c->pid, SIGUSR2);
 		if (act & CACT_FORGET) {
 			g_hash_table_iter_remove(&it);
@@ -703,7 +801,8 @@ reconcile(struct supervisor *s)
 			follow_row(s, &p, &jf.jobs[i]);
 		start_children(s, &p);
 		forget_gone(s);
-		write_pids(s, &p);
+		if (pids_due(s) <= now_ms())
+			flush_pids(s);
 	}
 	pending_free(&p);
 	jobs_free(&jf);
@@ -884,6 +983,7 @@ publish(struct supervisor *s)
 
 		e[n].name = c->name;
 		e[n].state = c->state == CHILD_RUNNING ||
+		    c->state == CHILD_STARTING ||
 		    c->state == CHILD_STOPPING ? SVSTATUS_RUNNING :
 		    c->state == CHILD_BACKOFF ||
 		    c->state == CHILD_RESTART_DUE ? SVSTATUS_BACKOFF :
@@ -949,6 +1049,10 @@ shutdown_all(struct supervisor *s)
 	char (*pids)[16];
 	size_t n = 0, i = 0;
 
+	/* A start the spawner has not answered is dropped: a watcher it
+	 * cloned all the same dies with us (PR_SET_PDEATHSIG), and its pid
+	 * was never written. */
+	s->stopping = 1;
 	spawn_stop(&s->sp);
 	/* Every running child's field, and the field of each one waiting to
 	 * restart (it still shows its dead pid), goes back to "-". */
@@ -1217,7 +1321,7 @@ supervisor_run(const struct supervisor_opts *o)
 
 	/* Loop phase: from now on we must not die. */
 	for (;;) {
-		struct pollfd pfd[2];
+		struct pollfd pfd[3];
 		struct signalfd_siginfo si;
 		long long now, next;
 		int n = 0, stop = 0;
@@ -1238,6 +1342,9 @@ supervisor_run(const struct supervisor_opts *o)
 		if (stop)
 			break;
 		(void)reap(&s, 0);
+		handle_spawner(&s);
+		if (pids_due(&s) <= now_ms())
+			flush_pids(&s);
 		next = restarts(&s);
 		if (s.dirty)
 			publish(&s);
@@ -1250,12 +1357,20 @@ supervisor_run(const struct supervisor_opts *o)
 			next = s.reconcile_at;
 		if (s.last_stat + STAT_POLL_MS < next)
 			next = s.last_stat + STAT_POLL_MS;
+		if (spawn_deadline(&s.sp) < next)
+			next = spawn_deadline(&s.sp);
+		if (pids_due(&s) < next)
+			next = pids_due(&s);
 
 		pfd[n].fd = s.sfd;
 		pfd[n++].events = POLLIN;
 		if (s.ifd != -1) {
 			pfd[n].fd = s.ifd;
 			pfd[n++].events = POLLIN;
+		}
+		if (spawn_events(&s.sp) != 0) {
+			pfd[n].fd = s.sp.fd;
+			pfd[n++].events = spawn_events(&s.sp);
 		}
 		(void)poll(pfd, (nfds_t)n, next <= now ? 0 :
 		    (int)(next - now > 60000 ? 60000 : next - now));
@@ -1301,5 +1416,12 @@ out:
 	if (s.recfd[1] != -1)
 		(void)close(s.recfd[1]);
 	g_free(s.last_problem);
+	while (s.npw > 0) {
+		/* Not written: the shutdown put "-" back. */
+		s.npw--;
+		free(s.pw[s.npw].name);
+		free(s.pw[s.npw].if_pid);
+	}
+	free(s.pw);
 	return rc;
 }

@@ -25,6 +25,8 @@ t_crash_and_restart(void)
 	enum child_state st = CHILD_RESTART_DUE;
 
 	check_uint(childfsm_step(&st, CEV_ROW_FREE), ==, CACT_START);
+	check_int(st, ==, CHILD_STARTING);
+	check_uint(childfsm_step(&st, CEV_STARTED), ==, CACT_WRITE_PID);
 	check_int(st, ==, CHILD_RUNNING);
 	check_uint(childfsm_step(&st, CEV_ROW_OURS), ==, CACT_NONE);
 	check_uint(childfsm_step(&st, CEV_EXIT_FAILED), ==, CACT_BACKOFF);
@@ -35,7 +37,7 @@ t_crash_and_restart(void)
 	check_uint(childfsm_step(&st, CEV_BACKOFF_OVER), ==, CACT_NONE);
 	check_int(st, ==, CHILD_RESTART_DUE);
 	check_uint(childfsm_step(&st, CEV_ROW_NUMBER), ==, CACT_START);
-	check_int(st, ==, CHILD_RUNNING);
+	check_int(st, ==, CHILD_STARTING);
 }
 
 /* A person writes stop: the watcher is woken, ends itself, stays down
@@ -53,7 +55,29 @@ t_stop_and_start(void)
 	check_uint(childfsm_step(&st, CEV_ROW_NUMBER), ==, CACT_NONE);
 	check_int(st, ==, CHILD_DOWN);
 	check_uint(childfsm_step(&st, CEV_ROW_FREE), ==, CACT_START);
+	check_int(st, ==, CHILD_STARTING);
+}
+
+/* Starting (asked of the spawner): the row is read again meanwhile, and
+ * what it asks of the watcher waits for its pid; a pid that never comes
+ * backs off. */
+static void
+t_starting(void)
+{
+	enum child_state st = CHILD_STARTING;
+
+	check_uint(childfsm_step(&st, CEV_ROW_FREE), ==, CACT_NONE);
+	check_uint(childfsm_step(&st, CEV_ROW_NUMBER), ==, CACT_NONE);
+	check_uint(childfsm_step(&st, CEV_ROW_EDITED), ==, CACT_WAKE);
+	check_uint(childfsm_step(&st, CEV_ROW_DOWN), ==, CACT_WAKE);
+	check_int(st, ==, CHILD_STARTING);
+	check_uint(childfsm_step(&st, CEV_STARTED), ==, CACT_WRITE_PID);
 	check_int(st, ==, CHILD_RUNNING);
+	check_uint(childfsm_step(&st, CEV_STARTED), ==, CACT_NONE);
+	check_int(st, ==, CHILD_RUNNING);
+	st = CHILD_STARTING;
+	check_uint(childfsm_step(&st, CEV_START_FAILED), ==, CACT_BACKOFF);
+	check_int(st, ==, CHILD_BACKOFF);
 }
 
 /* The shutdown: running watchers are told to end and counted down when
@@ -76,6 +100,11 @@ main(void)
 	TEST(t_crash_and_restart(), "a crash backs off, then the row is looked at and it starts again");
 	TEST(t_stop_and_start(), "stop wakes the watcher, it ends, stays down until '-'");
 	TEST(t_shutdown(), "shutdown: SIGTERM, then down however it ends");
+	TEST(t_starting(), "starting: the row's wishes wait for the pid, the pid is written when it comes, none backs off");
+	TEST(t_move(CHILD_STARTING, CEV_ROW_GONE, CHILD_STARTING, CACT_WAKE),
+	    "starting, the row gone: not forgotten, its pid is still to come");
+	TEST(t_move(CHILD_STARTING, CEV_SHUTDOWN, CHILD_DOWN, CACT_NONE),
+	    "starting at shutdown: down");
 	TEST(t_move(CHILD_RUNNING, CEV_EXIT_KILLED, CHILD_DOWN, CACT_WRITE_STOP),
 	    "running, killed by a person: down, 'stop' written");
 	TEST(t_move(CHILD_RUNNING, CEV_ROW_FREE, CHILD_RUNNING, CACT_WRITE_PID),

@@ -4,11 +4,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -102,6 +105,68 @@ child(const struct spawn_request *rq, void *arg)
 	_exit(7);
 }
 
+/* The answers of one start_all(): pid[i] and err[i] of request i. */
+struct answers {
+	const struct spawn_request *rq;
+	pid_t *pid;
+	int *err;
+	size_t n, got;
+};
+
+/* The spawn_reply_fn of start_all: the tag is the request's index. */
+static void
+answered(void *arg, void *tag, pid_t pid, int err)
+{
+	struct answers *a = arg;
+	size_t i = (size_t)(uintptr_t)tag;
+
+	a->pid[i] = pid;
+	a->err[i] = err;
+	a->got++;
+}
+
+/* Returns the monotonic clock in ms. */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Asks the spawner for the watchers of rq[0..n) and answers them as a
+ * caller's poll loop would: pid[i] is the watcher's pid or -1 with err[i]
+ * (a request refused at once gets its errno).  Returns the number started.
+ */
+static size_t
+start_all(struct spawner *sp, const struct spawn_request *rq, size_t n,
+    pid_t *pid, int *err)
+{
+	struct answers a = { rq, pid, err, n, 0 };
+	size_t i, started = 0;
+
+	for (i = 0; i < n; i++) {
+		pid[i] = -1;
+		err[i] = 0;
+		if (spawn_request(sp, &rq[i], (void *)(uintptr_t)i) == -1) {
+			err[i] = errno;
+			a.got++;
+		}
+	}
+	while (a.got < n) {
+		struct pollfd pfd = { sp->fd, spawn_events(sp), 0 };
+
+		if (pfd.events != 0)
+			(void)poll(&pfd, 1, 1000);
+		spawn_handle(sp, mono_ms(), answered, &a);
+	}
+	for (i = 0; i < n; i++)
+		started += pid[i] > 0;
+	return started;
+}
+
 static void
 t_clones_are_ours(void)
 {
@@ -116,7 +181,7 @@ t_clones_are_ours(void)
 	if (!check_int(spawn_start(&sp, child, NULL, &report[1], 1), ==, 0))
 		return;
 	check(sp.pid > 0);
-	check_uint(spawn_watchers(&sp, &rq, 1, &pid, &err), ==, 1);
+	check_uint(start_all(&sp, &rq, 1, &pid, &err), ==, 1);
 	if (!check(pid > 0 && pid != sp.pid))
 		return;
 	check_int(err, ==, 0);
@@ -130,23 +195,24 @@ t_clones_are_ours(void)
 	    (long)getpid());
 	check_str(line, want);
 
-	/* A spawner killed: the next request says EPIPE, and it is reaped. */
+	/* A spawner killed: the next request is answered EPIPE, and the
+	 * caller reaps it. */
 	st = sp.pid;
 	check_int(kill(sp.pid, SIGKILL), ==, 0);
-	check_uint(spawn_watchers(&sp, &rq, 1, &pid, &err), ==, 0);
+	check_uint(start_all(&sp, &rq, 1, &pid, &err), ==, 0);
 	check_int(pid, ==, -1);
 	check_int(err, ==, EPIPE);
 	check_int(sp.pid, ==, 0);
-	check_int(waitpid(st, NULL, WNOHANG), ==, -1);	/* already reaped */
+	check_int(waitpid(st, NULL, 0), ==, st);
 	spawn_stop(&sp);
 	(void)close(report[0]);
 	(void)close(report[1]);
 }
 
-#define MANY (3 * SPAWN_WINDOW + 5)
+#define MANY 197
 
-/* Many requests in one stream (more than the window), one of them too long
- * to send: every other one started, in order, each with its own row. */
+/* Many requests at once, one of them too long to send: every other one
+ * started, in order, each with its own row. */
 static void
 t_stream(void)
 {
@@ -170,7 +236,7 @@ t_stream(void)
 		rq[i].first_delay_ms = i;
 	}
 	rq[bad].job.url = big;
-	check_uint(spawn_watchers(&sp, rq, MANY, pid, err), ==, MANY - 1);
+	check_uint(start_all(&sp, rq, MANY, pid, err), ==, MANY - 1);
 	check_int(pid[bad], ==, -1);
 	check_int(err[bad], ==, EMSGSIZE);
 	check(sp.pid > 0);
@@ -202,6 +268,45 @@ t_stream(void)
 		(void)fclose(in);
 }
 
+/* A stalled spawner (stopped) holds nobody up: spawn_handle returns at
+ * once, and at the deadline the request is answered EPIPE, the spawner
+ * given up (killed, for the caller to reap). */
+static void
+t_stalled(void)
+{
+	struct spawner sp;
+	struct spawn_request rq = sample();
+	pid_t pid = 0, spid;
+	int err = 0;
+	struct answers a = { &rq, &pid, &err, 1, 0 };
+	long long t0;
+
+	if (!check_int(spawn_start(&sp, child, NULL, NULL, 0), ==, 0))
+		return;
+	spid = sp.pid;
+	check_int(kill(spid, SIGSTOP), ==, 0);
+	check_int(spawn_request(&sp, &rq, (void *)0), ==, 0);
+	t0 = mono_ms();
+	spawn_handle(&sp, t0, answered, &a);
+	check_uint(a.got, ==, 0);
+	check(spawn_events(&sp) & POLLIN);
+	check_int(spawn_deadline(&sp), ==, t0 + SPAWN_REPLY_MS);
+	spawn_handle(&sp, t0 + SPAWN_REPLY_MS - 1, answered, &a);
+	check_uint(a.got, ==, 0);
+	spawn_handle(&sp, t0 + SPAWN_REPLY_MS, answered, &a);
+	check_uint(a.got, ==, 1);
+	check_int(pid, ==, -1);
+	check_int(err, ==, EPIPE);
+	check_int(sp.pid, ==, 0);
+	check_int(sp.fd, ==, -1);
+	check_int(spawn_events(&sp), ==, 0);
+	check_int(waitpid(spid, NULL, 0), ==, spid);
+	/* From now on a request is refused at once. */
+	check_int(spawn_request(&sp, &rq, (void *)0), ==, -1);
+	check_int(errno, ==, EPIPE);
+	check(mono_ms() - t0 < 1000);
+}
+
 static void
 t_stop_reaps(void)
 {
@@ -225,7 +330,8 @@ main(void)
 	TEST(t_round_trip(), "a request survives encode and decode");
 	TEST(t_bad_requests(), "cut or damaged requests are refused; too small a buffer is not cut");
 	TEST(t_clones_are_ours(), "the spawner's clones are the caller's children; a dead spawner fails cleanly");
-	TEST(t_stream(), "a stream of requests (more than the window): all started in order, a too-long one refused alone");
+	TEST(t_stream(), "many requests at once: all started in order, a too-long one refused alone");
+	TEST(t_stalled(), "a stalled spawner holds nobody up: at the deadline its requests are answered EPIPE and it is given up");
 	TEST(t_stop_reaps(), "spawn_stop ends and reaps the spawner");
 	return test_done();
 }
