@@ -271,7 +271,6 @@ spawn_request(struct spawner *sp, const struct spawn_request *rq, void *tag)
 	sp->q[sp->n].tag = tag;
 	sp->q[sp->n].msg = msg;
 	sp->q[sp->n].len = len;
-	sp->q[sp->n].sent_ms = 0;
 	sp->n++;
 	return 0;
 }
@@ -295,7 +294,7 @@ spawn_deadline(const struct spawner *sp)
 {
 	if (sp->fd == -1 || sp->head == sp->nsent)
 		return LLONG_MAX;
-	return sp->q[sp->head].sent_ms + SPAWN_REPLY_MS;
+	return sp->heard_ms + SPAWN_REPLY_MS;
 }
 
 /* Sends the queued requests the socket takes now.  Returns 0, or -1 when
@@ -316,7 +315,8 @@ send_queued(struct spawner *sp, long long now)
 			return -1;
 		free(p->msg);
 		p->msg = NULL;
-		p->sent_ms = now;
+		if (sp->head == sp->nsent)
+			sp->heard_ms = now;	/* it was idle until now */
 		sp->nsent++;
 	}
 	return 0;
@@ -325,7 +325,8 @@ send_queued(struct spawner *sp, long long now)
 /* Reads the replies that have come, answering their requests.  Returns
  * 0, or -1 when the spawner is gone. */
 static int
-read_replies(struct spawner *sp, spawn_reply_fn reply, void *arg)
+read_replies(struct spawner *sp, long long now, spawn_reply_fn reply,
+    void *arg)
 {
 	while (sp->head < sp->nsent) {
 		struct reply rp;
@@ -339,6 +340,7 @@ read_replies(struct spawner *sp, spawn_reply_fn reply, void *arg)
 		if (r != (ssize_t)sizeof(rp))
 			return -1;
 		tag = sp->q[sp->head++].tag;
+		sp->heard_ms = now;
 		if (rp.pid > 0)
 			reply(arg, tag, rp.pid, 0);
 		else
@@ -383,7 +385,7 @@ spawn_handle(struct spawner *sp, long long now, spawn_reply_fn reply,
 
 	if (!gone)
 		gone = send_queued(sp, now) == -1 ||
-		    read_replies(sp, reply, arg) == -1 ||
+		    read_replies(sp, now, reply, arg) == -1 ||
 		    now >= spawn_deadline(sp);
 	if (gone && (sp->fd != -1 || sp->head < sp->n))
 		give_up(sp, reply, arg);

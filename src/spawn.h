@@ -30,7 +30,6 @@ struct spawn_pending {
 	void *tag;		/* the caller's, given back with the reply */
 	char *msg;		/* the encoded request until it is sent */
 	size_t len;
-	long long sent_ms;	/* when it was sent (the caller's clock) */
 };
 
 struct spawner {
@@ -40,6 +39,8 @@ struct spawner {
 	 * replies, q[nsent..n) to be sent. */
 	struct spawn_pending *q;
 	size_t head, nsent, n, cap;
+	long long heard_ms;	/* the last reply, or the first request sent
+				 * since the spawner was last idle */
 };
 
 /* The spawner's process name (comm), as ps(1) and pgrep(1) show it. */
@@ -49,7 +50,8 @@ struct spawner {
  * forks that watcher itself. */
 #define SPAWN_MSG_MAX 65536
 
-/* A spawner that has not answered a request for this long is given up. */
+/* A spawner that has answered nothing for this long while a request of
+ * ours waits is given up. */
 #define SPAWN_REPLY_MS 10000
 
 /*
@@ -75,8 +77,9 @@ int spawn_request(struct spawner *sp, const struct spawn_request *rq,
  * are due, POLLOUT while requests wait to be sent), 0 when none. */
 short spawn_events(const struct spawner *sp);
 
-/* Returns when (the caller's clock, ms) the oldest request sent is too
- * late, or LLONG_MAX when none is waiting. */
+/* Returns when (the caller's clock, ms) the spawner is too late: it has
+ * answered nothing for SPAWN_REPLY_MS while requests wait; LLONG_MAX when
+ * none is waiting. */
 long long spawn_deadline(const struct spawner *sp);
 
 /* What spawn_handle says of a request: pid is the new watcher (a child of

@@ -64,7 +64,7 @@
 #define FIRST_SPREAD_MAX_MS 5000L	/* first checks spread over at most this */
 #define RECORD_PIPE_SIZE (1 << 20)	/* room for every watcher's record at once */
 #define WATCHER_NICE 5			/* watchers' niceness, added to ours */
-#define PID_BATCH_MS 100L		/* pids that come one by one are
+#define PID_BATCH_MS 250L		/* pids that come one by one are
 					 * written together, this late at most */
 
 /* The fixed descriptors of a watcher: the notifier pipe, the record
