@@ -20,16 +20,16 @@ LOG2=$T/storm.log
 spawn "$BIN" -f "$J2" --no-desktop -v 2>>"$LOG2"
 SV2=$SPAWNED
 all_started() { [ "$(awk -F';' 'NR > 1 && $5 ~ /^[0-9]+$/' "$J2" | wc -l)" -eq 30 ]; }
-assert_eventually 10 all_started
+assert_eventually 60 all_started
 first_done() { [ "$(grep -c 'first check' "$LOG2")" -ge 30 ]; }
-assert_eventually 15 first_done
+assert_eventually 60 first_done
 for i in $(seq 1 30); do
 	ctl set "{\"path\": \"/s$i\", \"body\": \"y\", \"last_modified\": \"$L1\"}" >/dev/null
 done
 # Every watcher checks now, all at once.
 kill -USR1 $(awk -F';' 'NR > 1 { print $5 }' "$J2")
 all_new() { [ "$(awk -F';' -v l="$L1" 'NR > 1 && $4 == l' "$J2" | wc -l)" -eq 30 ]; }
-assert_eventually 15 all_new
+assert_eventually 60 all_new
 rewrites=$(grep -c 'recorded [0-9]* last-modified' "$LOG2")
 total=$(grep -o 'recorded [0-9]* last-modified' "$LOG2" | awk '{ s += $2 } END { print s + 0 }')
 printf "# 30 changes written in %s rewrites\n" "$rewrites"
