@@ -11,6 +11,8 @@ LOG=$T/log
 LM='Wed, 21 Oct 2015 07:28:00 GMT'
 ctl set "{\"path\": \"/a\", \"body\": \"page a\", \"last_modified\": \"$LM\"}" >/dev/null
 ctl set "{\"path\": \"/b\", \"body\": \"page b\", \"last_modified\": \"$LM\"}" >/dev/null
+# gamma's new URL: not /b, which zeta (still a row) goes on checking.
+ctl set "{\"path\": \"/c\", \"body\": \"page c\", \"last_modified\": \"$LM\"}" >/dev/null
 printf 'interval;name;url;last-modified;pid\n' >"$J"
 
 logged() { grep -Eq -- "$1" "$LOG"; }
@@ -65,14 +67,14 @@ SV=$SPAWNED
 assert_eventually 10 at_least 'gamma unchanged' 1
 stop "$SV"
 ctl reset >/dev/null
-sed -i "s|^1s;gamma;$URL/a;|1s;gamma;$URL/b;|" "$J"
-assert grep -q "gamma;$URL/b;" "$J"
+sed -i "s|^1s;gamma;$URL/a;|1s;gamma;$URL/c;|" "$J"
+assert grep -q "gamma;$URL/c;" "$J"
 spawn "$BIN" -f "$J" --no-desktop -v --exec "touch $T/hook-ran" 2>>"$LOG"
 SV=$SPAWNED
 assert_eventually 10 logged 'gamma the state .* was recorded for another url'
-assert_eventually 10 answered_at_least /b 2
+assert_eventually 10 answered_at_least /c 2
 assert_eq "$(lines 'gamma changed')" 0 "no change reported"
-assert_eq "$(unconditional_then /b)" "1 plain" "the first request to /b is unconditional (a's Last-Modified is not sent)"
+assert_eq "$(unconditional_then /c)" "1 plain" "the first request to /c is unconditional (a's Last-Modified is not sent)"
 assert_grep 'gamma first check: HTTP 200, baseline recorded' "$LOG"
 assert test ! -e "$T/hook-ran"
 stop "$SV"
@@ -80,10 +82,10 @@ ok
 
 try "check NAME without a supervisor adopts the state too"
 ctl reset >/dev/null
-sed -i "s|^1s;gamma;$URL/b;|1s;gamma;$URL/a;|" "$J"
+sed -i "s|^1s;gamma;$URL/c;|1s;gamma;$URL/a;|" "$J"
 assert_status 0 "$BIN" -f "$J" check gamma
 assert_eq "$(tail -n 1 "$T/.out")" "gamma: unchanged" "a new baseline, not a change"
-assert_eq "$(requests_with_ims /a)" 0 "b's validators are not sent to a"
+assert_eq "$(requests_with_ims /a)" 0 "c's validators are not sent to a"
 ok
 
 done_testing
