@@ -49,9 +49,9 @@ comma := ,
 # (assert_eventually in tests/integration/lib.sh): the sanitizer build's
 # processes are several times slower.
 ifdef SANITIZE
-TEST_SLOW = 5
+TEST_SLOW ?= 5
 else
-TEST_SLOW = 2
+TEST_SLOW ?= 2
 endif
 
 # libnotify is loaded at run time by the notifier alone (see notify.c):
@@ -171,7 +171,7 @@ test:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory check-build
 	@SITEWATCH_TESTBIN=$(CURDIR)/$(BUILD)/tests \
-	  SITEWATCH_TEST_SLOW=$${SITEWATCH_TEST_SLOW:-$(TEST_SLOW)} \
+	  TEST_SLOW=$(TEST_SLOW) \
 	  ASAN_OPTIONS=$${ASAN_OPTIONS:-quarantine_size_mb=16} \
 	  prove --exec '' -f $(UNIT) $(ITESTS)
 

@@ -219,13 +219,13 @@ assert_diff() {
 }
 
 # assert_eventually TIMEOUT CMD...: CMD succeeds within TIMEOUT seconds
-# (polled with wait_until), times SITEWATCH_TEST_SLOW (default 1; make test
+# (polled with wait_until), times TEST_SLOW (default 1; make test
 # sets 2, and 5 for the sanitizer build): what is awaited is expected, so a
 # longer wait costs time only when a test fails, and a loaded machine or
 # ASan's slower processes do not turn "later" into "never".
 assert_eventually() {
 	local timeout
-	timeout=$(awk -v t="$1" -v k="${SITEWATCH_TEST_SLOW:-1}" 'BEGIN { printf "%g", t * k }')
+	timeout=$(awk -v t="$1" -v k="${TEST_SLOW:-1}" 'BEGIN { printf "%g", t * k }')
 	shift
 	wait_until "$timeout" "$@" && return 0
 	_failed "still false after ${timeout}s: $*"
