@@ -37,16 +37,6 @@ compare_is_default(const char *value)
 	return value == NULL || *value == '\0' || strcmp(value, "-") == 0;
 }
 
-/* Returns CLOCK_MONOTONIC in milliseconds. */
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * The child's side of the fork: takes in, out and errfd as its stdin,
  * stdout and stderr, dies with its parent, starts with the default signal
@@ -106,7 +96,7 @@ static int
 wait_helper(pid_t pid, int pidfd, const struct compare_run *r, int *aborted,
     int *late)
 {
-	long long deadline = mono_ms() + (r->timeout > 0 ? r->timeout : 3600) *
+	long long deadline = util_mono_ms() + (r->timeout > 0 ? r->timeout : 3600) *
 	    1000LL;
 	struct pollfd pfd[8];
 	int status;
@@ -121,7 +111,7 @@ wait_helper(pid_t pid, int pidfd, const struct compare_run *r, int *aborted,
 			return status;
 		if (w == -1 && errno != EINTR)
 			return -1;
-		left = deadline - mono_ms();
+		left = deadline - util_mono_ms();
 		if (left <= 0) {
 			*late = 1;
 			break;

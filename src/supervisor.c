@@ -126,15 +126,6 @@ struct supervisor {
 	int stopping;		/* the shutdown has begun */
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Returns a pseudo-random number in [0, n). */
 static long
 rnd(struct supervisor *s, long n)
@@ -374,7 +365,7 @@ plan_restart(struct supervisor *s, struct child *c)
 {
 	long used = c->backoff_ms;
 
-	c->restart_at = now_ms() + used + rnd(s, used / 10 + 1);
+	c->restart_at = util_mono_ms() + used + rnd(s, used / 10 + 1);
 	c->backoff_ms *= 2;
 	if (c->backoff_ms > BACKOFF_MAX_MS)
 		c->backoff_ms = BACKOFF_MAX_MS;
@@ -439,7 +430,7 @@ pid_write(struct supervisor *s, const struct child *c, pid_t pid,
 	}
 	(void)snprintf(w->pid, sizeof(w->pid), "%ld", (long)pid);
 	if (s->npw++ == 0)
-		s->pw_since = now_ms();
+		s->pw_since = util_mono_ms();
 }
 
 /* Writes the pid fields pid_write() gathered, in one rewrite.  Each is
@@ -499,7 +490,7 @@ started(struct supervisor *s, struct child *c, pid_t pid, int err)
 		return;
 	}
 	c->pid = pid;
-	c->started_at = now_ms();
+	c->started_at = util_mono_ms();
 	s->dirty = 1;
 	g_hash_table_insert(s->by_pid, GINT_TO_POINTER(pid), c);
 	act = feed(s, c, CEV_STARTED);
@@ -512,7 +503,7 @@ started(struct supervisor *s, struct child *c, pid_t pid, int err)
 		 * of the file tells it. */
 		c->recheck = 0;
 		s->reconcile_due = 1;
-		s->reconcile_at = now_ms() + SETTLE_MS;
+		s->reconcile_at = util_mono_ms() + SETTLE_MS;
 	}
 }
 
@@ -552,7 +543,7 @@ handle_spawner(struct supervisor *s)
 {
 	int had = s->sp.pid != 0;
 
-	spawn_handle(&s->sp, now_ms(), spawned, s);
+	spawn_handle(&s->sp, util_mono_ms(), spawned, s);
 	if (had && s->sp.pid == 0 && !s->stopping)
 		log_msg("sitewatch", "the spawner is gone or stalled: forking "
 		    "the watchers here from now on");
@@ -786,13 +777,13 @@ reconcile(struct supervisor *s)
 	size_t i;
 
 	s->reconcile_due = 0;
-	s->last_reconcile = now_ms();
+	s->last_reconcile = util_mono_ms();
 	if (read_jobs(s, &jf, &buf) == -1)
 		return;
 	if (pending_init(&p, jf.njobs) == -1) {
 		log_msg("sitewatch", "out of memory; will try again");
 		s->reconcile_due = 1;
-		s->reconcile_at = now_ms() + 1000;
+		s->reconcile_at = util_mono_ms() + 1000;
 	} else {
 		g_hash_table_iter_init(&it, s->by_name);
 		while (g_hash_table_iter_next(&it, &key, &val))
@@ -801,7 +792,7 @@ reconcile(struct supervisor *s)
 			follow_row(s, &p, &jf.jobs[i]);
 		start_children(s, &p);
 		forget_gone(s);
-		if (pids_due(s) <= now_ms())
+		if (pids_due(s) <= util_mono_ms())
 			flush_pids(s);
 	}
 	pending_free(&p);
@@ -857,7 +848,7 @@ exited(struct supervisor *s, struct child *c, pid_t pid, int st)
 	}
 	if (!(act & CACT_BACKOFF))
 		return;
-	if (now_ms() - c->started_at >= HEALTHY_MS)
+	if (util_mono_ms() - c->started_at >= HEALTHY_MS)
 		c->backoff_ms = BACKOFF_MIN_MS;
 	wait_ms = plan_restart(s, c);
 	if (WIFSIGNALED(st))
@@ -897,7 +888,7 @@ reap(struct supervisor *s, int shutting_down)
 			if (!shutting_down) {
 				log_msg("sitewatch", "the notifier exited; "
 				    "starting it again");
-				s->notifier_restart_at = now_ms() + 1000;
+				s->notifier_restart_at = util_mono_ms() + 1000;
 			}
 			continue;
 		}
@@ -919,7 +910,7 @@ restarts(struct supervisor *s)
 {
 	GHashTableIter it;
 	gpointer key, val;
-	long long now = now_ms(), next = LLONG_MAX;
+	long long now = util_mono_ms(), next = LLONG_MAX;
 	int due = 0;
 
 	if (s->n.pid == 0 && s->notifier_restart_at != 0) {
@@ -965,7 +956,7 @@ publish(struct supervisor *s)
 	GHashTableIter it;
 	gpointer key, val;
 	struct svstatus_entry *e;
-	long long mono = now_ms(), wall;
+	long long mono = util_mono_ms(), wall;
 	struct timespec ts;
 	size_t n = 0;
 
@@ -1026,7 +1017,7 @@ reap_until(struct supervisor *s, long long deadline,
 		(void)reap(s, 1);
 		if (done(s))
 			return 1;
-		left = deadline - now_ms();
+		left = deadline - util_mono_ms();
 		if (left <= 0)
 			return 0;
 		(void)poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
@@ -1078,11 +1069,11 @@ shutdown_all(struct supervisor *s)
 	}
 	n = g_hash_table_size(s->by_pid);
 	log_msg("sitewatch", "stopping %zu watcher%s", n, n == 1 ? "" : "s");
-	if (!reap_until(s, now_ms() + KILL_AFTER_MS, no_watchers)) {
+	if (!reap_until(s, util_mono_ms() + KILL_AFTER_MS, no_watchers)) {
 		g_hash_table_iter_init(&it, s->by_pid);
 		while (g_hash_table_iter_next(&it, &key, &val))
 			(void)kill(((struct child *)val)->pid, SIGKILL);
-		(void)reap_until(s, now_ms() + KILL_AFTER_MS, no_watchers);
+		(void)reap_until(s, util_mono_ms() + KILL_AFTER_MS, no_watchers);
 	}
 	/* A record a watcher sent but did not write before it ended. */
 	watcher_write_records(s->path, s->recfd[0]);
@@ -1098,7 +1089,7 @@ shutdown_all(struct supervisor *s)
 	/* The notifier hands out what is queued, then exits. */
 	if (s->n.pid > 0) {
 		(void)kill(s->n.pid, SIGTERM);
-		if (!reap_until(s, now_ms() + NOTIFIER_GRACE_MS,
+		if (!reap_until(s, util_mono_ms() + NOTIFIER_GRACE_MS,
 		    notifier_gone)) {
 			(void)kill(s->n.pid, SIGKILL);
 			(void)waitpid(s->n.pid, NULL, 0);
@@ -1317,7 +1308,7 @@ supervisor_run(const struct supervisor_opts *o)
 		log_msg("sitewatch", "supervising %s (pid %ld)", s.path,
 		    (long)getpid());
 	reconcile(&s);
-	s.last_stat = now_ms();
+	s.last_stat = util_mono_ms();
 
 	/* Loop phase: from now on we must not die. */
 	for (;;) {
@@ -1336,19 +1327,19 @@ supervisor_run(const struct supervisor_opts *o)
 				log_msg("sitewatch", "SIGHUP: reading %s again",
 				    s.path);
 				s.reconcile_due = 1;
-				s.reconcile_at = now_ms();
+				s.reconcile_at = util_mono_ms();
 			}
 		}
 		if (stop)
 			break;
 		(void)reap(&s, 0);
 		handle_spawner(&s);
-		if (pids_due(&s) <= now_ms())
+		if (pids_due(&s) <= util_mono_ms())
 			flush_pids(&s);
 		next = restarts(&s);
 		if (s.dirty)
 			publish(&s);
-		now = now_ms();
+		now = util_mono_ms();
 		if (s.reconcile_due && now >= s.reconcile_at) {
 			reconcile(&s);
 			continue;
@@ -1384,20 +1375,20 @@ supervisor_run(const struct supervisor_opts *o)
 				long long at = s.last_reconcile + SETTLE_MS;
 
 				if (!s.reconcile_due || at < s.reconcile_at)
-					s.reconcile_at = at > now_ms() ? at :
-					    now_ms();
+					s.reconcile_at = at > util_mono_ms() ? at :
+					    util_mono_ms();
 				s.reconcile_due = 1;
 			} else if (news == FILE_SAVING && !s.reconcile_due) {
 				/* Let the save finish before reading it. */
 				s.reconcile_due = 1;
-				s.reconcile_at = now_ms() + SETTLE_MS;
+				s.reconcile_at = util_mono_ms() + SETTLE_MS;
 			}
 		}
-		if (now_ms() >= s.last_stat + STAT_POLL_MS) {
-			s.last_stat = now_ms();
+		if (util_mono_ms() >= s.last_stat + STAT_POLL_MS) {
+			s.last_stat = util_mono_ms();
 			if (file_changed(&s) && !s.reconcile_due) {
 				s.reconcile_due = 1;
-				s.reconcile_at = now_ms();
+				s.reconcile_at = util_mono_ms();
 			}
 		}
 	}

@@ -46,6 +46,15 @@ util_strndup(const char *s, size_t n)
 	return p;
 }
 
+long long
+util_mono_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 size_t
 util_utf8_cut(const char *s, size_t len)
 {

@@ -30,6 +30,9 @@ char *util_strndup(const char *s, size_t n);
  * surrogates, nothing above U+10FFFF), else 0. */
 int util_utf8_valid(const unsigned char *s, size_t n);
 
+/* Returns CLOCK_MONOTONIC in milliseconds. */
+long long util_mono_ms(void);
+
 /* Returns len, or less so that s[0..result) does not end inside a UTF-8
  * character: the cut for a string shortened to at most len bytes.  s[len]
  * must be readable (len <= strlen(s)). */

@@ -16,6 +16,7 @@
 
 #include "spawn.h"
 #include "tap.h"
+#include "util.h"
 
 static struct spawn_request
 sample(void)
@@ -125,16 +126,6 @@ answered(void *arg, void *tag, pid_t pid, int err)
 	a->got++;
 }
 
-/* Returns the monotonic clock in ms. */
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Asks the spawner for the watchers of rq[0..n) and answers them as a
  * caller's poll loop would: pid[i] is the watcher's pid or -1 with err[i]
@@ -160,7 +151,7 @@ start_all(struct spawner *sp, const struct spawn_request *rq, size_t n,
 
 		if (pfd.events != 0)
 			(void)poll(&pfd, 1, 1000);
-		spawn_handle(sp, mono_ms(), answered, &a);
+		spawn_handle(sp, util_mono_ms(), answered, &a);
 	}
 	for (i = 0; i < n; i++)
 		started += pid[i] > 0;
@@ -286,7 +277,7 @@ t_stalled(void)
 	spid = sp.pid;
 	check_int(kill(spid, SIGSTOP), ==, 0);
 	check_int(spawn_request(&sp, &rq, (void *)0), ==, 0);
-	t0 = mono_ms();
+	t0 = util_mono_ms();
 	spawn_handle(&sp, t0, answered, &a);
 	check_uint(a.got, ==, 0);
 	check(spawn_events(&sp) & POLLIN);
@@ -304,7 +295,7 @@ t_stalled(void)
 	/* From now on a request is refused at once. */
 	check_int(spawn_request(&sp, &rq, (void *)0), ==, -1);
 	check_int(errno, ==, EPIPE);
-	check(mono_ms() - t0 < 1000);
+	check(util_mono_ms() - t0 < 1000);
 }
 
 static void
