@@ -61,7 +61,11 @@ static struct {
 	char *cafile;		/* the caller's --cacert, or NULL */
 	char *file;		/* the bundle loaded: cafile or libcurl's */
 	struct stat st;		/* ... as it was when loaded */
+	long long checked_ms;	/* when it was last compared with st, 0: never */
+	int same;		/* ... and found the same */
 } trust;
+
+#define STORE_RECHECK_MS 10000L	/* how often a check looks at the bundle */
 
 /*
  * Builds the shared store from cafile (or libcurl's default bundle) and
@@ -216,7 +220,15 @@ use_shared_store(const char *cafile)
 	if ((cafile == NULL) != (trust.cafile == NULL) ||
 	    (cafile != NULL && strcmp(cafile, trust.cafile) != 0))
 		return 0;
-	return stat(trust.file, &now) == 0 && util_same_stat(&now, &trust.st);
+	/* A replaced bundle is seen within STORE_RECHECK_MS: one stat(2) per
+	 * check is one more system call in every check. */
+	if (trust.checked_ms != 0 &&
+	    util_mono_ms() - trust.checked_ms < STORE_RECHECK_MS)
+		return trust.same;
+	trust.checked_ms = util_mono_ms();
+	trust.same = stat(trust.file, &now) == 0 &&
+	    util_same_stat(&now, &trust.st);
+	return trust.same;
 }
 
 /*
@@ -622,6 +634,7 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 	CURLMsg *msg;
 	CURLcode rc = CURLE_OK;
 	int running = 1, left, aborted = 0, failed = 0;
+	long long asked;
 	unsigned i;
 	gsize hashlen = FETCH_HASH_LEN;
 
@@ -658,21 +671,34 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 	for (i = 0; i < nfds; i++) {
 		wfd[i].fd = fds[i];
 		wfd[i].events = CURL_WAIT_POLLIN;
-		wfd[i].revents = 0;
 	}
 
+	asked = util_mono_ms();
 	while (running) {
+		int ready = 0;
+
 		if (curl_multi_perform(m, &running) != CURLM_OK)
 			break;
 		if (!running)
 			break;
+		for (i = 0; i < nfds; i++)
+			wfd[i].revents = 0;	/* left alone on a timeout */
 		if (curl_multi_poll(m, wfd, nfds, 1000, NULL) != CURLM_OK)
 			break;
-		/* Asked on every wake-up and at least once a second, so a
-		 * stop written to the file is seen even with no descriptor. */
-		if (interrupt != NULL && interrupt(arg)) {
-			aborted = 1;
-			break;
+		for (i = 0; i < nfds; i++)
+			ready |= wfd[i].revents != 0;
+		/* Asked when one of the caller's descriptors is readable, and
+		 * at least once a second, so that a stop written to the file
+		 * is seen even with no descriptor; not on the socket's own
+		 * wake-ups (each would cost the caller a read that finds
+		 * nothing). */
+		if (interrupt != NULL && (ready ||
+		    util_mono_ms() - asked >= 1000)) {
+			asked = util_mono_ms();
+			if (interrupt(arg)) {
+				aborted = 1;
+				break;
+			}
 		}
 	}
 	if (aborted) {

@@ -57,6 +57,8 @@ struct watcher {
 	int sfd;		/* signalfd */
 	int ifd;		/* inotify on the directory, -1 when supervised */
 	int tfd;		/* timerfd of the next check, -1: none yet */
+	int body_fd;		/* memfd of a check's body, kept empty between
+				 * checks; -1: none yet */
 	clockid_t tfd_clock;	/* its clock */
 	struct stat seen;	/* the file as last read, for the stat poll */
 	/* When the next check is due.  Durations count on CLOCK_BOOTTIME,
@@ -1182,9 +1184,12 @@ fetch_answer(struct watcher *w, struct answer *a)
 		fds[nfds++] = w->sfd;
 	if (w->ifd != -1)
 		fds[nfds++] = w->ifd;
-	/* The body for the helper, in memory only while the check runs:
-	 * an idle watcher keeps nothing of it. */
-	a->body_fd = rq.body_fd = memfd_create("sitewatch-body", MFD_CLOEXEC);
+	/* The body for the helper, in memory only while the check runs
+	 * (empty_body()): an idle watcher keeps an empty file.  Made once,
+	 * not at every check. */
+	if (w->body_fd == -1)
+		w->body_fd = memfd_create("sitewatch-body", MFD_CLOEXEC);
+	a->body_fd = rq.body_fd = w->body_fd;
 	if (a->body_fd == -1) {
 		log_error(w, "setup", "memfd_create failed");
 		return -1;
@@ -1315,6 +1320,23 @@ conclude(struct watcher *w, const struct answer *a, int changed,
 }
 
 /*
+ * Gives back the body of a check (its pages) and rewinds its file for the
+ * next one: nothing to do when nothing was written (a 304, most checks).
+ * A file that cannot be emptied is closed; the next check makes another.
+ */
+static void
+empty_body(struct watcher *w, const struct answer *a)
+{
+	if (w->body_fd == -1 || a->res.body_len == 0)
+		return;
+	if (ftruncate(w->body_fd, 0) == -1 ||
+	    lseek(w->body_fd, 0, SEEK_SET) == -1) {
+		(void)close(w->body_fd);
+		w->body_fd = -1;
+	}
+}
+
+/*
  * One check, as its steps: fetch, compare (filter, snapshot, diff), keep,
  * record and tell; then the alert of a run of failures or of its end.
  * The caller saves the state (once per check: see state.c).  Returns 1
@@ -1336,8 +1358,7 @@ check(struct watcher *w)
 	rc = fetch_answer(w, &a);
 	if (rc == 0)
 		rc = compare_answer(w, &a, &ch);
-	if (a.body_fd != -1)
-		(void)close(a.body_fd);
+	empty_body(w, &a);
 	if (rc == 0 || rc == 1) {
 		/* The first check is a baseline, never a change. */
 		if (!w->st.baseline)
@@ -1555,7 +1576,7 @@ wait_event(struct watcher *w, long long left)
 {
 	struct pollfd pfd[3];
 	long timeout;
-	int n = 0;
+	int n = 0, i;
 
 	/* Supervised, the timer and the signals are the only wake-ups;
 	 * alone, the stat poll below needs one a second. */
@@ -1572,20 +1593,32 @@ wait_event(struct watcher *w, long long left)
 		pfd[n].fd = w->ifd;
 		pfd[n++].events = POLLIN;
 	}
-	if (poll(pfd, (nfds_t)n, (int)timeout) == -1 && errno != EINTR) {
-		log_msg(w->o->name, "poll: %s", strerror(errno));
-		w->end = WATCHER_FAILED;
-		return -1;
+	if (poll(pfd, (nfds_t)n, (int)timeout) == -1) {
+		if (errno != EINTR) {
+			log_msg(w->o->name, "poll: %s", strerror(errno));
+			w->end = WATCHER_FAILED;
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			pfd[i].revents = POLLIN;	/* look at each */
 	}
-	if (w->tfd != -1) {
-		unsigned long long ticks;
-		/* Clears the expiry; -1 (EAGAIN): it has not fired. */
-		ssize_t r = read(w->tfd, &ticks, sizeof(ticks));
+	/* Only what poll found readable is read: an idle watcher's wake-up
+	 * costs no read that finds nothing. */
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0 || pfd[i].fd < 0)
+			continue;
+		if (pfd[i].fd == w->tfd) {
+			unsigned long long ticks;
+			/* Clears the expiry. */
+			ssize_t r = read(w->tfd, &ticks, sizeof(ticks));
 
-		(void)r;
+			(void)r;
+		} else if (pfd[i].fd == w->sfd) {
+			drain_signals(w);
+		} else {
+			drain_inotify(w);
+		}
 	}
-	drain_signals(w);
-	drain_inotify(w);
 	/* Alone, a slow stat poll backs up inotify. */
 	if (!w->o->supervised && file_changed(w))
 		w->reread = 1;
@@ -1617,7 +1650,7 @@ watcher_run(const struct watcher_opts *o)
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	w.sfd = w.ifd = w.tfd = -1;
+	w.sfd = w.ifd = w.tfd = w.body_fd = -1;
 	w.sf.fd = -1;
 	if (start(&w) == 0) {
 		while (!w.ending) {
@@ -1646,6 +1679,8 @@ watcher_run(const struct watcher_opts *o)
 		(void)close(w.ifd);
 	if (w.sfd != -1)
 		(void)close(w.sfd);
+	if (w.body_fd != -1)
+		(void)close(w.body_fd);
 	return w.end;
 }
 
@@ -1659,7 +1694,7 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	w.sfd = w.ifd = w.tfd = -1;
+	w.sfd = w.ifd = w.tfd = w.body_fd = -1;
 	w.sf.fd = -1;
 	w.base = strrchr(o->jobsfile, '/') != NULL ?
 	    strrchr(o->jobsfile, '/') + 1 : o->jobsfile;
@@ -1672,6 +1707,8 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 	(void)state_load(w.state_path, &w.st);
 	(void)adopt_state(&w, &w.row, NULL);
 	(void)check(&w);
+	if (w.body_fd != -1)
+		(void)close(w.body_fd);
 	save(&w);
 	(void)snprintf(result, resultsz, "%s", w.st.last_result);
 	rc = w.st.failures > 0 ? WATCHER_FAILED : WATCHER_STOPPED;
