@@ -79,6 +79,27 @@ assert_eventually 5 lines_at_least plain 'unchanged \(HTTP 200' 4
 assert_eq "$(count plain 'changed:')" 1 "the same new body is not a second change"
 ok
 
+# body_fd: the watcher's descriptor of its body file ("" when none).
+body_fd() {
+	local f
+	for f in /proc/"$W"/fd/*; do
+		case "$(readlink "$f" 2>/dev/null)" in
+		/memfd:sitewatch-body*) echo "${f##*/}" ;;
+		esac
+	done
+}
+body_empty() { [ "$(stat -L -c %s "/proc/$W/fd/$(body_fd)" 2>/dev/null)" = 0 ]; }
+
+try "a watcher keeps one body file from check to check, emptied after each"
+fd=$(body_fd)
+assert test -n "$fd"
+assert_eventually 3 body_empty
+n=$(count plain 'unchanged \(HTTP 200')
+assert_eventually 5 lines_at_least plain 'unchanged \(HTTP 200' $((n + 2))
+assert_eq "$(body_fd)" "$fd" "the same one file, not one per check"
+assert_eventually 3 body_empty
+ok
+
 try "a new ETag on every request for the same body is not a change"
 ctl set '{"path": "/flappy", "body": "same", "etag": "\"f\"", "etag_every_request": true}' >/dev/null
 job flappy site /flappy
