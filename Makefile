@@ -66,6 +66,12 @@ ALL_CFLAGS  = $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' \
               -DSITEWATCH_EXAMPLEDIR='"$(EXAMPLEDIR)"' $(PKG_CFLAGS) -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+# sitewatch binds every symbol of every library at start (glibc takes the
+# executable's BIND_NOW for all of them), before the spawner is forked: a
+# watcher then neither looks symbols up at its first calls nor writes the
+# libraries' GOT pages.  Measured at 3,000 http watchers: 181 -> 173 KiB
+# private per idle watcher, start-up 26-28 -> 21-23 s (README, Benchmark).
+BIND_NOW    = -Wl,-z,now
 LIBS        = $(PKG_LIBS) -lcsv
 
 SRCS     = src/main.c src/check.c src/commands.c src/compare.c src/edit.c \
@@ -105,7 +111,7 @@ sitewatch-helper: $(BUILD)/sitewatch-helper FORCE
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/sitewatch: $(OBJS) | deps-check
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) $(BIND_NOW) -o $@ $(OBJS) $(LIBS)
 
 $(BUILD)/sitewatch-helper: $(HELPER_OBJS) | deps-check
 	$(CC) $(ALL_LDFLAGS) -o $@ $(HELPER_OBJS) $(HELPER_LIBS)
