@@ -1284,7 +1284,7 @@ int
 supervisor_run(const struct supervisor_opts *o)
 {
 	struct supervisor s;
-	int rc;
+	int rc, chld;
 
 	/* The file as the person named it: ps shows what was typed. */
 	proctitle_set(NULL, "supervisor %s", o->jobsfile);
@@ -1309,6 +1309,7 @@ supervisor_run(const struct supervisor_opts *o)
 		    (long)getpid());
 	reconcile(&s);
 	s.last_stat = util_mono_ms();
+	chld = 1;	/* whatever ended before the loop */
 
 	/* Loop phase: from now on we must not die. */
 	for (;;) {
@@ -1323,6 +1324,8 @@ supervisor_run(const struct supervisor_opts *o)
 		while (read(s.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 				stop = 1;
+			else if (si.ssi_signo == SIGCHLD)
+				chld = 1;
 			else if (si.ssi_signo == SIGHUP) {
 				log_msg("sitewatch", "SIGHUP: reading %s again",
 				    s.path);
@@ -1332,7 +1335,12 @@ supervisor_run(const struct supervisor_opts *o)
 		}
 		if (stop)
 			break;
-		(void)reap(&s, 0);
+		/* Only after a SIGCHLD: each waitpid(2) looks at every child,
+		 * and the loop turns once per watcher started. */
+		if (chld) {
+			chld = 0;
+			(void)reap(&s, 0);
+		}
 		handle_spawner(&s);
 		if (pids_due(&s) <= util_mono_ms())
 			flush_pids(&s);
