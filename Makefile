@@ -70,7 +70,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # executable's BIND_NOW for all of them), before the spawner is forked: a
 # watcher then neither looks symbols up at its first calls nor writes the
 # libraries' GOT pages.  Measured at 3,000 http watchers: 181 -> 173 KiB
-# private per idle watcher, start-up 26-28 -> 21-23 s (README, Benchmark).
+# private per idle watcher, start-up 25-32 -> 20-28 s (README, Benchmark).
 BIND_NOW    = -Wl,-z,now
 LIBS        = $(PKG_LIBS) -lcsv
 
