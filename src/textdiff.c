@@ -1,5 +1,6 @@
 /*
- * textdiff.c - line diffs (Myers' O(ND) algorithm) and unified output.
+ * textdiff.c - line diffs (Myers' O(ND) algorithm in linear space, with a
+ * cost cut-off) and unified output.
  *
  * Written here rather than running GNU diff -u, by measurement: on the
  * visible text of a 100 KB page (773 lines, 3 of them edited), 100 runs
@@ -8,27 +9,64 @@
  * of which 2.0 ms is the helper's own start, which the watcher pays
  * anyway for its filter: about 0.3 ms for the diff itself.  The counts
  * and added lines come straight from the edit script instead of from
- * parsing diff's output, and the memory is bounded (TEXTDIFF_MAX_D).
- * The output follows diff -u, hunk headers and "\ No newline at end of
- * file" included; among equally short edit scripts it may place a change
- * elsewhere than GNU diff does (its tests check patch(1) applies it).
+ * parsing diff's output.
+ *
+ * Nor from a library: Debian 12 packages no C library that diffs lines
+ * and gives the script (libxdiff has no -dev package; `apt-cache search
+ * xdiff` finds only GUI tools).  libgit2 (libgit2-dev) has git's xdiff
+ * inside, behind git_diff_buffers(), but it would load a Git and network
+ * stack (libssh2, mbedTLS, Kerberos, http-parser) into a helper started
+ * for every changed check, to diff two texts.
+ *
+ * The search is the one GNU diff makes (Myers 1986, section 4.2; the
+ * cut-off is Paul Eggert's): lines become numbers (one per distinct
+ * line); lines that occur in only one text are changed whatever the
+ * script, so they are set aside; the rest is split at the middle of a
+ * shortest script, found by searching from both ends at once, and each
+ * half again, in memory linear in the lengths.  When a search has cost
+ * more than about the square root of the lengths (at least 4,096 edits)
+ * without the two ends meeting, it stops at the point furthest along and
+ * splits there: the script is then close to shortest, not always
+ * shortest, and the time stays about O(N^1.5).  Counts agree with GNU
+ * diff's within 1 % on large rewrites (tests/integration/helper-diff.t);
+ * the time is in the README (scripts/bench --diff).  Among equally short
+ * scripts a change may be placed elsewhere than GNU diff places it (its
+ * tests check patch(1) applies the output).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "textdiff.h"
 #include "util.h"
 
-/* Edit distances beyond this (lines added + removed) are not searched:
- * the memory of the walk back grows with its square (4 MB here).  The
- * differing middle is then given as removed, then added, as a redesign
- * of the whole page would be. */
-#define TEXTDIFF_MAX_D 1000
+/* The least cost at which a search stops looking for the shortest script
+ * (GNU diff's floor too). */
+#define TEXTDIFF_MIN_EXPENSIVE 4096
+
+/* The search over the lines that occur in both texts: x and y are their
+ * line numbers (equal lines, equal numbers), xch and ych their changed
+ * marks, fd and bd the furthest x on each diagonal k = x - y of the
+ * forward and backward searches (indexed from -ny - 1 to nx + 1). */
+struct search {
+	const long *x, *y;
+	unsigned char *xch, *ych;
+	long *fd, *bd;
+	long expensive;
+};
+
+/* Where a search split its part of the texts: the point, and whether
+ * each half is known to need a shortest script (the half the search
+ * walked to the end) or may stop at the cut-off again. */
+struct split {
+	long x, y;
+	int lo_min, hi_min;
+};
 
 /* Splits t[0..n) into lines.  Returns the array (its length in *nl), or
  * NULL when out of memory (an empty text gives a non-NULL empty array). */
 static struct textdiff_line *
-split(const char *t, size_t n, size_t *nl)
+split_lines(const char *t, size_t n, size_t *nl)
 {
 	size_t cap = 64, k = 0;
 	const char *p = t, *end = t + n;
@@ -58,14 +96,296 @@ split(const char *t, size_t n, size_t *nl)
 	return l;
 }
 
-/* Returns 1 when line i of a equals line j of b (bytes and line end). */
+/* Returns 1 when the two lines are equal (bytes and line end). */
 static int
-same(const struct textdiff *d, size_t i, size_t j)
+line_eq(const struct textdiff_line *x, const struct textdiff_line *y)
 {
-	const struct textdiff_line *x = &d->a[i], *y = &d->b[j];
-
 	return x->hash == y->hash && x->n == y->n && x->eol == y->eol &&
 	    memcmp(x->s, y->s, x->n) == 0;
+}
+
+/*
+ * Numbers the lines a[0..na) and b[0..nb): equal lines get the same
+ * number, into ca[] and cb[], and cnt[2 * N] (N: the numbers given)
+ * counts a number's lines in a, cnt[2 * N + 1] in b.  Returns cnt
+ * (the caller frees it), or NULL when out of memory.
+ */
+static long *
+number_lines(const struct textdiff_line *a, size_t na,
+    const struct textdiff_line *b, size_t nb, long *ca, long *cb)
+{
+	size_t cap = 16, i, mask, nclass = 0;
+	long *slot, *cnt;
+	const struct textdiff_line **first;
+
+	while (cap < 2 * (na + nb))
+		cap *= 2;
+	mask = cap - 1;
+	slot = malloc(cap * sizeof(*slot));
+	first = malloc((na + nb + 1) * sizeof(*first));
+	cnt = calloc(2 * (na + nb + 1), sizeof(*cnt));
+	if (slot == NULL || first == NULL || cnt == NULL) {
+		free(slot);
+		free(first);
+		free(cnt);
+		return NULL;
+	}
+	for (i = 0; i < cap; i++)
+		slot[i] = -1;
+	for (i = 0; i < na + nb; i++) {
+		const struct textdiff_line *l = i < na ? &a[i] : &b[i - na];
+		size_t h = (size_t)l->hash & mask;
+
+		/* Open addressing: the table is at most half full. */
+		while (slot[h] != -1 && !line_eq(first[slot[h]], l))
+			h = (h + 1) & mask;
+		if (slot[h] == -1) {
+			slot[h] = (long)nclass;
+			first[nclass++] = l;
+		}
+		if (i < na)
+			ca[i] = slot[h];
+		else
+			cb[i - na] = slot[h];
+		cnt[2 * slot[h] + (i >= na)]++;
+	}
+	free(slot);
+	free(first);
+	return cnt;
+}
+
+/*
+ * Searches x[xl..xh) and y[yl..yh) (their first lines differ, and their
+ * last) from both ends at once for the middle of a shortest edit script,
+ * into *sp.  Unless minimal, a search that costs s->expensive edits
+ * stops at the point that got furthest, forwards or backwards.
+ */
+static void
+search_middle(const struct search *s, long xl, long xh, long yl, long yh,
+    int minimal, struct split *sp)
+{
+	long *fd = s->fd, *bd = s->bd;
+	const long *x = s->x, *y = s->y;
+	const long dmin = xl - yh, dmax = xh - yl;
+	const long fmid = xl - yl, bmid = xh - yh;
+	long fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid, cost, k;
+	/* The two searches meet on a diagonal in the forward half of a round
+	 * when the corners' diagonals differ by an odd number. */
+	int odd = (fmid - bmid) % 2 != 0;
+
+	fd[fmid] = xl;
+	bd[bmid] = xh;
+	for (cost = 1;; cost++) {
+		/* One more edit forwards on every diagonal in reach. */
+		if (fmin > dmin)
+			fd[--fmin - 1] = -1;
+		else
+			fmin++;
+		if (fmax < dmax)
+			fd[++fmax + 1] = -1;
+		else
+			fmax--;
+		for (k = fmax; k >= fmin; k -= 2) {
+			long i = fd[k - 1] < fd[k + 1] ? fd[k + 1] : fd[k - 1] + 1;
+			long j = i - k;
+
+			while (i < xh && j < yh && x[i] == y[j])
+				i++, j++;
+			fd[k] = i;
+			if (odd && bmin <= k && k <= bmax && bd[k] <= i) {
+				sp->x = i;
+				sp->y = j;
+				sp->lo_min = sp->hi_min = 1;
+				return;
+			}
+		}
+		/* And one more backwards. */
+		if (bmin > dmin)
+			bd[--bmin - 1] = LONG_MAX;
+		else
+			bmin++;
+		if (bmax < dmax)
+			bd[++bmax + 1] = LONG_MAX;
+		else
+			bmax--;
+		for (k = bmax; k >= bmin; k -= 2) {
+			long i = bd[k - 1] < bd[k + 1] ? bd[k - 1] : bd[k + 1] - 1;
+			long j = i - k;
+
+			while (i > xl && j > yl && x[i - 1] == y[j - 1])
+				i--, j--;
+			bd[k] = i;
+			if (!odd && fmin <= k && k <= fmax && i <= fd[k]) {
+				sp->x = i;
+				sp->y = j;
+				sp->lo_min = sp->hi_min = 1;
+				return;
+			}
+		}
+		if (!minimal && cost >= s->expensive)
+			break;
+	}
+	/* Too expensive: the forward point with the largest x + y, the
+	 * backward one with the smallest, and of the two the one further
+	 * from its own corner. */
+	{
+		long fbest = -1, fx = xl, bbest = LONG_MAX, bx = xh;
+
+		for (k = fmax; k >= fmin; k -= 2) {
+			long i = fd[k] < xh ? fd[k] : xh, j = i - k;
+
+			if (j > yh) {
+				i = yh + k;
+				j = yh;
+			}
+			if (i + j > fbest) {
+				fbest = i + j;
+				fx = i;
+			}
+		}
+		for (k = bmax; k >= bmin; k -= 2) {
+			long i = bd[k] > xl ? bd[k] : xl, j = i - k;
+
+			if (j < yl) {
+				i = yl + k;
+				j = yl;
+			}
+			if (i + j < bbest) {
+				bbest = i + j;
+				bx = i;
+			}
+		}
+		if ((xh + yh) - bbest < fbest - (xl + yl)) {
+			sp->x = fx;
+			sp->y = fbest - fx;
+			sp->lo_min = 1;
+			sp->hi_min = 0;
+		} else {
+			sp->x = bx;
+			sp->y = bbest - bx;
+			sp->lo_min = 0;
+			sp->hi_min = 1;
+		}
+	}
+}
+
+/*
+ * Marks in s->xch and s->ych the lines of x[xl..xh) and y[yl..yh) that a
+ * (near) shortest edit script changes.  It recurses into the smaller
+ * half of each split and loops on the other, so the depth stays within
+ * the logarithm of the lengths.
+ */
+static void
+search_marks(const struct search *s, long xl, long xh, long yl, long yh,
+    int minimal)
+{
+	for (;;) {
+		struct split sp;
+
+		while (xl < xh && yl < yh && s->x[xl] == s->y[yl])
+			xl++, yl++;
+		while (xl < xh && yl < yh && s->x[xh - 1] == s->y[yh - 1])
+			xh--, yh--;
+		if (xl == xh || yl == yh)
+			break;
+		search_middle(s, xl, xh, yl, yh, minimal, &sp);
+		/* A split at a corner would not shrink the problem: give
+		 * what is left as changed rather than loop. */
+		if (sp.x + sp.y <= xl + yl || sp.x + sp.y >= xh + yh)
+			break;
+		if ((sp.x - xl) + (sp.y - yl) < (xh - sp.x) + (yh - sp.y)) {
+			search_marks(s, xl, sp.x, yl, sp.y, sp.lo_min);
+			xl = sp.x;
+			yl = sp.y;
+			minimal = sp.hi_min;
+		} else {
+			search_marks(s, sp.x, xh, sp.y, yh, sp.hi_min);
+			xh = sp.x;
+			yh = sp.y;
+			minimal = sp.lo_min;
+		}
+	}
+	memset(s->xch + xl, 1, (size_t)(xh - xl));
+	memset(s->ych + yl, 1, (size_t)(yh - yl));
+}
+
+/* Returns the cost at which a search of texts of n lines in all stops
+ * looking for the shortest script: about the square root of n, at least
+ * TEXTDIFF_MIN_EXPENSIVE. */
+static long
+search_expensive(long n)
+{
+	long e = 1;
+
+	for (n += 3; n != 0; n >>= 2)
+		e <<= 1;
+	return e < TEXTDIFF_MIN_EXPENSIVE ? TEXTDIFF_MIN_EXPENSIVE : e;
+}
+
+/*
+ * Marks the changed lines of a[lo..lo + na) and b[lo..lo + nb) in ach and
+ * bch (indexed from lo).  Lines found in one text only are changed; the
+ * others are searched.  Returns 0, or -1 when out of memory.
+ */
+static int
+mark_changes(const struct textdiff *d, size_t lo, size_t na, size_t nb,
+    unsigned char *ach, unsigned char *bch)
+{
+	long *ca = malloc((na + nb + 1) * sizeof(*ca)), *cb, *cnt = NULL;
+	long *xi = malloc((na + nb + 1) * sizeof(*xi)), *yi;
+	long *x = malloc((na + nb + 1) * sizeof(*x)), *y;
+	long *diag = malloc(2 * (na + nb + 3) * sizeof(*diag));
+	unsigned char *ch = calloc(na + nb + 1, 1);
+	struct search s;
+	size_t i, nx = 0, ny = 0;
+	int rc = -1;
+
+	if (ca == NULL || xi == NULL || x == NULL || diag == NULL ||
+	    ch == NULL)
+		goto out;
+	cb = ca + na;
+	cnt = number_lines(d->a + lo, na, d->b + lo, nb, ca, cb);
+	if (cnt == NULL)
+		goto out;
+	yi = xi + na;
+	y = x + na;
+	/* Only lines found in both texts are searched; xi and yi map them
+	 * back. */
+	for (i = 0; i < na; i++) {
+		ach[i] = cnt[2 * ca[i] + 1] == 0;
+		if (!ach[i]) {
+			xi[nx] = (long)i;
+			x[nx++] = ca[i];
+		}
+	}
+	for (i = 0; i < nb; i++) {
+		bch[i] = cnt[2 * cb[i]] == 0;
+		if (!bch[i]) {
+			yi[ny] = (long)i;
+			y[ny++] = cb[i];
+		}
+	}
+	s.x = x;
+	s.y = y;
+	s.xch = ch;
+	s.ych = ch + nx;
+	s.fd = diag + ny + 1;
+	s.bd = diag + (na + nb + 3) + ny + 1;
+	s.expensive = search_expensive((long)(nx + ny));
+	search_marks(&s, 0, (long)nx, 0, (long)ny, 0);
+	for (i = 0; i < nx; i++)
+		ach[xi[i]] = s.xch[i];
+	for (i = 0; i < ny; i++)
+		bch[yi[i]] = s.ych[i];
+	rc = 0;
+out:
+	free(ca);
+	free(cnt);
+	free(xi);
+	free(x);
+	free(diag);
+	free(ch);
+	return rc;
 }
 
 /* Appends one op to the script (room is made by the caller). */
@@ -82,143 +402,50 @@ emit(struct textdiff *d, char op, size_t a, size_t b)
 		d->removed++;
 }
 
-/*
- * Finds a shortest edit script from a[lo_a..hi_a) to b[lo_b..hi_b) with
- * Myers' greedy forward search, keeping V of every round for the walk
- * back.  Writes the ops in reverse order into rev (room for both
- * lengths).  Returns the number of ops, or -1 when the distance is over
- * TEXTDIFF_MAX_D or memory runs out.
- */
-static long
-myers(const struct textdiff *d, size_t lo_a, size_t hi_a, size_t lo_b,
-    size_t hi_b, struct textdiff_op *rev)
-{
-	long n = (long)(hi_a - lo_a), m = (long)(hi_b - lo_b);
-	long max = n + m < TEXTDIFF_MAX_D ? n + m : TEXTDIFF_MAX_D;
-	long *v, dd, k, x, y, nrev = 0, found = -1;
-	int **trace;
-
-	v = calloc((size_t)(2 * max + 3), sizeof(*v));
-	trace = calloc((size_t)max + 1, sizeof(*trace));
-	if (v == NULL || trace == NULL) {
-		free(v);
-		free(trace);
-		return -1;
-	}
-	v += max + 1;
-	for (dd = 0; dd <= max && found < 0; dd++) {
-		/* trace[dd] holds V[-dd..dd] as round dd found it. */
-		trace[dd] = malloc((size_t)(2 * dd + 1) * sizeof(int));
-		if (trace[dd] == NULL)
-			break;
-		for (k = -dd; k <= dd; k += 2) {
-			if (k == -dd || (k != dd && v[k - 1] < v[k + 1]))
-				x = v[k + 1];
-			else
-				x = v[k - 1] + 1;
-			y = x - k;
-			while (x < n && y < m &&
-			    same(d, lo_a + (size_t)x, lo_b + (size_t)y))
-				x++, y++;
-			v[k] = x;
-			if (x >= n && y >= m) {
-				found = dd;
-				break;
-			}
-		}
-		for (k = -dd; k <= dd; k++)
-			trace[dd][k + dd] = (int)v[k];
-	}
-	if (found >= 0) {
-		x = n;
-		y = m;
-		for (dd = found; dd > 0; dd--) {
-			int *pv = trace[dd - 1] + (dd - 1);
-			long pk, px, py;
-
-			k = x - y;
-			if (k == -dd || (k != dd && pv[k - 1] < pv[k + 1]))
-				pk = k + 1;
-			else
-				pk = k - 1;
-			px = pv[pk];
-			py = px - pk;
-			while (x > px && y > py) {
-				x--, y--;
-				rev[nrev].op = ' ';
-				rev[nrev].a = lo_a + (size_t)x;
-				rev[nrev++].b = lo_b + (size_t)y;
-			}
-			if (x == px) {
-				y--;
-				rev[nrev].op = '+';
-				rev[nrev].a = lo_a + (size_t)x;
-				rev[nrev++].b = lo_b + (size_t)y;
-			} else {
-				x--;
-				rev[nrev].op = '-';
-				rev[nrev].a = lo_a + (size_t)x;
-				rev[nrev++].b = lo_b + (size_t)y;
-			}
-		}
-		while (x > 0 && y > 0) {
-			x--, y--;
-			rev[nrev].op = ' ';
-			rev[nrev].a = lo_a + (size_t)x;
-			rev[nrev++].b = lo_b + (size_t)y;
-		}
-	}
-	for (k = 0; k <= max; k++)
-		free(trace[k]);
-	free(trace);
-	free(v - (max + 1));
-	return found >= 0 ? nrev : -1;
-}
-
 int
 textdiff_run(struct textdiff *d, const char *a, size_t alen, const char *b,
     size_t blen)
 {
-	size_t pre = 0, suf = 0, i;
-	struct textdiff_op *rev;
-	long nrev;
+	size_t pre = 0, suf = 0, i = 0, j = 0, na, nb;
+	unsigned char *ch;
 
 	memset(d, 0, sizeof(*d));
-	d->a = split(a, alen, &d->na);
-	d->b = split(b, blen, &d->nb);
+	d->a = split_lines(a, alen, &d->na);
+	d->b = split_lines(b, blen, &d->nb);
 	d->ops = malloc((d->na + d->nb + 1) * sizeof(*d->ops));
-	rev = malloc((d->na + d->nb + 1) * sizeof(*rev));
-	if (d->a == NULL || d->b == NULL || d->ops == NULL || rev == NULL) {
-		free(rev);
+	ch = calloc(d->na + d->nb + 1, 1);
+	if (d->a == NULL || d->b == NULL || d->ops == NULL || ch == NULL) {
+		free(ch);
 		textdiff_free(d);
 		return -1;
 	}
 	/* The common head and tail need no search. */
-	while (pre < d->na && pre < d->nb && same(d, pre, pre))
+	while (pre < d->na && pre < d->nb && line_eq(&d->a[pre], &d->b[pre]))
 		pre++;
 	while (suf < d->na - pre && suf < d->nb - pre &&
-	    same(d, d->na - 1 - suf, d->nb - 1 - suf))
+	    line_eq(&d->a[d->na - 1 - suf], &d->b[d->nb - 1 - suf]))
 		suf++;
-	for (i = 0; i < pre; i++)
-		emit(d, ' ', i, i);
-	nrev = myers(d, pre, d->na - suf, pre, d->nb - suf, rev);
-	if (nrev >= 0) {
-		while (nrev > 0) {
-			nrev--;
-			emit(d, rev[nrev].op, rev[nrev].a, rev[nrev].b);
-		}
-	} else {
-		for (i = pre; i < d->na - suf; i++)
-			emit(d, '-', i, pre);
-		for (i = pre; i < d->nb - suf; i++)
-			emit(d, '+', d->na - suf, i);
+	na = d->na - pre - suf;
+	nb = d->nb - pre - suf;
+	if ((na > 0 || nb > 0) &&
+	    mark_changes(d, pre, na, nb, ch + pre, ch + d->na + pre) == -1) {
+		free(ch);
+		textdiff_free(d);
+		return -1;
 	}
-	for (i = 0; i < suf; i++)
-		emit(d, ' ', d->na - suf + i, d->nb - suf + i);
-	free(rev);
+	/* The script from the marks: unmarked lines pair up in order, and
+	 * between two pairs the removed lines come before the added ones. */
+	while (i < d->na || j < d->nb) {
+		if (i < d->na && ch[i])
+			emit(d, '-', i++, j);
+		else if (j < d->nb && ch[d->na + j])
+			emit(d, '+', i, j++);
+		else
+			emit(d, ' ', i++, j++);
+	}
+	free(ch);
 	return 0;
 }
-
 /* Appends one line of a hunk: its mark, its bytes, and the marker diff
  * writes for a last line without '\n'. */
 static void

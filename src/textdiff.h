@@ -35,10 +35,11 @@ struct textdiff {
 
 /*
  * Diffs the texts a[0..alen) and b[0..blen) by lines into d (zeroed
- * first).  The script is a shortest one (Myers) when the texts differ in
- * at most a few thousand lines; beyond that the differing middle is
- * given as removed, then added.  The texts must outlive d.  Returns 0, or
- * -1 when out of memory.
+ * first), in memory linear in their lengths.  The script is a shortest
+ * one (Myers) unless finding it costs more than about the square root of
+ * the lengths (at least 4,096 edits) at some step; then it is close to
+ * shortest, as GNU diff's.  The texts must outlive d.  Returns 0, or -1
+ * when out of memory.
  */
 int textdiff_run(struct textdiff *d, const char *a, size_t alen,
     const char *b, size_t blen);

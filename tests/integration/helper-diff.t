@@ -88,4 +88,91 @@ sed -e 's/a1/b2/; s/t1/t2/; s/2.80/2.95/; s/10:00:01/10:05:09/; s/visitor 77/vis
 out=$("$H" changes t1 t2)
 [ "$out" = $'added 1\nremoved 1\nnotify 1\n+Coffee 2.95' ] && ok || fail "$out"
 
+# gen KIND SEED N A B: two generated texts for the large-rewrite cases of
+# issue 21.11.  Lines are words from a small vocabulary, so that most
+# lines occur many times (no line is set aside as found in one text only).
+# few: 4 words, 90 % of the lines removed, replaced or followed by a new
+# one; edit: 10 % of the lines replaced by another line of the text;
+# moved: 10 % edited, then the first fifth cut into 50-line blocks and
+# shuffled.  Up to N lines, or bytes when N ends in "b".
+gen() {
+	python3 - "$@" <<'PY'
+import random, sys
+kind, seed, n, pa, pb = sys.argv[1:]
+r = random.Random(int(seed))
+words = ["w%d" % i for i in range(4 if kind == "few" else 40)]
+def line():
+    return " ".join(r.choice(words) for _ in range(r.randint(1, 8)))
+a = []
+if n.endswith("b"):
+    size = 0
+    while size < int(n[:-1]):
+        a.append(line())
+        size += len(a[-1]) + 1
+else:
+    a = [line() for _ in range(int(n))]
+rate = 0.9 if kind == "few" else 0.1
+b = []
+for l in a:
+    p = r.random()
+    if kind == "edit":
+        b.append(r.choice(a) if p < rate else l)
+    elif p < rate / 3:
+        pass
+    elif p < 2 * rate / 3:
+        b.append(line())
+    elif p < rate:
+        b += [l, line()]
+    else:
+        b.append(l)
+if kind == "moved":
+    blocks = [b[i:i + 50] for i in range(0, len(b) // 5, 50)]
+    r.shuffle(blocks)
+    b = sum(blocks, []) + b[len(blocks) * 50:]
+open(pa, "w").write("\n".join(a) + "\n")
+open(pb, "w").write("\n".join(b) + "\n")
+PY
+}
+
+# close_to_gnu A B: the helper's counts for A -> B are GNU diff's within
+# 1 % each; says both otherwise.
+close_to_gnu() {
+	local ours gnu_add gnu_rem add rem
+	ours=$("$H" changes "$1" "$2" | head -2 | tr '\n' ' ')
+	gnu_add=$(diff "$1" "$2" | grep -c '^>')
+	gnu_rem=$(diff "$1" "$2" | grep -c '^<')
+	add=$(echo "$ours" | awk '{ print $2 }')
+	rem=$(echo "$ours" | awk '{ print $4 }')
+	awk -v a="$add" -v r="$rem" -v ga="$gnu_add" -v gr="$gnu_rem" \
+		'BEGIN { d1 = a - ga; d2 = r - gr; if (d1 < 0) d1 = -d1; if (d2 < 0) d2 = -d2;
+		         exit !(ga > 0 && gr > 0 && d1 * 100 <= ga && d2 * 100 <= gr) }' \
+		|| { diag "$1 -> $2: ours $ours, GNU diff added $gnu_add removed $gnu_rem"; return 1; }
+}
+
+need diff
+need python3
+
+try "issue 21.11: 4,000 lines, 10 % replaced: the counts are GNU diff's within 1 % (were every line)"
+gen edit 1 4000 e_old e_new
+out=$("$H" changes e_old e_new | head -2 | tr '\n' ' ')
+close_to_gnu e_old e_new && [ "${out%% removed*}" != "added 4000" ] && ok || fail "$out"
+
+try "issue 21.11: a rewrite of 90 % of 20,000 lines (past the cost cut-off): GNU diff's counts within 1 %"
+gen few 2 20000 f_old f_new
+close_to_gnu f_old f_new && ok || fail "counts differ"
+
+try "issue 21.11: 10,000 lines, 10 % edited and blocks moved: GNU diff's counts within 1 %"
+gen moved 3 10000 m_old m_new
+close_to_gnu m_old m_new && ok || fail "counts differ"
+
+try "issue 21.11: two 1 MB texts, 10 % of the lines changed: GNU diff's counts, in bounded time"
+gen edit 4 1000000b big1 big2
+t0=$(date +%s%N)
+# A hang guard, not a speed measure: scripts/bench --diff gives the time
+# (README, Benchmark).
+timeout $((10 * ${TEST_SLOW:-1})) "$H" changes big1 big2 > /dev/null
+rc=$?
+t1=$(date +%s%N)
+[ $rc = 0 ] && close_to_gnu big1 big2 && ok || fail "exit $rc after $(( (t1 - t0) / 1000000 )) ms"
+
 done_testing
