@@ -8,7 +8,8 @@
  * under the lock the writer re-reads the file, writes the new contents to a
  * temporary file, and before and after putting it in place checks that the
  * file it started from is still the one there, byte for byte.  If not, it
- * starts again from the newer file.
+ * starts again from the newer file.  A process whose loop must not block
+ * (the supervisor) sets a deadline for every wait, and tries again later.
  */
 #define _GNU_SOURCE		/* renameat2 */
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,18 +121,41 @@ jobsfile_read(const char *path, char **buf, size_t *len, struct stat *st)
 	return rc;
 }
 
-/* Takes an exclusive flock on the lock file at lockpath (created when
- * needed), waiting as long as it takes.  Returns the locked descriptor
- * (close it to unlock), or -1 with errno. */
+/* Until when a call may wait: see jobsfile_set_deadline(). */
+static long long deadline = JOBSFILE_NO_DEADLINE;
+
+void
+jobsfile_set_deadline(long long when)
+{
+	deadline = when;
+}
+
+/* Returns 1 when a wait of ms milliseconds would pass the deadline. */
+static int
+past_deadline(long ms)
+{
+	return deadline != JOBSFILE_NO_DEADLINE &&
+	    util_mono_ms() + ms > deadline;
+}
+
+/*
+ * Takes an exclusive flock on the lock file at lockpath (created when
+ * needed), waiting until the deadline: without one as long as it takes,
+ * else trying every 10 ms.  Returns the locked descriptor (close it to
+ * unlock), or -1 with errno (EWOULDBLOCK: still held at the deadline).
+ */
 static int
 lock_path(const char *lockpath)
 {
 	int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int op = deadline == JOBSFILE_NO_DEADLINE ? LOCK_EX : LOCK_EX | LOCK_NB;
 
 	if (fd == -1)
 		return -1;
-	while (flock(fd, LOCK_EX) == -1) {
-		if (errno != EINTR) {
+	while (flock(fd, op) == -1) {
+		if (errno == EWOULDBLOCK && !past_deadline(10)) {
+			util_sleep_ms(10);
+		} else if (errno != EINTR) {
 			int e = errno;
 
 			(void)close(fd);
@@ -139,6 +164,58 @@ lock_path(const char *lockpath)
 		}
 	}
 	return fd;
+}
+
+/* The status and message of a lock_path() that failed on lockpath. */
+static int
+lock_failed(const char *lockpath, char *err, size_t errsz)
+{
+	if (errno != EWOULDBLOCK)
+		return errf(err, errsz, "%s: %s", lockpath, strerror(errno));
+	(void)errf(err, errsz, "%s: held by another process", lockpath);
+	errno = EWOULDBLOCK;
+	return JOBSFILE_LOCKED;
+}
+
+/*
+ * Returns the pid that /proc/locks shows holding a flock on the file
+ * (device dev, inode ino), or 0.  Waiters ("->" lines) are skipped.
+ */
+static pid_t
+flock_holder(dev_t dev, ino_t ino)
+{
+	FILE *f = fopen("/proc/locks", "re");
+	char line[256];
+	pid_t found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		char kind[16];
+		unsigned maj, min;
+		unsigned long long inode;
+		long pid;
+
+		/* "1: FLOCK  ADVISORY  WRITE 1234 08:02:131 0 EOF" */
+		if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%llu", kind, &pid,
+		    &maj, &min, &inode) == 5 && strcmp(kind, "FLOCK") == 0 &&
+		    inode == (unsigned long long)ino && maj == major(dev) &&
+		    min == minor(dev) && pid > 0)
+			found = (pid_t)pid;
+	}
+	(void)fclose(f);
+	return found;
+}
+
+pid_t
+jobsfile_lock_holder(const char *path)
+{
+	struct paths p;
+	struct stat st;
+
+	if (paths_init(&p, path) == -1 || stat(p.lock, &st) == -1)
+		return 0;
+	return flock_holder(st.st_dev, st.st_ino);
 }
 
 /*
@@ -303,8 +380,9 @@ snapshot_free(struct snapshot *sn)
 
 /*
  * Lets go of the lock for ms milliseconds (so that other writers are not
- * held up by our wait), then takes it again.  Returns 0, or -1 with a
- * message in rw->err.
+ * held up by our wait), then takes it again.  Returns 0, or a negative
+ * status with a message in rw->err (JOBSFILE_LOCKED: held by another at
+ * the deadline; the lock is then not ours).
  */
 static int
 wait_unlocked(struct rewrite *rw, long ms)
@@ -313,8 +391,7 @@ wait_unlocked(struct rewrite *rw, long ms)
 	util_sleep_ms(ms);
 	rw->lockfd = lock_path(rw->p.lock);
 	if (rw->lockfd == -1)
-		return errf(rw->err, rw->errsz, "%s: %s", rw->p.lock,
-		    strerror(errno));
+		return lock_failed(rw->p.lock, rw->err, rw->errsz);
 	return 0;
 }
 
@@ -332,7 +409,7 @@ read_usable(struct rewrite *rw, const char *only, struct snapshot *sn)
 	long waited = 0, backoff = 10;
 
 	for (;;) {
-		int parsed;
+		int parsed, unsettled, r;
 
 		if (jobsfile_read(rw->p.file, &sn->buf, &sn->len, &sn->st) == -1)
 			return errf(rw->err, rw->errsz, "%s: %s", rw->p.file,
@@ -350,7 +427,9 @@ read_usable(struct rewrite *rw, const char *only, struct snapshot *sn)
 		if (parsed == 0 && (!looks_partial(sn->buf, sn->len, &sn->st) ||
 		    waited >= RETRY_BUDGET_MS / 4))
 			return JOBSFILE_OK;
-		if (parsed == -1 && waited >= RETRY_BUDGET_MS) {
+		unsettled = parsed == -1 && waited < RETRY_BUDGET_MS &&
+		    past_deadline(backoff);
+		if (parsed == -1 && (waited >= RETRY_BUDGET_MS || unsettled)) {
 			const struct jobs_file *jf = &sn->jf;
 
 			(void)errf(rw->err, rw->errsz, "%s:%zu: %s", rw->p.file,
@@ -358,11 +437,18 @@ read_usable(struct rewrite *rw, const char *only, struct snapshot *sn)
 			    jf->nproblems ? jf->problems[0].msg :
 			    "does not parse");
 			snapshot_free(sn);
-			return JOBSFILE_UNPARSABLE;
+			return unsettled ? JOBSFILE_UNSETTLED :
+			    JOBSFILE_UNPARSABLE;
 		}
 		snapshot_free(sn);
-		if (wait_unlocked(rw, backoff) == -1)
-			return JOBSFILE_ERROR;
+		if (past_deadline(backoff)) {
+			(void)errf(rw->err, rw->errsz, "%s: looks half-saved",
+			    rw->p.file);
+			return JOBSFILE_UNSETTLED;
+		}
+		r = wait_unlocked(rw, backoff);
+		if (r != 0)
+			return r;
 		waited += backoff;
 		backoff = backoff * 2 > 250 ? 250 : backoff * 2;
 	}
@@ -451,7 +537,7 @@ edit(const char *path, struct jobs_edit *edits, size_t n,
 	if (paths_init(&rw.p, path) == -1)
 		rc = errf(err, errsz, "%s: %s", path, strerror(errno));
 	else if ((rw.lockfd = lock_path(rw.p.lock)) == -1)
-		rc = errf(err, errsz, "%s: %s", rw.p.lock, strerror(errno));
+		rc = lock_failed(rw.p.lock, err, errsz);
 	else if (gather != NULL) {
 		gather(arg, &edits, &n);
 		if (n == 0)
@@ -500,7 +586,7 @@ jobsfile_replace(const char *path, const char *old, size_t oldlen,
 		return errf(err, errsz, "%s: %s", path, strerror(errno));
 	lockfd = lock_path(p.lock);
 	if (lockfd == -1)
-		return errf(err, errsz, "%s: %s", p.lock, strerror(errno));
+		return lock_failed(p.lock, err, errsz);
 	if (stat(p.file, &st) == -1) {
 		(void)errf(err, errsz, "%s: %s", p.file, strerror(errno));
 		goto out;

@@ -7,8 +7,10 @@
 #ifndef SITEWATCH_JOBSFILE_H
 #define SITEWATCH_JOBSFILE_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "jobs.h"
 
@@ -16,8 +18,34 @@ enum jobsfile_status {
 	JOBSFILE_OK = 0,
 	JOBSFILE_ERROR = -1,	/* a system error: errno and err say which */
 	JOBSFILE_UNPARSABLE = -2, /* the file stayed unusable through every retry */
-	JOBSFILE_CHANGED = -3	/* jobsfile_replace: not the file it expected */
+	JOBSFILE_CHANGED = -3,	/* jobsfile_replace: not the file it expected */
+	JOBSFILE_LOCKED = -4,	/* another process held the lock until the
+				 * deadline: nothing written */
+	JOBSFILE_UNSETTLED = -5	/* the file looked half-saved, or did not
+				 * parse, until the deadline: nothing written */
 };
+
+/* jobsfile_set_deadline(): wait as long as it takes (the default). */
+#define JOBSFILE_NO_DEADLINE LLONG_MAX
+
+/*
+ * Sets until when this process's jobsfile_edit(), jobsfile_edit_gather()
+ * and jobsfile_replace() may wait: for the lock, and for a file half-way
+ * through a save.  A wait that would go past deadline (monotonic ms, as
+ * util_mono_ms()) ends the call with JOBSFILE_LOCKED or
+ * JOBSFILE_UNSETTLED, nothing written.  JOBSFILE_NO_DEADLINE, the
+ * default, waits for the lock as long as it takes; 0 takes the lock only
+ * if it is free and never sleeps: a loop that must not block tries, and
+ * tries again later.  A forked child inherits the setting: set it again.
+ */
+void jobsfile_set_deadline(long long deadline);
+
+/*
+ * Returns the pid of the process that holds the lock of the jobs file at
+ * path, as /proc/locks tells it (a flock shows the process that took it),
+ * or 0 when it is not held or the holder cannot be told.
+ */
+pid_t jobsfile_lock_holder(const char *path);
 
 /*
  * Reads the whole file at path into a malloc'd buffer (*buf, *len; a NUL
@@ -33,9 +61,10 @@ int jobsfile_read(const char *path, char **buf, size_t *len, struct stat *st);
  * it, checks that the file was not replaced or rewritten meanwhile (else
  * starts again), renames the temporary file over it and fsyncs the
  * directory.  Mode and ownership are kept.  A file that does not parse is
- * retried with a short backoff and never overwritten.  Each edit's result
- * is set as by jobs_apply().  Returns JOBSFILE_OK (also when nothing had to
- * change), or a negative status with a message in err.
+ * retried with a short backoff (2 s at most) and never overwritten.  No
+ * wait goes past the deadline (see jobsfile_set_deadline()).  Each edit's
+ * result is set as by jobs_apply().  Returns JOBSFILE_OK (also when
+ * nothing had to change), or a negative status with a message in err.
  */
 int jobsfile_edit(const char *path, struct jobs_edit *edits, size_t n,
     char *err, size_t errsz);

@@ -4,17 +4,22 @@
  * The shape is s6-svscan's: a short main loop of reap(); reconcile();
  * restart(); wait for an event.  What happens to each watcher is decided
  * by the table in childfsm.c: this file feeds it events (what a row says,
- * how a watcher ended, a timer) and carries out the actions it returns.  Events come through one poll(2): a
- * signalfd (SIGCHLD, SIGTERM, SIGINT, SIGHUP) and an inotify descriptor on
- * the jobs file's directory (so editors that save by rename are seen),
- * with a slow stat poll as a fallback.
+ * how a watcher ended, a timer) and carries out the actions it returns.
+ * Events come through one poll(2): a signalfd (SIGCHLD; SIGTERM and
+ * SIGINT to stop; SIGHUP to read the file now) and an inotify
+ * descriptor on the jobs file's directory (so editors that save by rename
+ * are seen), with a slow stat poll as a fallback.  The loop waits on
+ * nothing else: the jobs file's lock is taken only when free
+ * (jobsfile_set_deadline(0)), and writes that find it held by another
+ * process wait in a queue, tried again every LOCK_RETRY_MS.
  *
  * Init phase: we may die here (bad file, another supervisor).
  * Loop phase: from now on we must not die; temporize on recoverable
  * errors.
  *
  * The supervisor writes the pid field: the watcher's pid when it starts
- * one, "stop" when a person killed one, "-" at shutdown.  Watchers write
+ * one, "stop" when a person killed one, "-" at shutdown (waiting for the
+ * lock EXIT_LOCK_MS at most).  Watchers write
  * their own last-modified, through the record pipe the supervisor makes
  * and every watcher shares (see record() in watcher.c); at shutdown the
  * supervisor writes what is left in that pipe.
@@ -66,6 +71,12 @@
 #define WATCHER_NICE 5			/* watchers' niceness, added to ours */
 #define PID_BATCH_MS 250L		/* pids that come one by one are
 					 * written together, this late at most */
+#define LOCK_RETRY_MS 50L		/* the lock held by another: try again */
+#define UNSETTLED_MAX_MS 1000L		/* a half-saved file: tried again after
+					 * 50 ms, doubling up to this */
+#define LOCK_TELL_MS 5000L		/* the lock held this long: say by whom */
+#define INIT_LOCK_MS 3000L		/* start-up's wait for the lock */
+#define EXIT_LOCK_MS 3000L		/* shutdown's wait for the lock */
 
 /* The fixed descriptors of a watcher: the notifier pipe, the record
  * pipe's two ends and the log file. */
@@ -89,8 +100,8 @@ struct child {
 	int recheck;		/* starting: its row changed meanwhile */
 };
 
-/* A pid field to write, if it still reads if_pid (a person may have
- * written stop meanwhile). */
+/* A pid field to write (a pid, "stop" or "-"), if it still reads if_pid
+ * (a person may have written stop meanwhile). */
 struct pidwrite {
 	char *name;
 	char *if_pid;
@@ -123,6 +134,12 @@ struct supervisor {
 	struct pidwrite *pw;	/* pid fields to write, in one rewrite */
 	size_t npw, cappw;
 	long long pw_since;	/* when the first of them was added */
+	long long pw_retry_at;	/* the file was locked or half-saved: the
+				 * next try (0: none planned) */
+	long pw_backoff;	/* the last wait for a half-saved file */
+	long long locked_since;	/* the lock has been held by another since
+				 * (0: it was free at the last try) */
+	int locked_told;	/* ... and the log said so */
 	int stopping;		/* the shutdown has begun */
 };
 
@@ -300,6 +317,8 @@ child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
 	for (fd = CHILD_NOTIFY_FD; fd <= CHILD_RECORD_RFD; fd++)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 
+	/* A watcher may wait for the lock: it has nothing else to do. */
+	jobsfile_set_deadline(JOBSFILE_NO_DEADLINE);
 	memset(&wo, 0, sizeof(wo));
 	wo.jobsfile = s->path;
 	wo.name = j->name;
@@ -402,11 +421,12 @@ pending_free(struct pending *p)
 	free(p->starts);
 }
 
-/* Adds the write of pid into c's pid field, if it still reads if_pid,
- * to those flush_pids() writes.  Out of memory, the write is lost: the
- * next reading of the file finds the field wrong and asks again. */
+/* Adds the write of value ("stop", "-") into the pid field of the row
+ * called name, if it still reads if_pid, to those flush_pids() writes,
+ * in order.  Out of memory, the write is lost: the next reading of the
+ * file finds the field wrong and asks again. */
 static void
-pid_write(struct supervisor *s, const struct child *c, pid_t pid,
+field_write(struct supervisor *s, const char *name, const char *value,
     const char *if_pid)
 {
 	struct pidwrite *w;
@@ -421,52 +441,137 @@ pid_write(struct supervisor *s, const struct child *c, pid_t pid,
 		s->cappw = cap;
 	}
 	w = &s->pw[s->npw];
-	w->name = strdup(c->name);
+	w->name = strdup(name);
 	w->if_pid = if_pid != NULL ? strdup(if_pid) : NULL;
 	if (w->name == NULL || (if_pid != NULL && w->if_pid == NULL)) {
 		free(w->name);
 		free(w->if_pid);
 		return;
 	}
-	(void)snprintf(w->pid, sizeof(w->pid), "%ld", (long)pid);
+	(void)snprintf(w->pid, sizeof(w->pid), "%s", value);
 	if (s->npw++ == 0)
 		s->pw_since = util_mono_ms();
 }
 
-/* Writes the pid fields pid_write() gathered, in one rewrite.  Each is
- * skipped where the field changed since (a person wrote stop). */
+/* field_write() of pid into c's pid field. */
 static void
+pid_write(struct supervisor *s, const struct child *c, pid_t pid,
+    const char *if_pid)
+{
+	char text[16];
+
+	(void)snprintf(text, sizeof(text), "%ld", (long)pid);
+	field_write(s, c->name, text, if_pid);
+}
+
+/* Puts into who how the log names the holder of the jobs file's lock
+ * ("pid N", or "another process" where /proc/locks does not tell), and
+ * returns it. */
+static const char *
+holder_text(const struct supervisor *s, char *who, size_t whosz)
+{
+	pid_t holder = jobsfile_lock_holder(s->path);
+
+	if (holder > 0)
+		(void)snprintf(who, whosz, "pid %ld", (long)holder);
+	else
+		(void)snprintf(who, whosz, "another process");
+	return who;
+}
+
+/*
+ * A try at the pid fields found the file locked by another process
+ * (JOBSFILE_LOCKED) or half-saved (JOBSFILE_UNSETTLED): plans the next
+ * try, and says once, by whom, when the lock has been held for
+ * LOCK_TELL_MS.
+ */
+static void
+pids_later(struct supervisor *s, int why)
+{
+	long long now = util_mono_ms();
+	char lock[PATH_MAX], who[64];
+
+	if (why == JOBSFILE_UNSETTLED) {
+		s->locked_since = 0;
+		s->pw_backoff = s->pw_backoff == 0 ? LOCK_RETRY_MS :
+		    s->pw_backoff * 2 > UNSETTLED_MAX_MS ? UNSETTLED_MAX_MS :
+		    s->pw_backoff * 2;
+		s->pw_retry_at = now + s->pw_backoff;
+		return;
+	}
+	s->pw_retry_at = now + LOCK_RETRY_MS;
+	if (s->locked_since == 0)
+		s->locked_since = now;
+	if (s->locked_told || now - s->locked_since < LOCK_TELL_MS)
+		return;
+	s->locked_told = 1;
+	if (util_sidecar(s->path, "lock", lock, sizeof(lock)) == -1)
+		(void)snprintf(lock, sizeof(lock), "its lock");
+	log_msg("sitewatch", "%s has been locked by %s for more than %ld s "
+	    "(%s): the pid fields are written once it is let go", s->path,
+	    holder_text(s, who, sizeof(who)), LOCK_TELL_MS / 1000, lock);
+}
+
+/*
+ * Writes the pid fields field_write() gathered, in one rewrite, without
+ * waiting (the deadline is the caller's, see jobsfile_set_deadline).
+ * Each is skipped where the field changed since (a person wrote stop).
+ * A file locked by another process or half-saved keeps them for a later
+ * try (pids_later); any other failure is logged and drops them (the
+ * next reading of the file asks again where a pid is missing).  Returns
+ * the jobsfile status.
+ */
+static int
 flush_pids(struct supervisor *s)
 {
 	struct jobs_edit *e = calloc(s->npw ? s->npw : 1, sizeof(*e));
-	char err[512];
+	char err[512] = "out of memory";
 	size_t i;
+	int r = JOBSFILE_OK;
 
-	if (e != NULL && s->npw > 0) {
-		for (i = 0; i < s->npw; i++) {
-			e[i].name = s->pw[i].name;
-			e[i].pid = s->pw[i].pid;
-			e[i].if_pid = s->pw[i].if_pid;
-		}
-		if (jobsfile_edit(s->path, e, s->npw, err, sizeof(err)) != 0)
-			log_msg("sitewatch", "cannot write pids: %s", err);
+	if (e == NULL)
+		r = JOBSFILE_ERROR;
+	for (i = 0; e != NULL && i < s->npw; i++) {
+		e[i].name = s->pw[i].name;
+		e[i].pid = s->pw[i].pid;
+		e[i].if_pid = s->pw[i].if_pid;
 	}
+	if (e != NULL && s->npw > 0)
+		r = jobsfile_edit(s->path, e, s->npw, err, sizeof(err));
 	free(e);
+	if (r == JOBSFILE_LOCKED || r == JOBSFILE_UNSETTLED) {
+		pids_later(s, r);
+		return r;
+	}
+	if (r != JOBSFILE_OK)
+		log_msg("sitewatch", "cannot write pids: %s", err);
+	else if (s->locked_told)
+		log_msg("sitewatch", "%s was let go after %lld s: pid fields "
+		    "written", s->path, (util_mono_ms() - s->locked_since) /
+		    1000);
+	s->locked_since = 0;
+	s->locked_told = 0;
+	s->pw_retry_at = 0;
+	s->pw_backoff = 0;
 	for (i = 0; i < s->npw; i++) {
 		free(s->pw[i].name);
 		free(s->pw[i].if_pid);
 	}
 	s->npw = 0;
+	return r;
 }
 
-/* Returns when the gathered pid fields are to be written: at once when
- * no start is waiting for the spawner, else PID_BATCH_MS after the first
+/* Returns when the gathered pid fields are to be written: at the retry
+ * planned after a locked or half-saved file, else at once when no start
+ * is waiting for the spawner, else PID_BATCH_MS after the first
  * (LLONG_MAX: none gathered). */
 static long long
 pids_due(const struct supervisor *s)
 {
 	if (s->npw == 0)
 		return LLONG_MAX;
+	if (s->pw_retry_at != 0)
+		return s->pw_retry_at;
 	if (spawn_deadline(&s->sp) == LLONG_MAX && spawn_events(&s->sp) == 0)
 		return 0;
 	return s->pw_since + PID_BATCH_MS;
@@ -793,7 +898,7 @@ reconcile(struct supervisor *s)
 		start_children(s, &p);
 		forget_gone(s);
 		if (pids_due(s) <= util_mono_ms())
-			flush_pids(s);
+			(void)flush_pids(s);
 	}
 	pending_free(&p);
 	jobs_free(&jf);
@@ -801,23 +906,6 @@ reconcile(struct supervisor *s)
 	/* The parse of a big file leaves freed pages all over the heap: give
 	 * them back (10,000 rows: 7.2 -> 1.6 MiB private dirty memory). */
 	(void)malloc_trim(0);
-}
-
-/* Writes one pid field, if it still reads if_pid. */
-static void
-write_field(struct supervisor *s, const char *name, const char *value,
-    const char *if_pid)
-{
-	struct jobs_edit e;
-	char err[512];
-
-	memset(&e, 0, sizeof(e));
-	e.name = name;
-	e.pid = value;
-	e.if_pid = if_pid;
-	if (jobsfile_edit(s->path, &e, 1, err, sizeof(err)) != 0)
-		log_msg("sitewatch", "cannot write %s's pid field: %s", name,
-		    err);
 }
 
 /*
@@ -844,7 +932,7 @@ exited(struct supervisor *s, struct child *c, pid_t pid, int st)
 		log_msg(c->name, "stopped by signal %d (pid %ld); set its pid "
 		    "field to - to start it again", WTERMSIG(st), (long)pid);
 		(void)snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
-		write_field(s, c->name, "stop", pidtext);
+		field_write(s, c->name, "stop", pidtext);
 	}
 	if (!(act & CACT_BACKOFF))
 		return;
@@ -1029,7 +1117,9 @@ reap_until(struct supervisor *s, long long deadline,
 /*
  * Stops every watcher: SIGTERM, SIGKILL to those still there after
  * KILL_AFTER_MS, everything reaped; then the pid fields go back to "-" in
- * one rewrite, and the notifier is let go.
+ * one rewrite, and the notifier is let go.  The lock is waited for
+ * EXIT_LOCK_MS at most: a file locked by another process longer keeps
+ * the pids it shows (said in the log), which the next start finds stale.
  */
 static void
 shutdown_all(struct supervisor *s)
@@ -1038,7 +1128,7 @@ shutdown_all(struct supervisor *s)
 	gpointer key, val;
 	struct jobs_edit *edits;
 	char (*pids)[16];
-	size_t n = 0, i = 0;
+	size_t n = 0, i = 0, k;
 
 	/* A start the spawner has not answered is dropped: a watcher it
 	 * cloned all the same dies with us (PR_SET_PDEATHSIG), and its pid
@@ -1075,14 +1165,26 @@ shutdown_all(struct supervisor *s)
 			(void)kill(((struct child *)val)->pid, SIGKILL);
 		(void)reap_until(s, util_mono_ms() + KILL_AFTER_MS, no_watchers);
 	}
-	/* A record a watcher sent but did not write before it ended. */
+	/* A record a watcher sent but did not write before it ended; then
+	 * the pid fields, after any still queued (a stop written by a
+	 * person's kill stays). */
+	jobsfile_set_deadline(util_mono_ms() + EXIT_LOCK_MS);
 	watcher_write_records(s->path, s->recfd[0]);
-	if (edits != NULL && i > 0) {
-		char err[512];
+	for (k = 0; edits != NULL && k < i; k++)
+		field_write(s, edits[k].name, "-", edits[k].if_pid);
+	if (s->npw > 0) {
+		size_t left = s->npw;
+		int r = flush_pids(s);
+		char who[64], why[80] = "half-saved";
 
-		if (jobsfile_edit(s->path, edits, i, err, sizeof(err)) != 0)
-			log_msg("sitewatch", "cannot reset the pid fields: %s",
-			    err);
+		if (r == JOBSFILE_LOCKED)
+			(void)snprintf(why, sizeof(why), "locked by %s",
+			    holder_text(s, who, sizeof(who)));
+		if (r == JOBSFILE_LOCKED || r == JOBSFILE_UNSETTLED)
+			log_msg("sitewatch", "%s is still %s after %ld s: %zu "
+			    "pid field%s left as they were (a pid left there "
+			    "is stale at the next start)", s->path, why,
+			    EXIT_LOCK_MS / 1000, left, left == 1 ? "" : "s");
 	}
 	free(edits);
 	free(pids);
@@ -1201,12 +1303,24 @@ init(struct supervisor *s)
 	/* Every pid and change is written under the writers' lock: one that
 	 * cannot be taken is a jobs file that cannot be used, as one that
 	 * cannot be read (nothing to edit: the lock is taken, the file
-	 * read, nothing written). */
+	 * read, nothing written).  A lock held by another process past
+	 * INIT_LOCK_MS is one that can be taken, later: the pid fields wait
+	 * for it (pids_later).  From then on no write waits. */
 	{
-		char err[512];
+		char err[512], who[64];
+		int r;
 
-		if (jobsfile_edit(s->path, NULL, 0, err, sizeof(err)) !=
-		    JOBSFILE_OK) {
+		jobsfile_set_deadline(util_mono_ms() + INIT_LOCK_MS);
+		r = jobsfile_edit(s->path, NULL, 0, err, sizeof(err));
+		jobsfile_set_deadline(0);
+		if (r == JOBSFILE_LOCKED) {
+			log_msg("sitewatch", "%s is locked by %s: starting all "
+			    "the same; the pid fields are written once it is "
+			    "let go", s->path, holder_text(s, who, sizeof(who)));
+		} else if (r == JOBSFILE_UNSETTLED) {
+			log_msg("sitewatch", "%s looks half-saved: starting all "
+			    "the same", s->path);
+		} else if (r != JOBSFILE_OK) {
 			(void)fprintf(stderr, "sitewatch: %s\n", err);
 			return 2;
 		}
@@ -1343,7 +1457,7 @@ supervisor_run(const struct supervisor_opts *o)
 		}
 		handle_spawner(&s);
 		if (pids_due(&s) <= util_mono_ms())
-			flush_pids(&s);
+			(void)flush_pids(&s);
 		next = restarts(&s);
 		if (s.dirty)
 			publish(&s);

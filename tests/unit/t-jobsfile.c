@@ -1,14 +1,15 @@
 /*
  * t-jobsfile.c - unit tests of src/jobsfile.c on real files in a temporary
- * directory: the rewrite keeps bytes, mode and the missing-row verdict, and
- * an unparsable file is never overwritten.
+ * directory: the rewrite keeps bytes, mode and the missing-row verdict, an
+ * unparsable file is never overwritten, and a deadline bounds every wait.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE		/* flock */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -16,6 +17,7 @@
 
 #include "jobsfile.h"
 #include "tap.h"
+#include "util.h"
 #include "watcher.h"
 
 static char dir[] = "/tmp/t-jobsfile.XXXXXX";
@@ -246,6 +248,95 @@ t_records_through_pipe(void)
 	(void)close(fd[1]);
 }
 
+/*
+ * Forks a child that takes the jobs file's lock and holds it until its
+ * pipe *release closes.  Returns its pid once the lock is held.
+ */
+static pid_t
+hold_lock(int *release)
+{
+	char lock[300], c;
+	int ready[2], go[2];
+	pid_t pid;
+
+	(void)snprintf(lock, sizeof(lock), "%s/.jobs.csv.lock", dir);
+	if (pipe(ready) == -1 || pipe(go) == -1)
+		abort();
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(lock, O_RDWR | O_CREAT, 0644);
+
+		if (fd == -1 || flock(fd, LOCK_EX) == -1)
+			_exit(1);
+		(void)close(ready[0]);
+		(void)close(go[1]);
+		(void)write(ready[1], "x", 1);
+		(void)read(go[0], &c, 1);
+		_exit(0);
+	}
+	(void)close(ready[1]);
+	(void)close(go[0]);
+	if (pid == -1 || read(ready[0], &c, 1) != 1)
+		abort();
+	(void)close(ready[0]);
+	*release = go[1];
+	return pid;
+}
+
+/* Issue 21.6: with a deadline, a lock held by another process ends the
+ * call with JOBSFILE_LOCKED and nothing written; /proc/locks names the
+ * holder; once it lets go, the same call writes. */
+static void
+t_lock_deadline(void)
+{
+	struct jobs_edit e = { .name = "a", .pid = "42" };
+	char err[256], *s;
+	int release;
+	pid_t holder;
+
+	put("interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n", 0644);
+	holder = hold_lock(&release);
+	jobsfile_set_deadline(0);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==,
+	    JOBSFILE_LOCKED);
+	check(strstr(err, ".jobs.csv.lock") != NULL);
+	jobsfile_set_deadline(util_mono_ms() + 100);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==,
+	    JOBSFILE_LOCKED);
+	check_int(jobsfile_lock_holder(path), ==, holder);
+	s = get();
+	check_str(s, "interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n");
+	free(s);
+	(void)close(release);
+	(void)waitpid(holder, NULL, 0);
+	check_int(jobsfile_lock_holder(path), ==, 0);
+	jobsfile_set_deadline(0);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==, JOBSFILE_OK);
+	s = get();
+	check_str(s, "interval;name;url;last-modified;pid\n1h;a;http://x/;-;42\n");
+	free(s);
+	jobsfile_set_deadline(JOBSFILE_NO_DEADLINE);
+}
+
+/* Issue 21.6: with a deadline, a file that does not parse is not waited
+ * for: JOBSFILE_UNSETTLED at once, the file as it was. */
+static void
+t_unsettled_deadline(void)
+{
+	struct jobs_edit e = { .name = "a", .pid = "42" };
+	const char *bad = "this is not a jobs file\n1h;a;http://x/;-;-\n";
+	char err[256], *s;
+
+	put(bad, 0644);
+	jobsfile_set_deadline(0);
+	check_int(jobsfile_edit(path, &e, 1, err, sizeof(err)), ==,
+	    JOBSFILE_UNSETTLED);
+	jobsfile_set_deadline(JOBSFILE_NO_DEADLINE);
+	s = get();
+	check_str(s, bad);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -262,6 +353,8 @@ main(void)
 	TEST(t_missing_file(), "a missing jobs file is an error, not created");
 	TEST(t_lock_file_beside(), "the lock file is .NAME.lock beside the file");
 	TEST(t_records_through_pipe(), "the record pipe's records in one rewrite, the latest per row; a bad value refused alone");
+	TEST(t_lock_deadline(), "issue 21.6: a held lock ends a call with a deadline (LOCKED, holder's pid), then writes");
+	TEST(t_unsettled_deadline(), "issue 21.6: an unparsable file ends a call with a deadline at once (UNSETTLED)");
 	{
 		char cmd[400];
 
