@@ -32,70 +32,112 @@ check_report(FILE *fp, const char *filename, const struct jobs_file *jf)
 
 /*
  * Checks one field value with the helper, remembering the answers in
- * seen (value -> reason, "" when valid) so a value used by many rows is
- * checked once.  Returns the reason (owned by seen), "" when valid, or
- * NULL when the helper could not answer (why in err).
+ * seen (value -> reason, "" when valid; may be NULL) so a value used by
+ * many rows is checked once.  Returns 0 when valid, 1 when not, -1 when
+ * the helper could not answer; the reason in reason either way.
  */
-static const char *
+static int
 check_value(GHashTable *seen, const char *what, const char *value,
-    char *err, size_t errsz)
+    char *reason, size_t reasonsz)
 {
-	char key[8 + JOBS_MAX_LINE], reason[512];
-	const char *known;
+	char key[8 + JOBS_MAX_LINE];
+	const char *known = NULL;
 	int r;
 
-	(void)snprintf(key, sizeof(key), "%s\n%s", what, value);
-	known = g_hash_table_lookup(seen, key);
-	if (known != NULL)
-		return known;
-	r = compare_check_value(what, value, reason, sizeof(reason));
-	if (r == -1) {
-		(void)snprintf(err, errsz, "%s", reason);
-		return NULL;
+	if (seen != NULL) {
+		(void)snprintf(key, sizeof(key), "%s\n%s", what, value);
+		known = g_hash_table_lookup(seen, key);
 	}
-	g_hash_table_insert(seen, g_strdup(key), g_strdup(r == 0 ? "" : reason));
-	return g_hash_table_lookup(seen, key);
+	if (known != NULL) {
+		(void)snprintf(reason, reasonsz, "%s", known);
+		return *known != '\0';
+	}
+	r = compare_check_value(what, value, reason, reasonsz);
+	if (r != -1 && seen != NULL)
+		g_hash_table_insert(seen, g_strdup(key),
+		    g_strdup(r == 0 ? "" : reason));
+	return r;
 }
 
-size_t
-check_compare(FILE *fp, const char *filename, const struct jobs_file *jf)
+int
+check_row(GHashTable *seen, const struct job *j, char *why, size_t whysz)
 {
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    g_free, g_free);
-	char err[512];
-	size_t i, k, printed = 0;
+	const struct {
+		const char *col, *cmd, *value;
+	} f[2] = {
+		{ "filter", "check-filter", j->filter },
+		{ "notify", "check-notify", j->notify }
+	};
+	char reason[512];
+	size_t k, len = 0;
+	int bad = 0;
 
-	for (i = 0; i < jf->njobs; i++) {
-		const struct job *j = &jf->jobs[i];
-		const struct {
-			const char *col, *cmd, *value;
-		} f[2] = {
-			{ "filter", "check-filter", j->filter },
-			{ "notify", "check-notify", j->notify }
-		};
+	why[0] = '\0';
+	for (k = 0; k < 2; k++) {
+		int r;
 
-		for (k = 0; k < 2; k++) {
-			const char *why;
+		if (compare_is_default(f[k].value))
+			continue;
+		r = check_value(seen, f[k].cmd, f[k].value, reason,
+		    sizeof(reason));
+		if (r == -1) {
+			(void)snprintf(why, whysz, "%s", reason);
+			return -1;
+		}
+		if (r == 0)
+			continue;
+		/* Both bad: one verdict, both reasons. */
+		if (len < whysz)
+			len += (size_t)snprintf(why + len, whysz - len, "%s%s: %s",
+			    bad ? "; " : "", f[k].col, reason);
+		bad = 1;
+	}
+	return bad;
+}
 
-			if (compare_is_default(f[k].value))
-				continue;
-			why = check_value(seen, f[k].cmd, f[k].value, err,
-			    sizeof(err));
-			if (why == NULL) {
-				(void)fprintf(fp, "%s: cannot check filters: "
-				    "%s\n", filename, err);
-				g_hash_table_destroy(seen);
-				return printed + 1;
-			}
-			if (*why == '\0')
-				continue;
-			(void)fprintf(fp, "%s:%zu: %s: %s\n", filename,
-			    j->lineno, f[k].col, why);
-			printed++;
+int
+check_judge(struct jobs_file *jf, GHashTable *seen, char *err, size_t errsz)
+{
+	GHashTable *mine = seen != NULL ? NULL : g_hash_table_new_full(
+	    g_str_hash, g_str_equal, g_free, g_free);
+	const char **why = calloc(jf->njobs + 1, sizeof(*why));
+	char *reasons = NULL, *r;
+	size_t i, rsz = 600;
+	int rc = 0;
+
+	if (why != NULL)
+		reasons = malloc((jf->njobs + 1) * rsz);
+	if (why == NULL || reasons == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < jf->njobs && rc == 0; i++) {
+		r = reasons + i * rsz;
+		switch (check_row(seen != NULL ? seen : mine, &jf->jobs[i], r,
+		    rsz)) {
+		case 1:
+			why[i] = r;
+			break;
+		case -1:
+			(void)snprintf(err, errsz, "cannot check filters: %s",
+			    r);
+			rc = -1;
+			break;
+		default:
+			break;
 		}
 	}
-	g_hash_table_destroy(seen);
-	return printed;
+	if (rc == 0 && jobs_refuse(jf, why) == -1) {
+		(void)snprintf(err, errsz, "out of memory");
+		rc = -1;
+	}
+out:
+	if (mine != NULL)
+		g_hash_table_destroy(mine);
+	free(why);
+	free(reasons);
+	return rc;
 }
 
 int
@@ -103,8 +145,9 @@ check_file(const char *path)
 {
 	struct jobs_file jf;
 	char *buf;
-	size_t len, i, stopped = 0, bad;
-	int rc;
+	char err[600];
+	size_t len, i, stopped = 0;
+	int rc, judged;
 
 	if (jobsfile_read(path, &buf, &len, NULL) == -1) {
 		(void)fprintf(stderr, "%s: %s\n", path, strerror(errno));
@@ -116,8 +159,11 @@ check_file(const char *path)
 		free(buf);
 		return 2;
 	}
+	/* One verdict per row, as the supervisor and status give it. */
+	judged = !jf.usable || check_judge(&jf, NULL, err, sizeof(err)) == 0;
 	(void)check_report(stderr, path, &jf);
-	bad = check_compare(stderr, path, &jf);
+	if (!judged)
+		(void)fprintf(stderr, "%s: %s\n", path, err);
 	for (i = 0; i < jf.njobs; i++)
 		if (jf.jobs[i].pid_kind == JOBS_PID_STOP)
 			stopped++;
@@ -126,9 +172,9 @@ check_file(const char *path)
 	else
 		(void)printf("%s: %zu job%s usable (%zu stopped), "
 		    "%zu row%s with problems\n", path, jf.njobs,
-		    jf.njobs == 1 ? "" : "s", stopped, jf.nproblems + bad,
-		    jf.nproblems + bad == 1 ? "" : "s");
-	rc = (jf.usable && jf.nproblems == 0 && bad == 0) ? 0 : 2;
+		    jf.njobs == 1 ? "" : "s", stopped, jf.nproblems,
+		    jf.nproblems == 1 ? "" : "s");
+	rc = (jf.usable && jf.nproblems == 0 && judged) ? 0 : 2;
 	jobs_free(&jf);
 	free(buf);
 	return rc;

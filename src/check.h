@@ -4,6 +4,7 @@
 #ifndef SITEWATCH_CHECK_H
 #define SITEWATCH_CHECK_H
 
+#include <glib.h>
 #include <stdio.h>
 
 #include "jobs.h"
@@ -15,13 +16,27 @@
 size_t check_report(FILE *fp, const char *filename, const struct jobs_file *jf);
 
 /*
- * Checks the filter and notify fields of jf's rows with sitewatch-helper
- * (each distinct value once) and prints one "FILE:LINE: filter: reason"
- * line per bad value to fp, or one line when the helper cannot be run.
- * Returns the number of lines printed.
+ * The verdict on row j's filter and notify values, by sitewatch-helper:
+ * 0 when both can be used, 1 when one cannot (its reason, "filter: ..."
+ * or "notify: ...", both joined by "; " when both, in why), -1 when the
+ * helper cannot tell (why in why).  seen (value -> reason, from
+ * g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)), when
+ * not NULL, keeps the answers so that each value is checked once.
  */
-size_t check_compare(FILE *fp, const char *filename,
-    const struct jobs_file *jf);
+int check_row(GHashTable *seen, const struct job *j, char *why,
+    size_t whysz);
+
+/*
+ * Gives every row of the usable parse jf its one verdict, the one that
+ * `--check`, the supervisor and `status` count: the parse's (a row that
+ * does not parse is already a problem), then check_row()'s: a row whose
+ * filter or notify value cannot be used leaves jf->jobs and becomes a
+ * problem of its line (jobs_refuse).  seen as for check_row(), or NULL.
+ * Returns 0, or -1 with the reason in err when the helper cannot tell or
+ * memory ran out (no row refused then).
+ */
+int check_judge(struct jobs_file *jf, GHashTable *seen, char *err,
+    size_t errsz);
 
 /*
  * Reads and checks the jobs file at path as `sitewatch --check` does:

@@ -382,6 +382,7 @@ cmd_edit(const char *file)
 	}
 	for (;;) {
 		struct jobs_file jf;
+		char err[600];
 		int st = run_editor(copy), bad;
 
 		if (st != 0) {
@@ -402,11 +403,14 @@ cmd_edit(const char *file)
 			rc = 0;
 			goto out;
 		}
-		bad = jobs_parse(&jf, mine, minelen) == -1 || jf.nproblems > 0;
-		if (bad)
-			(void)check_report(stderr, file, &jf);
-		else
-			bad = check_compare(stderr, file, &jf) > 0;
+		/* The verdicts of --check: a row it refuses is not saved. */
+		bad = jobs_parse(&jf, mine, minelen) == -1;
+		if (!bad && check_judge(&jf, NULL, err, sizeof(err)) == -1) {
+			(void)fprintf(stderr, "%s: %s\n", file, err);
+			bad = 1;
+		}
+		(void)check_report(stderr, file, &jf);
+		bad = bad || jf.nproblems > 0;
 		jobs_free(&jf);
 		if (!bad)
 			break;

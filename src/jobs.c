@@ -976,6 +976,64 @@ jobs_free(struct jobs_file *jf)
 	jf->header = -1;
 }
 
+int
+jobs_refuse(struct jobs_file *jf, const char *const *why)
+{
+	struct jobs_problem *p;
+	char **msg;
+	size_t i, k = 0, n = 0, np = 0, nold = 0;
+
+	for (i = 0; i < jf->njobs; i++)
+		n += why[i] != NULL;
+	if (n == 0)
+		return 0;
+	p = calloc(jf->nproblems + n, sizeof(*p));
+	msg = calloc(jf->njobs, sizeof(*msg));
+	for (i = 0; p != NULL && msg != NULL && i < jf->njobs; i++)
+		if (why[i] != NULL && (msg[i] = strdup(why[i])) == NULL)
+			break;
+	if (p == NULL || msg == NULL || i < jf->njobs) {
+		for (i = 0; msg != NULL && i < jf->njobs; i++)
+			free(msg[i]);
+		free(msg);
+		free(p);
+		errno = ENOMEM;
+		return -1;
+	}
+	/* The new problems, merged by line with the parse's (in line order
+	 * already, as the rows are). */
+	for (i = 0; i < jf->njobs; i++) {
+		if (msg[i] == NULL)
+			continue;
+		while (nold < jf->nproblems &&
+		    jf->problems[nold].lineno < jf->jobs[i].lineno)
+			p[np++] = jf->problems[nold++];
+		p[np].lineno = jf->jobs[i].lineno;
+		p[np++].msg = msg[i];
+	}
+	while (nold < jf->nproblems)
+		p[np++] = jf->problems[nold++];
+	free(jf->problems);
+	jf->problems = p;
+	jf->nproblems = np;
+	for (i = 0; i < jf->njobs; i++) {
+		struct jobs_line *l = &jf->lines[jf->jobs[i].lineno - 1];
+
+		if (msg[i] != NULL) {
+			jobs_clear(&jf->jobs[i]);
+			l->kind = JOBS_LINE_BAD;
+			l->job = -1;
+			continue;
+		}
+		if (k != i)
+			jf->jobs[k] = jf->jobs[i];
+		l->job = (long)k++;
+	}
+	jf->njobs = k;
+	free(msg);
+	return 0;
+}
+
 const struct job *
 jobs_find(const struct jobs_file *jf, const char *name)
 {

@@ -121,6 +121,16 @@ int jobs_parse_only(struct jobs_file *jf, const char *buf, size_t len,
 /* Frees everything jobs_parse() allocated in *jf and zeroes it. */
 void jobs_free(struct jobs_file *jf);
 
+/*
+ * Refuses the usable rows jf->jobs[i] for which why[i] is not NULL (why
+ * has jf->njobs entries): each leaves jf->jobs, its line becomes
+ * JOBS_LINE_BAD, and why[i] becomes its problem, in line order among the
+ * others, so that every row has one verdict: usable, or one problem.
+ * The other rows keep their order.  Returns 0, or -1 with errno ENOMEM
+ * (jf unchanged).
+ */
+int jobs_refuse(struct jobs_file *jf, const char *const *why);
+
 /* Returns the usable row called name, or NULL. */
 const struct job *jobs_find(const struct jobs_file *jf, const char *name);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "commands.h"
 #include "jobs.h"
 #include "jobsfile.h"
@@ -287,7 +288,7 @@ cmd_status(const char *file, enum status_format fmt)
 	struct jobs_file jf;
 	struct line *lines;
 	struct svstatus *pub = NULL;
-	char *buf, statedir[4096], pubpath[4200];
+	char *buf, statedir[4096], pubpath[4200], err[600];
 	size_t len, i, c;
 	long holder = supervisor_holder(file);
 	long long now = (long long)time(NULL);
@@ -305,6 +306,10 @@ cmd_status(const char *file, enum status_format fmt)
 		free(buf);
 		return 2;
 	}
+	/* The rows --check and the supervisor refuse are not shown, and
+	 * counted as they count them (a helper that cannot tell refuses
+	 * none: the watchers say why). */
+	(void)check_judge(&jf, NULL, err, sizeof(err));
 	if (state_dir(file, statedir, sizeof(statedir)) == -1)
 		statedir[0] = '\0';
 	if (supervised && svstatus_path(file, pubpath, sizeof(pubpath)) == 0)

@@ -125,6 +125,7 @@ struct supervisor {
 	long long last_stat;
 	char *last_problem;	/* the last unparsable-file message logged */
 	GHashTable *reported;	/* "line: reason" already reported */
+	GHashTable *judged;	/* filter and notify verdicts (check_row) */
 	unsigned rand_state;
 	int dirty;		/* a child changed state: publish it */
 	char pubpath[PATH_MAX];	/* what `sitewatch status` reads */
@@ -682,22 +683,29 @@ start_children(struct supervisor *s, struct pending *pd)
 	handle_spawner(s);
 }
 
-/* Reports the problems of jf not reported before (so each is said once). */
+/* Reports the problems of jf not reported before (so each is said once),
+ * and their count, as --check and status count them, when it changed. */
 static void
 report_problems(struct supervisor *s, const struct jobs_file *jf)
 {
 	GHashTable *now = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
-	size_t i;
+	size_t i, fresh = 0;
 
 	for (i = 0; i < jf->nproblems; i++) {
 		char *key = g_strdup_printf("%zu: %s", jf->problems[i].lineno,
 		    jf->problems[i].msg);
 
-		if (!g_hash_table_contains(s->reported, key))
+		if (!g_hash_table_contains(s->reported, key)) {
 			log_msg("sitewatch", "%s:%s", s->path, key);
+			fresh++;
+		}
 		g_hash_table_add(now, key);
 	}
+	if (fresh > 0 || g_hash_table_size(now) != g_hash_table_size(s->reported))
+		log_msg("sitewatch", "%s: %zu row%s cannot be used (see "
+		    "sitewatch --check -f %s)", s->path, jf->nproblems,
+		    jf->nproblems == 1 ? "" : "s", s->path);
 	g_hash_table_destroy(s->reported);
 	s->reported = now;
 }
@@ -778,6 +786,7 @@ row_events(struct supervisor *s, struct child *c, const struct job *j)
 static int
 read_jobs(struct supervisor *s, struct jobs_file *jf, char **buf)
 {
+	char err[600];
 	size_t len;
 
 	if (jobsfile_read(s->path, buf, &len, &s->seen) == -1) {
@@ -796,6 +805,9 @@ read_jobs(struct supervisor *s, struct jobs_file *jf, char **buf)
 	}
 	g_free(s->last_problem);
 	s->last_problem = NULL;
+	/* A row --check refuses (a bad filter too) is not started. */
+	if (check_judge(jf, s->judged, err, sizeof(err)) == -1)
+		log_msg("sitewatch", "%s: %s", s->path, err);
 	report_problems(s, jf);
 	return 0;
 }
@@ -928,6 +940,14 @@ exited(struct supervisor *s, struct child *c, pid_t pid, int st)
 	    WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGHUP))
 		ev = CEV_EXIT_KILLED;
 	act = feed(s, c, ev);
+	/* Ended because its row is gone or refused (the last reading did
+	 * not see it): forgotten now, so that the row, back or mended with
+	 * this pid still in it, starts a new watcher. */
+	if (ev == CEV_EXIT_STOPPED && !c->seen) {
+		if (feed(s, c, CEV_ROW_GONE) & CACT_FORGET)
+			g_hash_table_remove(s->by_name, c->name);
+		return;
+	}
 	if (act & CACT_WRITE_STOP) {
 		log_msg(c->name, "stopped by signal %d (pid %ld); set its pid "
 		    "field to - to start it again", WTERMSIG(st), (long)pid);
@@ -1412,6 +1432,8 @@ supervisor_run(const struct supervisor_opts *o)
 	s.by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
 	s.reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
+	s.judged = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
 	rc = init(&s);
 	if (rc != 0)
 		goto out;
@@ -1524,6 +1546,7 @@ out:
 	g_hash_table_destroy(s.by_pid);
 	g_hash_table_destroy(s.by_name);
 	g_hash_table_destroy(s.reported);
+	g_hash_table_destroy(s.judged);
 	if (s.recfd[0] != -1)
 		(void)close(s.recfd[0]);
 	if (s.recfd[1] != -1)

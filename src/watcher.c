@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "compare.h"
 #include "fetch.h"
 #include "frame.h"
@@ -282,23 +283,20 @@ adopt_state(struct watcher *w, const struct job *r, const char *why)
 
 /*
  * Says in the log, with the file and line, when the row's filter or notify
- * condition is not valid (the checks of that row then fail; the other
- * rows are not concerned).  Silent when the helper cannot tell: a check
- * says so.
+ * condition is not valid: the row is then refused, as --check and the
+ * supervisor refuse it (check_row).  Returns 1 then, else 0 (also when
+ * the helper cannot tell: a check says so).
  */
-static void
+static int
 report_bad_compare(struct watcher *w, const struct job *r)
 {
-	char err[512];
+	char why[600];
 
-	if (compare_check_value("check-filter", r->filter, err,
-	    sizeof(err)) == 1)
-		log_msg(w->o->name, "%s:%zu: filter: %s", w->o->jobsfile,
-		    r->lineno, err);
-	if (compare_check_value("check-notify", r->notify, err,
-	    sizeof(err)) == 1)
-		log_msg(w->o->name, "%s:%zu: notify: %s", w->o->jobsfile,
-		    r->lineno, err);
+	if (check_row(NULL, r, why, sizeof(why)) != 1)
+		return 0;
+	log_msg(w->o->name, "%s:%zu: %s; this row cannot be used: stopping",
+	    w->o->jobsfile, r->lineno, why);
+	return 1;
 }
 
 /*
@@ -368,6 +366,11 @@ reread_row(struct watcher *w)
 		jobs_clear(&r);
 		return 1;
 	}
+	if (((diff & JOBS_DIFF_TELL) || strcmp(r.filter, w->row.filter) != 0) &&
+	    report_bad_compare(w, &r)) {
+		jobs_clear(&r);
+		return 1;
+	}
 	if (diff & JOBS_DIFF_IDENTITY) {
 		char why[256];
 
@@ -382,8 +385,7 @@ reread_row(struct watcher *w)
 			w->check_now = 1;
 		}
 	}
-	if ((diff & JOBS_DIFF_TELL) || strcmp(r.filter, w->row.filter) != 0)
-		report_bad_compare(w, &r);
+
 	jobs_clear(&w->row);
 	w->row = r;
 	if (diff & JOBS_DIFF_IDENTITY)
@@ -1481,8 +1483,11 @@ start(struct watcher *w)
 		return -1;
 	}
 	(void)state_load(w->state_path, &w->st);
+	if (report_bad_compare(w, &w->row)) {
+		w->end = o->supervised ? WATCHER_STOPPED : WATCHER_NOROW;
+		return -1;
+	}
 	(void)adopt_state(w, &w->row, NULL);
-	report_bad_compare(w, &w->row);
 	if (state_open(&w->sf, w->state_path) == -1)
 		log_msg(o->name, "cannot open the state file %s: %s",
 		    w->state_path, strerror(errno));

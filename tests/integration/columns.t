@@ -36,7 +36,7 @@ sed -i 's/;sort;$/;grep:(x;/; s/;added$/;match:[z/' "$J"
 assert_status 2 "$BIN" --check -f "$J"
 assert_grep "^$J:7: filter: grep:\\(x: missing closing parenthesis at offset 2$" "$T/.out"
 assert_grep "^$J:6: notify: match:\\[z: " "$T/.out"
-assert_grep "^$J: 4 jobs usable \\(1 stopped\\), 2 rows with problems$" "$T/.out"
+assert_grep "^$J: 2 jobs usable \\(1 stopped\\), 2 rows with problems$" "$T/.out"
 ok
 
 try "edit refuses a bad filter with its line and installs nothing"

@@ -1820,6 +1820,41 @@ t_copy(void)
 	check(c.name == NULL && c.lastmod == NULL && c.block == NULL);
 }
 
+/* issue 21.12: a refused row leaves the rows, and its problem goes
+ * between the parse's, by line; the other rows keep their order and
+ * their lines point at them. */
+static void
+t_refuse(void)
+{
+	static const char buf[] = HDR "\n"
+	    "1h;a;http://a.example/;-;-\n"
+	    "1x;bad;http://b.example/;-;-\n"
+	    "1h;b;http://b.example/;-;-\n"
+	    "1h;c;ftp://c.example/;-;-\n"
+	    "1h;d;http://d.example/;-;-\n";
+	const char *why[3] = { NULL, "filter: no", NULL };
+	struct jobs_file jf;
+
+	if (!check_int(jobs_parse(&jf, buf, strlen(buf)), ==, 0))
+		return;
+	check_int(jf.njobs, ==, 3);
+	check_int(jobs_refuse(&jf, why), ==, 0);
+	check_int(jf.njobs, ==, 2);
+	check_str(jf.jobs[0].name, "a");
+	check_str(jf.jobs[1].name, "d");
+	check(jobs_find(&jf, "b") == NULL);
+	check_int(jf.lines[3].kind, ==, JOBS_LINE_BAD);
+	check_int(jf.lines[3].job, ==, -1);
+	check_int(jf.lines[5].job, ==, 1);
+	if (check_int(jf.nproblems, ==, 3)) {
+		check_int(jf.problems[0].lineno, ==, 3);
+		check_int(jf.problems[1].lineno, ==, 4);
+		check_str(jf.problems[1].msg, "filter: no");
+		check_int(jf.problems[2].lineno, ==, 5);
+	}
+	jobs_free(&jf);
+}
+
 /* The test list.  Each TEST() is one verdict. */
 
 /* ---- add and remove edits ------------------------------------------- */
@@ -2014,6 +2049,8 @@ int
 main(void)
 {
 	/* Durations. */
+	TEST(t_refuse(), "a refused row is a problem of its line, in line "
+	    "order");
 	TEST(t_interval_ok("90", 90), "interval \"90\" is 90 seconds");
 	TEST(t_interval_ok("30s", 30), "interval \"30s\" is 30 seconds");
 	TEST(t_interval_ok("10m", 600), "interval \"10m\" is 600 seconds");
