@@ -58,27 +58,61 @@ struct opts {
  * all (NO_FILE: -f is not shown in its synopsis). */
 enum { NEEDS_FILE = 1, NO_FILE = 2 };
 
-/* The subcommands, their synopsis and what they do, for --help. */
+/* The subcommands, their synopsis and what they do, for --help, and
+ * their own options (long names, space-separated): the one list that says
+ * which options go with which command, for the check and for the
+ * suggestions.  The options no command lists go with every one. */
 static const struct command {
 	const char *name, *args, *what;
 	int flags;
+	const char *opts;
 } commands[] = {
-	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check", NEEDS_FILE },
-	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second", NEEDS_FILE },
-	{ "start", "NAME...", "write - into the pid field: the supervisor starts it", NEEDS_FILE },
-	{ "add", "[-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL", "add a row (interval 1h unless given)", 0 },
-	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows", 0 },
-	{ "remove", "NAME...", "delete the row: its watcher ends", NEEDS_FILE },
-	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed", 0 },
-	{ "check", "NAME [--show] | --url URL [--filter CHAIN]", "check now and print the result (--url, --show: a dry run that prints the compared text)", NEEDS_FILE },
-	{ "diff", "NAME [-r K]", "the diff of the last change (or K changes back)", NEEDS_FILE },
-	{ "history", "NAME", "the kept snapshots: time, lines added and removed", NEEDS_FILE },
-	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor", NEEDS_FILE },
-	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time", NO_FILE },
-	{ "help", "[COMMAND]", "this help, or the usage of COMMAND", NO_FILE },
-	{ "version", "", "print the version", NO_FILE },
-	{ NULL, NULL, NULL, 0 }
+	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check", NEEDS_FILE, "plain json" },
+	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second", NEEDS_FILE, "" },
+	{ "start", "NAME...", "write - into the pid field: the supervisor starts it", NEEDS_FILE, "" },
+	{ "add", "[-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL", "add a row (interval 1h unless given)", 0, "interval filter notify" },
+	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows", 0, "interval" },
+	{ "remove", "NAME...", "delete the row: its watcher ends", NEEDS_FILE, "" },
+	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed", 0, "" },
+	{ "check", "NAME [--show] | --url URL [--filter CHAIN]", "check now and print the result (--url, --show: a dry run that prints the compared text)", NEEDS_FILE, "show url filter" },
+	{ "diff", "NAME [-r K]", "the diff of the last change (or K changes back)", NEEDS_FILE, "revision" },
+	{ "history", "NAME", "the kept snapshots: time, lines added and removed", NEEDS_FILE, "" },
+	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor", NEEDS_FILE, "" },
+	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time", NO_FILE, "count" },
+	{ "help", "[COMMAND]", "this help, or the usage of COMMAND", NO_FILE, "" },
+	{ "version", "", "print the version", NO_FILE, "" },
+	{ NULL, NULL, NULL, 0, NULL }
 };
+
+/* Returns 1 when the long option name (without "--") is one of c's own
+ * options, else 0. */
+static int
+command_takes(const struct command *c, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = c->opts;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == c->opts || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Returns 1 when the long option name is some command's own option (not
+ * one for every command), else 0. */
+static int
+command_option(const char *name)
+{
+	const struct command *c;
+
+	for (c = commands; c->name != NULL; c++)
+		if (command_takes(c, name))
+			return 1;
+	return 0;
+}
 
 static void
 usage(FILE *fp)
@@ -169,8 +203,9 @@ unknown_command(const char *word)
 
 /*
  * Says in one line that the option word (as given, "--jsn" or "-x") is
- * not one, with the likely one among longopts, and where to look: the
- * help of cmd when the command line has one.  Returns 2.
+ * not one, with the likely one among the longopts that go with cmd (the
+ * options of every command, and cmd's own; issue 21.13), and where to
+ * look: the help of cmd when the command line has one.  Returns 2.
  */
 static int
 unknown_option(const char *word, const struct option *longopts,
@@ -178,14 +213,19 @@ unknown_option(const char *word, const struct option *longopts,
 {
 	char given[128], names[64][32];
 	const char *list[64], *guess;
-	size_t n, len = strcspn(word, "=");
+	size_t i, n, len = strcspn(word, "=");
 
 	/* "--jsn=x": the option's name is what comes before the '='. */
 	(void)snprintf(given, sizeof(given), "%.*s", (int)len, word);
-	for (n = 0; longopts[n].name != NULL && n < ARRAY_LEN(names); n++) {
+	for (i = 0, n = 0; longopts[i].name != NULL && n < ARRAY_LEN(names);
+	    i++) {
+		if (command_option(longopts[i].name) &&
+		    (cmd == NULL || !command_takes(cmd, longopts[i].name)))
+			continue;
 		(void)snprintf(names[n], sizeof(names[n]), "--%s",
-		    longopts[n].name);
+		    longopts[i].name);
 		list[n] = names[n];
+		n++;
 	}
 	guess = given[0] == '-' && given[1] == '-' ?
 	    util_suggest(given, list, n) : NULL;
@@ -418,30 +458,31 @@ exec_runnable(char *const *argv)
 
 /*
  * Returns the command-specific option of the command line that does not
- * go with the command called name (NULL: no command), or NULL when
- * every one does.
+ * go with the command c (NULL: no command), as it was likely written, or
+ * NULL when every one does.
  */
 static const char *
-misplaced_option(const struct opts *op, const char *name)
+misplaced_option(const struct opts *op, const struct command *c)
 {
-#define IS(n) (name != NULL && strcmp(name, (n)) == 0)
-	if (op->fmt_given && !IS("status"))
-		return op->fmt == STATUS_JSON ? "--json" : "--plain";
-	if (op->interval != NULL && !IS("add") && !IS("import"))
-		return "-i";
-	if (op->notify != NULL && !IS("add"))
-		return "--notify";
-	if (op->filter != NULL && !IS("add") && !IS("check"))
-		return "--filter";
-	if (op->url != NULL && !IS("check"))
-		return "--url";
-	if (op->show && !IS("check"))
-		return "--show";
-	if (op->back != 0 && !IS("diff"))
-		return "-r";
-	if (op->count != 0 && !IS("next"))
-		return "-n";
-#undef IS
+	const struct {
+		int given;
+		const char *name, *shown;
+	} o[] = {
+		{ op->fmt_given && op->fmt == STATUS_JSON, "json", "--json" },
+		{ op->fmt_given && op->fmt != STATUS_JSON, "plain", "--plain" },
+		{ op->interval != NULL, "interval", "-i" },
+		{ op->notify != NULL, "notify", "--notify" },
+		{ op->filter != NULL, "filter", "--filter" },
+		{ op->url != NULL, "url", "--url" },
+		{ op->show, "show", "--show" },
+		{ op->back != 0, "revision", "-r" },
+		{ op->count != 0, "count", "-n" }
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(o); i++)
+		if (o[i].given && (c == NULL || !command_takes(c, o[i].name)))
+			return o[i].shown;
 	return NULL;
 }
 
@@ -460,7 +501,7 @@ run_command(const struct opts *op, const struct command *c, char **args,
 		command_usage(stdout, c);
 		return 0;
 	}
-	if ((bad = misplaced_option(op, name)) != NULL) {
+	if ((bad = misplaced_option(op, c)) != NULL) {
 		(void)fprintf(stderr, "sitewatch: %s does not go with '%s' ("
 		    "see sitewatch %s --help)\n", bad, name, name);
 		return 2;

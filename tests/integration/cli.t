@@ -66,6 +66,26 @@ status_is $? 2
 assert_grep "did you mean '--json'" "$T/stderr"
 ok
 
+try "issue 21.13: suggestions come from the command's own options and those of every command"
+# stop --all got "did you mean '--url'?", which stop then refuses.
+err "$BIN" -f "$J" stop --all a
+status_is $? 2
+one_line
+assert_grep "^sitewatch: unknown option '--all' \\(see sitewatch stop --help\\)$" "$T/stderr"
+err "$BIN" -f "$J" stop --jsn a
+status_is $? 2
+assert_grep "^sitewatch: unknown option '--jsn' \\(see sitewatch stop --help\\)$" "$T/stderr"
+err "$BIN" -f "$J" check --ulr http://127.0.0.1:9/
+status_is $? 2
+assert_grep "did you mean '--url'\\?" "$T/stderr"
+err "$BIN" -f "$J" stop --verbse a
+status_is $? 2
+assert_grep "did you mean '--verbose'\\?" "$T/stderr"
+err "$BIN" --jsn -f "$J"
+status_is $? 2
+assert_grep "^sitewatch: unknown option '--jsn' \\(see sitewatch --help\\)$" "$T/stderr"
+ok
+
 try "an unknown short option, a value given to a flag, a missing value: one line each, exit 2"
 err "$BIN" -f "$J" status -x
 status_is $? 2
