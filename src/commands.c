@@ -186,6 +186,79 @@ out:
 }
 
 int
+commands_file_blank(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		/* A line is blank or a comment by its first non-blank byte. */
+		while (i < len && (buf[i] == ' ' || buf[i] == '\t' ||
+		    buf[i] == '\r'))
+			i++;
+		if (i < len && buf[i] != '\n' && buf[i] != '#')
+			return 0;
+		while (i < len && buf[i] != '\n')
+			i++;
+		i++;
+	}
+	return 1;
+}
+
+/*
+ * Writes the header into the existing file at file when it is blank
+ * (commands_file_blank): after its comments, or in place of its white
+ * space.  Returns 0 (also when it is not blank, or changed meanwhile:
+ * the edit that follows reads it), or -1 after saying why (errno kept).
+ */
+static int
+header_blank_file(const char *file, const char *header, size_t hlen)
+{
+	char *buf, *out, err[512];
+	size_t len, keep = 0, i;
+	int e, r;
+
+	if (jobsfile_read(file, &buf, &len, NULL) == -1) {
+		e = errno;
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", file, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (!commands_file_blank(buf, len)) {
+		free(buf);
+		return 0;
+	}
+	/* Comments are kept, up to the end of the last one's line. */
+	for (i = 0; i < len; i++)
+		if (buf[i] == '#')
+			keep = len;
+	out = malloc(len + hlen + 2);
+	if (out == NULL) {
+		free(buf);
+		(void)fprintf(stderr, "sitewatch: out of memory\n");
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(out, buf, keep);
+	if (keep > 0 && buf[keep - 1] != '\n')
+		out[keep++] = '\n';
+	memcpy(out + keep, header, hlen);
+	r = jobsfile_replace(file, buf, len, out, keep + hlen, err,
+	    sizeof(err));
+	e = errno;
+	free(buf);
+	free(out);
+	if (r == JOBSFILE_OK) {
+		(void)fprintf(stderr, "sitewatch: %s had no header: wrote "
+		    "it\n", file);
+	} else if (r != JOBSFILE_CHANGED) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
 commands_create_file(const char *file)
 {
 	static const char header[] = "interval;name;url;last-modified;pid\n";
@@ -201,7 +274,7 @@ commands_create_file(const char *file)
 	}
 	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd == -1 && errno == EEXIST)
-		return 0;	/* made meanwhile: fine */
+		return header_blank_file(file, header, sizeof(header) - 1);
 	if (fd == -1 || util_write_all(fd, header, sizeof(header) - 1) == -1 ||
 	    close(fd) == -1) {
 		e = errno;
@@ -257,8 +330,7 @@ cmd_add(const char *file, const char *interval, const char *name,
 		if (r != 0)
 			return r;
 	}
-	if (access(file, F_OK) == -1 && errno == ENOENT &&
-	    commands_create_file(file) == -1)
+	if (commands_create_file(file) == -1)
 		return commands_file_error(errno);
 	memset(&e, 0, sizeof(e));
 	e.op = JOBS_EDIT_ADD;

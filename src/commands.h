@@ -37,10 +37,20 @@ int cmd_import(const char *file, const char *interval, const char *yaml);
 
 /*
  * Creates a jobs file holding only the header (and its directory), for a
- * first `add`, `import` or `edit`.  Returns 0, or -1 after saying why
- * (errno kept).
+ * first `add`, `import` or `edit`.  A file that exists but is blank
+ * (commands_file_blank) is treated as missing: the header is written
+ * into it, after its comments.  Returns 0 (also when the file exists
+ * and is not blank: the edit that follows says what it finds), or -1
+ * after saying why (errno kept).
  */
 int commands_create_file(const char *file);
+
+/*
+ * Returns 1 when buf[0..len) has no header and nothing but blank lines
+ * (0 bytes, or only white space) and comments, a jobs file `add`,
+ * `import` and `edit` treat as missing (issue 21.14), else 0.
+ */
+int commands_file_blank(const char *buf, size_t len);
 
 /* `remove NAME...`. */
 int cmd_remove(const char *file, char *const *names, int n);

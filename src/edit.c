@@ -364,9 +364,9 @@ cmd_edit(const char *file)
 	size_t origlen, minelen = 0;
 	int rc = 1;
 
-	/* No file yet: made with the header, as crontab -e starts one. */
-	if (access(file, F_OK) == -1 && errno == ENOENT &&
-	    commands_create_file(file) == -1)
+	/* No file yet, or a blank one: made with the header, as crontab -e
+	 * starts one. */
+	if (commands_create_file(file) == -1)
 		return commands_file_error(errno);
 	if (jobsfile_read(file, &orig, &origlen, NULL) == -1) {
 		rc = commands_file_error(errno);

@@ -306,7 +306,10 @@ cmd_import(const char *file, const char *interval, const char *yaml)
 		rc = 1;
 		goto out;
 	}
-	if (jobsfile_read(file, &buf, &len, NULL) == 0) {
+	/* A blank file is a missing one: it gets its header with the
+	 * rows. */
+	if (jobsfile_read(file, &buf, &len, NULL) == 0 &&
+	    !commands_file_blank(buf, len)) {
 		if (jobs_parse(&jf, buf, len) == -1) {
 			(void)fprintf(stderr, "sitewatch: %s is not usable (see "
 			    "sitewatch --check -f %s)\n", file, file);
@@ -315,7 +318,7 @@ cmd_import(const char *file, const char *interval, const char *yaml)
 			goto out;
 		}
 		jfp = &jf;
-	} else if (errno != ENOENT) {
+	} else if (buf == NULL && errno != ENOENT) {
 		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
 		    strerror(errno));
 		rc = 2;

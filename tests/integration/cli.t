@@ -232,6 +232,41 @@ status_is $? 0
 assert_eq "$(cat "$T/sub/jobs.csv")" "interval;name;url;last-modified;pid"
 ok
 
+try "issue 21.14: add, edit and import on a blank jobs file (0 bytes, white space, comments) write the header"
+# They said "file is empty" and exited 1.  A file of only comments gets
+# the header after them.
+B=$T/blank
+mkdir -p "$B"
+: >"$B/zero.csv"
+printf '  \n\n\t\n' >"$B/space.csv"
+printf '# my pages\n\n# to come' >"$B/notes.csv"
+H='interval;name;url;last-modified;pid'
+for f in zero space notes; do
+	err "$BIN" -f "$B/$f.csv" add a "$URL/a"
+	status_is $? 0
+	assert_grep "^sitewatch: $B/$f.csv had no header: wrote it$" "$T/stderr"
+	assert_status 0 "$BIN" --check -f "$B/$f.csv"
+done
+assert_eq "$(cat "$B/zero.csv")" "$(printf '%s\n1h;a;%s/a;-;-' "$H" "$URL")" "zero.csv"
+assert_eq "$(cat "$B/space.csv")" "$(printf '%s\n1h;a;%s/a;-;-' "$H" "$URL")" "space.csv"
+assert_eq "$(cat "$B/notes.csv")" "$(printf '# my pages\n\n# to come\n%s\n1h;a;%s/a;-;-' "$H" "$URL")" "notes.csv"
+: >"$B/edit.csv"
+(EDITOR=$T/add.sh err "$BIN" -f "$B/edit.csv" edit)
+status_is $? 0
+assert_eq "$(cat "$B/edit.csv")" "$(printf '%s\n1h;viaedit;%s/a;-;-' "$H" "$URL")" "edit.csv"
+printf 'url: %s/i\n' "$URL" >"$B/urls.yaml"
+: >"$B/import.csv"
+err "$BIN" -f "$B/import.csv" import "$B/urls.yaml"
+status_is $? 0
+assert_grep "^1h;.*;$URL/i;-;-$" "$B/import.csv"
+assert_eq "$(head -1 "$B/import.csv")" "$H" "import.csv's first line"
+# Not blank: a line that is neither a comment nor the header is left alone.
+printf 'x;y\n' >"$B/other.csv"
+err "$BIN" -f "$B/other.csv" add a "$URL/a"
+status_is $? 1
+assert_eq "$(cat "$B/other.csv")" "x;y" "other.csv"
+ok
+
 # ---- --exec ----------------------------------------------------------------
 
 mkdir -p "$T/bin"
