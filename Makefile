@@ -80,7 +80,7 @@ SRCS     = src/main.c src/check.c src/commands.c src/compare.c src/edit.c \
            src/schedule.c src/status.c src/supervisor.c src/util.c \
            src/snapshot.c src/spawn.c src/svstatus.c src/childfsm.c \
            src/frame.c src/watcher.c src/importcmd.c \
-           src/httpval.c src/proctitle.c src/desktop.c
+           src/httpval.c src/proctitle.c src/desktop.c src/redact.c
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 

@@ -24,6 +24,7 @@
 #include "jobsfile.h"
 #include "log.h"
 #include "notify.h"
+#include "redact.h"
 #include "schedule.h"
 #include "state.h"
 #include "supervisor.h"
@@ -314,7 +315,7 @@ cmd_add(const char *file, const char *interval, const char *name,
 {
 	struct jobs_edit e;
 	struct schedule sched;
-	char err[512];
+	char err[512], shown[REDACT_MAX];
 
 	if (jobs_check_name(name, err, sizeof(err)) == -1 ||
 	    jobs_check_url(url, err, sizeof(err)) == -1 ||
@@ -363,7 +364,8 @@ cmd_add(const char *file, const char *interval, const char *name,
 		    " and " : "", e.cols_added & JOBS_ADDED_NOTIFY ? "notify" :
 		    "");
 	(void)printf("%s: added, %s%s: %s\n", name,
-	    sched.kind == SCHEDULE_EVERY ? "every " : "", interval, url);
+	    sched.kind == SCHEDULE_EVERY ? "every " : "", interval,
+	    redact_url(url, REDACT_SHOWN, shown, sizeof(shown)));
 	return 0;
 }
 
@@ -543,9 +545,11 @@ cmd_check_url(const char *url, const char *filter,
 	struct fetch_request rq;
 	struct fetch_result res;
 	char err[512], lm[FETCH_VALIDATOR_MAX], etag[FETCH_VALIDATOR_MAX];
+	char shown[REDACT_MAX];
 	size_t i;
 	int body_fd, rc;
 
+	(void)redact_url(url, REDACT_SHOWN, shown, sizeof(shown));
 	if (jobs_check_url(url, err, sizeof(err)) == -1) {
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return 2;
@@ -568,7 +572,7 @@ cmd_check_url(const char *url, const char *filter,
 	if (fetch_run(&rq, &res, NULL, 0, NULL, NULL) == -1 ||
 	    res.error != FETCH_OK) {
 		(void)printf("url:           %s\nerror:         %s (%s)\n"
-		    "time:          %.3f s\n", url, res.message,
+		    "time:          %.3f s\n", shown, res.message,
 		    fetch_error_name(res.error), res.seconds);
 		if (body_fd != -1)
 			(void)close(body_fd);
@@ -580,7 +584,7 @@ cmd_check_url(const char *url, const char *filter,
 	httpval_escape(res.etag, etag, sizeof(etag));
 	(void)printf("url:           %s\nstatus:        %ld\n"
 	    "last-modified: %s\netag:          %s\nbytes:         %zu\n"
-	    "sha256:        ", url, res.status, lm[0] ? lm : "-",
+	    "sha256:        ", shown, res.status, lm[0] ? lm : "-",
 	    etag[0] ? etag : "-", res.body_len);
 	for (i = 0; i < FETCH_HASH_LEN; i++)
 		(void)printf("%02x", res.hash[i]);

@@ -24,6 +24,7 @@
 #include "compare.h"
 #include "jobs.h"
 #include "jobsfile.h"
+#include "redact.h"
 #include "schedule.h"
 #include "util.h"
 
@@ -221,7 +222,7 @@ append_rows(const char *file, const char *interval,
 {
 	struct jobs_edit *e = calloc(n > 0 ? n : 1, sizeof(*e));
 	size_t i, m = 0;
-	char err[512];
+	char err[512], shown[REDACT_MAX];
 	long added = 0;
 	int said = 0;
 
@@ -265,7 +266,8 @@ append_rows(const char *file, const char *interval,
 		}
 		(void)printf("%s: added, %s%s: %s%s%s\n", e[i].name,
 		    sched->kind == SCHEDULE_EVERY ? "every " : "", interval,
-		    e[i].url, e[i].filter != NULL ? ", filter " : "",
+		    redact_url(e[i].url, REDACT_SHOWN, shown, sizeof(shown)),
+		    e[i].filter != NULL ? ", filter " : "",
 		    e[i].filter != NULL ? e[i].filter : "");
 		added++;
 	}

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "jobs.h"
+#include "redact.h"
 #include "util.h"
 
 /* The column names, in enum jobs_col order. */
@@ -293,6 +294,17 @@ jobs_check_name(const char *name, char *err, size_t errsz)
 	return jobs_check_field(JOBS_COL_NAME, name, err, errsz);
 }
 
+/* Formats the error "url: "URL": why" into err, the URL without its
+ * secrets (redact_url); returns -1. */
+static int
+bad_url(char *err, size_t errsz, const char *url, const char *why)
+{
+	char shown[REDACT_MAX];
+
+	return errf(err, errsz, "url: \"%s\": %s",
+	    redact_url(url, REDACT_SHOWN, shown, sizeof(shown)), why);
+}
+
 int
 jobs_check_url(const char *url, char *err, size_t errsz)
 {
@@ -306,14 +318,14 @@ jobs_check_url(const char *url, char *err, size_t errsz)
 	else if (*url == '\0')
 		return errf(err, errsz, "url: empty");
 	else
-		return errf(err, errsz, "url: \"%s\": only http:// and "
-		    "https:// URLs can be watched", url);
+		return bad_url(err, errsz, url, "only http:// and https:// "
+		    "URLs can be watched");
 	if (*host == '\0' || strchr("/?#:@", *host) != NULL)
-		return errf(err, errsz, "url: \"%s\": no host", url);
+		return bad_url(err, errsz, url, "no host");
 	for (p = (const unsigned char *)url; *p != '\0'; p++)
 		if (*p <= ' ' || *p == 0x7f)
-			return errf(err, errsz, "url: \"%s\": holds a space "
-			    "or control character", url);
+			return bad_url(err, errsz, url, "holds a space or "
+			    "control character");
 	return 0;
 }
 

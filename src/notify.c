@@ -28,6 +28,7 @@
 #include "log.h"
 #include "notify.h"
 #include "proctitle.h"
+#include "redact.h"
 #include "util.h"
 
 /* Caps on each field of an event on the channel, in bytes: together with
@@ -237,11 +238,21 @@ notify_summary(const struct notify_event *ev)
 char *
 notify_body(const struct notify_event *ev)
 {
-	char *url = site_text(ev->url, 1), *reason;
+	char shown[REDACT_MAX], *url, *reason;
 	GString *body = g_string_new(NULL);
 
-	/* The URL as the link's text: visible on servers without links. */
-	g_string_append_printf(body, "<a href=\"%s\">%s</a>", url, url);
+	(void)redact_url(ev->url != NULL ? ev->url : "", REDACT_SHOWN, shown,
+	    sizeof(shown));
+	url = site_text(shown, 1);
+	/* The URL as the link's text: visible on servers without links.  A
+	 * URL with secrets in it is shown without them, and as text only (a
+	 * link would hold them, and the masked one leads nowhere); a click
+	 * on the notification still opens the real one (desktop.c). */
+	if (ev->url != NULL && strcmp(shown, ev->url) == 0)
+		g_string_append_printf(body, "<a href=\"%s\">%s</a>", url,
+		    url);
+	else
+		g_string_append(body, url);
 	if (ev->kind == NOTIFY_CHANGED) {
 		if (ev->added >= 0 && ev->removed >= 0)
 			g_string_append_printf(body, "\n+%ld -%ld", ev->added,

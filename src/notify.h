@@ -107,7 +107,8 @@ void notify_free_argv(char **argv);
 
 /*
  * The desktop notification's summary (plain text) and body (markup) for
- * ev: "NAME changed" with the URL, "+A -R" and the first added lines;
+ * ev: "NAME changed" with the URL (as redact_url shows it: a link only
+ * when that is the URL itself), "+A -R" and the first added lines;
  * "NAME failing" with since when and why; "NAME recovered".  Site text is
  * made valid UTF-8 and, in the body, escaped for the notification markup.
  * Both return a g_malloc'd string (g_free it).

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "jobs.h"
 #include "jobsfile.h"
+#include "redact.h"
 #include "state.h"
 #include "supervisor.h"
 #include "svstatus.h"
@@ -195,6 +196,7 @@ json_time(long long t)
 static void
 print_json(const struct line *lines, size_t n, int supervised, long holder)
 {
+	char url[REDACT_MAX];
 	size_t i;
 
 	(void)printf("{\"supervisor\": ");
@@ -209,7 +211,8 @@ print_json(const struct line *lines, size_t n, int supervised, long holder)
 		(void)printf("%s\n  {\"name\": ", i ? "," : "");
 		json_str(l->job->name);
 		(void)fputs(", \"url\": ", stdout);
-		json_str(l->job->url);
+		json_str(redact_url(l->job->url, REDACT_SHOWN, url,
+		    sizeof(url)));
 		(void)fputs(", \"interval\": ", stdout);
 		json_str(l->job->interval_text);
 		(void)printf(", \"interval_seconds\": %ld, \"state\": ",

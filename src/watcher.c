@@ -42,6 +42,7 @@
 #include "schedule.h"
 #include "snapshot.h"
 #include "proctitle.h"
+#include "redact.h"
 #include "state.h"
 #include "util.h"
 #include "watcher.h"
@@ -323,12 +324,16 @@ replan(struct watcher *w)
 	save(w);
 }
 
-/* Names the watcher in ps(1) after its row: "sitewatch: NAME URL", comm
- * "sw:NAME". */
+/* Names the watcher in ps(1) after its row: "sitewatch: NAME
+ * scheme://host/path" (every local user sees it: no credentials, no
+ * query), comm "sw:NAME". */
 static void
 name_self(const struct watcher *w)
 {
-	proctitle_set(w->o->name, "%s %s", w->o->name, w->row.url);
+	char url[REDACT_MAX];
+
+	proctitle_set(w->o->name, "%s %s", w->o->name,
+	    redact_url(w->row.url, REDACT_TITLE, url, sizeof(url)));
 }
 
 /*
@@ -372,11 +377,11 @@ reread_row(struct watcher *w)
 		return 1;
 	}
 	if (diff & JOBS_DIFF_IDENTITY) {
-		char why[256];
+		char why[256], url[REDACT_MAX];
 
 		if (strcmp(r.url, w->row.url) != 0)
 			(void)snprintf(why, sizeof(why), "url changed to %.200s",
-			    r.url);
+			    redact_url(r.url, REDACT_SHOWN, url, sizeof(url)));
 		else
 			(void)snprintf(why, sizeof(why), "filter changed to "
 			    "\"%.190s\"", r.filter);
@@ -1051,13 +1056,13 @@ compare_body(struct watcher *w, const struct fetch_result *res, int body_fd,
 
 /*
  * Writes the log line of a change: "changed: URL (+3 -1) first added
- * line..." (one line).  A change the row's notify condition does not tell
+ * line..." (one line; the URL as redact_url shows it).  A change the row's notify condition does not tell
  * is logged at -v only.
  */
 static void
 log_change(struct watcher *w, const struct change *ch)
 {
-	char first[100] = "";
+	char first[100] = "", url[REDACT_MAX];
 	const char *nl = strchr(ch->lines, '\n');
 	size_t len = nl != NULL ? (size_t)(nl - ch->lines) : strlen(ch->lines);
 	int more = nl != NULL && nl[1] != '\0';
@@ -1069,12 +1074,13 @@ log_change(struct watcher *w, const struct change *ch)
 	len = util_utf8_cut(ch->lines, len);	/* not inside a character */
 	(void)snprintf(first, sizeof(first), " %.*s%s", (int)len, ch->lines,
 	    more ? "..." : "");
+	(void)redact_url(w->row.url, REDACT_SHOWN, url, sizeof(url));
 	if (ch->notify)
-		log_msg(w->o->name, "changed: %s (+%ld -%ld)%s", w->row.url,
+		log_msg(w->o->name, "changed: %s (+%ld -%ld)%s", url,
 		    ch->added, ch->removed, len > 0 ? first : "");
 	else if (log_verbose)
 		log_msg(w->o->name, "changed, not told (notify %s): %s "
-		    "(+%ld -%ld)%s", w->row.notify, w->row.url, ch->added,
+		    "(+%ld -%ld)%s", w->row.notify, url, ch->added,
 		    ch->removed, len > 0 ? first : "");
 }
 
