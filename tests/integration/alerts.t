@@ -9,6 +9,10 @@ J=$T/jobs.csv
 LOG=$T/log
 lines() { grep -Ec -- "$1" "$LOG"; }
 at_least() { [ "$(lines "$1")" -ge "$2" ]; }
+# more REGEX N: wait for N more lines matching REGEX than there are now
+# (checks that have run, so that "nothing more was said" is not a sleep
+# that a loaded machine passes without a single check: issue 21.15).
+more() { assert_eventually 10 at_least "$1" $(($(lines "$1") + $2)); }
 ctl set '{"path": "/a", "body": "fine"}' >/dev/null
 printf 'interval;name;url;last-modified;pid\n1s;site;%s/a;-;-\n' "$URL" >"$J"
 
@@ -28,18 +32,21 @@ assert_eq "$(head -n "$first" "$LOG" | grep -c 'error: HTTP 503')" 1 "one error 
 ok
 
 try "more failures: nothing more is said; a restart of the watcher does not say it again"
-sleep 2.5
+more 'site error' 2
 stop "$W"
+n=$(lines 'site error')
 spawn "$BIN" -f "$J" --no-desktop -v --alert-after 3 watch site 2>>"$LOG"
 W=$SPAWNED
-sleep 3.5
+# Three failed checks of the new watcher: its failure count is past K at
+# the first of them.
+assert_eventually 10 at_least 'site error' $((n + 3))
 assert_eq "$(lines 'site failing since')" 1 "said once"
 ok
 
 try "recovery is said once"
 ctl set '{"path": "/a", "body": "fine"}' >/dev/null
 assert_eventually 10 at_least 'site recovered after' 1
-sleep 2.5
+more 'site unchanged' 2
 assert_eq "$(lines 'site recovered after')" 1 "once"
 assert_eq "$(lines 'site changed')" 0 "an error and its recovery are no change"
 ok
@@ -58,7 +65,8 @@ W=$SPAWNED
 assert_eventually 10 at_least 'site (recovered|unchanged)' 1
 ctl set '{"path": "/a", "status": 503, "body": "down"}' >/dev/null
 assert_eventually 10 at_least 'site error: HTTP 503' 1
-sleep 4
+# Three more failed checks: past the default K of 3.
+more 'site error' 3
 assert_eq "$(lines 'failing since')" 0 "never"
 stop "$W"
 ok

@@ -381,7 +381,7 @@ ok
 
 try "stop NAME: the field says stop, the watcher is gone within 1 s, status says stopped"
 recorded() { [ "$(lastmod_of Fefe)" != "-" ]; }
-wait_until 2 recorded   # the change above is in the row
+wait_until "$(slowed 2)" recorded   # the change above is in the row
 p=$(pidof_row Fefe)
 out=$("$BIN" -f "$J" stop Fefe 2>&1)
 assert_eq "$?" 0 "exit status"
@@ -496,7 +496,11 @@ assert_eq "$?" 0 "exit status"
 assert_eq "$(cat "$T/out")" "new: removed"
 assert no_row new
 assert_eventually 1.5 gone "$p"
-sleep 0.5
+# Reaped by the supervisor (no /proc entry left, not even a zombie's): it
+# has seen the exit, and would write about it in the same turn of its
+# loop (a sleep here was passed by a loaded machine before the reaping).
+reaped() { [ ! -e "/proc/$1" ]; }
+assert_eventually 2 reaped "$p"
 assert_eq "$(cat "$J")" "$(head -n -1 "$T/after")" "the file as it was before the add"
 ok
 

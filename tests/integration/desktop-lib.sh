@@ -29,7 +29,7 @@ EOF
 	spawn dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile \
 		--print-address >"$dir/address" 2>"$dir/bus.log"
 	BUS_PID=$SPAWNED
-	wait_until 5 test -s "$dir/address" || return 1
+	wait_until "$(slowed 5)" test -s "$dir/address" || return 1
 	read -r BUS <"$dir/address"
 }
 
@@ -74,7 +74,7 @@ xvfb_start() {
 	spawn Xvfb -displayfd 3 -nolisten tcp -screen 0 320x240x24 \
 		3>"$T/$1/xvfb.display" >"$T/$1/xvfb.log" 2>&1
 	XVFB_PID=$SPAWNED
-	wait_until 10 test -s "$T/$1/xvfb.display" || { _failed \
+	wait_until "$(slowed 10)" test -s "$T/$1/xvfb.display" || { _failed \
 		"Xvfb did not start" "$(cat "$T/$1/xvfb.log")"; return 1; }
 	DUNST_ENV=(env DISPLAY=":$(cat "$T/$1/xvfb.display")"
 		DBUS_SESSION_BUS_ADDRESS="$BUS")
@@ -102,7 +102,7 @@ dunst_start() {
 	spawn "${DUNST_ENV[@]}" dunst -config "$T/dunstrc" \
 		>>"$T/$1/dunst.log" 2>&1
 	DUNST_PID=$SPAWNED
-	wait_until 10 name_owned "$BUS" || { _failed \
+	wait_until "$(slowed 10)" name_owned "$BUS" || { _failed \
 		"dunst did not take org.freedesktop.Notifications" \
 		"$(cat "$T/$1/dunst.log")"; return 1; }
 }

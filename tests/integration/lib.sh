@@ -225,10 +225,29 @@ assert_diff() {
 # ASan's slower processes do not turn "later" into "never".
 assert_eventually() {
 	local timeout
-	timeout=$(awk -v t="$1" -v k="${TEST_SLOW:-1}" 'BEGIN { printf "%g", t * k }')
+	timeout=$(slowed "$1")
 	shift
 	wait_until "$timeout" "$@" && return 0
 	_failed "still false after ${timeout}s: $*"
+}
+
+# assert_within START_US SECONDS [WHAT]: less than SECONDS (times
+# TEST_SLOW, as assert_eventually) have passed since START_US, a time
+# taken with _now_us. For a bound that tells a feature from its bug (an
+# answer within a second, where the bug takes ten): a loaded machine
+# stretches every wait, and a bare wall-clock bound fails there.
+assert_within() {
+	local limit took_us
+	limit=$(slowed "$2")
+	took_us=$(($(_now_us) - $1))
+	awk -v t="$took_us" -v l="$limit" 'BEGIN { exit !(t < l * 1000000) }' &&
+		return 0
+	_failed "${3:-took too long}: $((took_us / 1000)) ms, limit ${limit} s"
+}
+
+# slowed SECONDS: print SECONDS times TEST_SLOW (default 1).
+slowed() {
+	awk -v t="$1" -v k="${TEST_SLOW:-1}" 'BEGIN { printf "%g", t * k }'
 }
 
 # ---- prerequisites --------------------------------------------------------
@@ -432,7 +451,7 @@ pageserver_start() {
 	spawn python3 "$LIB_DIR/pageserver.py" --port 0 "$@" \
 		>"$T/pageserver.port" 2>"$T/pageserver.log"
 	PAGESERVER=$SPAWNED
-	if ! wait_until 10 _has_lines "$T/pageserver.port" "$lines"; then
+	if ! wait_until "$(slowed 10)" _has_lines "$T/pageserver.port" "$lines"; then
 		echo "# pageserver did not start:"
 		sed 's/^/#   /' "$T/pageserver.log"
 		exit 1
@@ -490,7 +509,7 @@ hostileserver_start() {
 	spawn python3 "$LIB_DIR/hostileserver.py" --port 0 \
 		>"$T/hostileserver.port" 2>"$T/hostileserver.log"
 	HOSTILE=$SPAWNED
-	if ! wait_until 10 _has_lines "$T/hostileserver.port" 2; then
+	if ! wait_until "$(slowed 10)" _has_lines "$T/hostileserver.port" 2; then
 		echo "# hostileserver did not start:"
 		sed 's/^/#   /' "$T/hostileserver.log"
 		exit 1

@@ -35,7 +35,7 @@ printf 'interval;name;url;last-modified;pid\n1h;a;%s/a;-;-\n1h;%s;%s/b;-;-\n' \
 cd "$T" || exit 1
 spawn "$BIN" -f jobs.csv --no-desktop -v --timeout 30 2>"$LOG"
 SV=$SPAWNED
-wait_until 5 running a && wait_until 5 running "$BAKERY"
+wait_until "$(slowed 5)" running a && wait_until "$(slowed 5)" running "$BAKERY"
 
 try "the supervisor: 'sitewatch: supervisor jobs.csv', comm sitewatch"
 assert_eq "$(args_of "$SV")" "sitewatch: supervisor jobs.csv" "the supervisor's args"

@@ -50,8 +50,11 @@ ok
 try "notifications kept for a click cost no process: one desktop process, no child of it"
 test_processes() {
 	local n desk
+	# Two changes, each seen on its own: the second page only once the
+	# first change is logged (a sleep let a loaded machine see one).
+	changed_n() { [ "$(grep -c 'Clickable changed: ' "$LOG")" -ge "$1" ]; }
 	set_page /c 3
-	sleep 1.5
+	assert_eventually 10 changed_n 2 || return
 	set_page /c 4
 	assert_eventually 10 displayed 2 || return
 	n=$(pgrep -P "$SV" -x sw:notifier)

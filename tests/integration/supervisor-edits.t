@@ -48,15 +48,19 @@ ok
 try "a save that does not parse: nothing stops, one log line; the next good save is applied"
 cp "$J" "$T/good"
 pe=$(pidof_row e)
-printf 'not;a;jobs;file\n' > "$J"
-sleep 1
-printf 'also;not;a;jobs;file\n' > "$J"
-sleep 1
-assert child_of "$pe" "$SV"
-assert_eq "$(grep -c 'does not parse' "$LOG")" 1 "the same problem is logged once"
+# Saved by rename: a '>' write empties the file first, and a supervisor
+# that reads it then says "file is empty", another problem, logged too
+# (issue 21.15: failed so beside another test).
+save() { printf '%s\n' "$1" > "$T/save"; mv "$T/save" "$J"; }
+save 'not;a;jobs;file'
+assert_eventually 2 logged 'does not parse'
+save 'also;not;a;jobs;file'
+sleep 1	# the same problem again: nothing to wait for in the log
 { cat "$T/good"; printf '1h;g;%s/g;-;-\n' "$URL"; } > "$T/next"
-cp "$T/next" "$J"
+mv "$T/next" "$J"
 assert_eventually 1.5 running g
+# g runs: the saves before it have been read.
+assert_eq "$(grep -c 'does not parse' "$LOG")" 1 "the same problem is logged once"
 assert child_of "$pe" "$SV"
 ok
 

@@ -41,5 +41,5 @@ sv_start() {
 	} > "$J"
 	spawn "$BIN" -f "$J" --no-desktop -v 2>"$LOG"
 	SV=$SPAWNED
-	wait_until 3 running a && wait_until 3 running c
+	wait_until "$(slowed 3)" running a && wait_until "$(slowed 3)" running c
 }

@@ -52,9 +52,9 @@ t0=$(_now_us)
 kill -TERM "$SV"
 wait "$SV"
 assert_eq "$?" 0 "exit status"
-t1=$(_now_us)
-# Blocked on the spawner, it took 10 s.
-assert [ $(( (t1 - t0) / 1000 )) -lt 4000 ]
+# Blocked on the spawner, it took 10 s (4 s times TEST_SLOW: a loaded
+# machine stretches every wait).
+assert_within "$t0" 4 "SIGTERM answered"
 assert_eq "$(pid_a)" "-" "a's pid field back to -"
 assert_eq "$(awk -F';' '$2 == "b" { print $5 }' "$J2")" "-" "b's never written"
 ok

@@ -131,8 +131,9 @@ error_case() {
 	cp "$T/$d/jobs.csv" "$T/$d/before"
 	ctl set "$page" >/dev/null
 	assert_eventually 12 lines_at_least "$d" "error: $ere" 1 || return
-	# Let it fail a few more times: still one line.
-	sleep 3.5
+	# Let it fail once more: still one line. A failed check is proved by
+	# its -v line, not hoped for in a sleep (issue 21.15).
+	assert_eventually 12 lines_at_least "$d" 'error again \(2 checks in a row\)' 1 || return
 	assert_eq "$(count "$d" 'error:')" 1 "the same error is logged once"
 	assert_eq "$(count "$d" 'changed:')" 0 "an error is not a change"
 	assert_diff "$T/$d/before" "$T/$d/jobs.csv"
@@ -167,7 +168,7 @@ job refused site /x
 sed -i "s|$URL|http://127.0.0.1:$port|" "$T/refused/jobs.csv"
 watch refused site
 assert_eventually 5 lines_at_least refused 'error: .*' 1
-sleep 2.5
+assert_eventually 5 lines_at_least refused 'error again \(3 checks in a row\)' 1
 assert_eq "$(count refused 'error:')" 1 "logged once"
 assert_eq "$(lastmod refused)" "-" "nothing recorded"
 ok
@@ -218,7 +219,9 @@ assert_eventually 5 answered_at_least /u1 2
 sed -i "s|/u1;|/u2;|" "$T/url/jobs.csv"
 assert_eventually 3 answered_at_least /u2 1
 assert_eventually 3 lines_at_least url 'url changed' 1
-sleep 1.5
+# Two checks of the new url logged after it (its baseline and one more).
+n=$(count url 'unchanged|first check|no snapshot')
+assert_eventually 5 lines_at_least url 'unchanged|first check|no snapshot' $((n + 2))
 assert_eq "$(count url 'changed:')" 0 "a new url is a new baseline, not a change"
 ok
 
