@@ -69,6 +69,8 @@ struct watcher {
 	long long due_boot;	/* SCHEDULE_EVERY: boot-clock ms */
 	time_t due_wall;	/* SCHEDULE_CRON / _AT: the time, jitter added */
 	time_t sched_wall;	/* ... and the scheduled time without jitter */
+	long long extra_boot;	/* boot-clock ms of a check out of schedule
+				 * (a cron or at row's baseline), 0: none */
 	unsigned rand_state;
 	int check_now;
 	int reread;		/* the row must be read again */
@@ -151,42 +153,107 @@ jitter_ms(struct watcher *w)
 	    (long long)j * 1000;
 }
 
+/* Why the next check is planned again (plan()). */
+enum plan_why {
+	PLAN_START,	/* the watcher starts: a first check after delay_ms */
+	PLAN_SCHEDULED,	/* the check the schedule asked for has been made */
+	PLAN_EXTRA,	/* a check out of schedule: by hand, or a baseline */
+	PLAN_EDITED	/* the row's schedule was changed */
+};
+
+/* Writes into the state when the next check is due (Unix time, 0: none
+ * planned), the earlier of the scheduled check and a check out of
+ * schedule, for `sitewatch status`. */
+static void
+publish_next(struct watcher *w)
+{
+	long long now = (long long)time(NULL), next = 0;
+
+	if (w->row.sched.kind == SCHEDULE_EVERY)
+		next = now + (w->due_boot - boot_ms() + 999) / 1000;
+	else if (w->due_wall != (time_t)-1)
+		next = (long long)w->due_wall;
+	if (w->extra_boot != 0) {
+		long long extra = now + (w->extra_boot - boot_ms() + 999) / 1000;
+
+		if (next == 0 || extra < next)
+			next = extra;
+	}
+	w->st.next_check = next;
+}
+
 /*
- * Plans the check after the one made now (or, with first != 0, the first
- * check, after delay_ms).  For a one-shot time, the first check is at that
- * time, or at once when it has passed; there is no second.
+ * The one place that decides when the watcher checks next, for each
+ * reason it may have to plan again (enum plan_why); delay_ms is the
+ * spread of a first check (PLAN_START only).
+ *
+ * A duration counts from the last check, whatever made it: a check by
+ * hand moves the next one.  Cron and at times stay where the schedule
+ * puts them: a check out of schedule moves nothing.  Every row takes its
+ * silent baseline at start: a duration's first check is it; a cron or at
+ * row with no baseline gets a check of its own, after delay_ms, and then
+ * checks on its schedule (so its first scheduled check can tell a
+ * change).  A one-shot time already past at start is checked once, at
+ * once (a baseline when there is none, else a compare).
  */
 static void
-plan(struct watcher *w, int first, long delay_ms)
+plan(struct watcher *w, enum plan_why why, long delay_ms)
 {
 	const struct schedule *sc = &w->row.sched;
 	time_t now = time(NULL), t;
 
+	if (why != PLAN_START && why != PLAN_EDITED)
+		w->extra_boot = 0;	/* whatever check was made covers it */
 	if (sc->kind == SCHEDULE_EVERY) {
-		w->due_boot = boot_ms() + (first ? delay_ms :
-		    (long long)sc->every * 1000 + jitter_ms(w));
-		w->st.next_check = (long long)now +
-		    (w->due_boot - boot_ms() + 999) / 1000;
+		long long due = boot_ms() + (long long)sc->every * 1000 +
+		    jitter_ms(w);
+
+		w->extra_boot = 0;
+		if (why == PLAN_START) {
+			due = boot_ms() + delay_ms;
+		} else if (why == PLAN_EDITED) {
+			/* From the last check when there was one, never
+			 * before now (a check the new schedule finds
+			 * overdue is made now, and is no catch-up). */
+			long long left = w->st.last_check > 0 ?
+			    w->st.last_check + sc->every - (long long)now : 0;
+
+			due = boot_ms() + (left > 0 ? left * 1000 : 0);
+		}
+		w->due_boot = due;
+		publish_next(w);
+		return;
+	}
+	if (why == PLAN_EXTRA) {
+		publish_next(w);
 		return;
 	}
 	/* After a run that jitter made early, plan from its scheduled time,
 	 * or the same time would come round again. */
-	t = schedule_next(sc, first || w->sched_wall < now ? now : w->sched_wall);
-	if (t == (time_t)-1) {
-		/* A one-shot time already past: run it once, now. */
-		w->sched_wall = first ? now : (time_t)-1;
-		w->due_wall = w->sched_wall;
+	t = schedule_next(sc, why != PLAN_SCHEDULED || w->sched_wall < now ?
+	    now : w->sched_wall);
+	if (t == (time_t)-1 && why != PLAN_SCHEDULED &&
+	    sc->kind == SCHEDULE_AT) {
+		/* A one-shot time already past: check once, now. */
+		w->sched_wall = w->due_wall = now;
+		w->extra_boot = 0;
+	} else if (t == (time_t)-1) {
+		w->sched_wall = w->due_wall = (time_t)-1;
 	} else {
 		w->sched_wall = t;
 		w->due_wall = t + (time_t)(jitter_ms(w) / 1000);
+		if (!w->st.baseline && w->extra_boot == 0 &&
+		    why != PLAN_SCHEDULED)
+			w->extra_boot = boot_ms() + (why == PLAN_START ?
+			    delay_ms : 0);
 	}
-	w->st.next_check = w->due_wall == (time_t)-1 ? 0 : (long long)w->due_wall;
+	publish_next(w);
 }
 
-/* Returns the milliseconds until the next check is due (0: due now, or
- * LLONG_MAX: none planned). */
+/* Returns the milliseconds until the scheduled check is due (0: due now,
+ * or LLONG_MAX: none planned). */
 static long long
-until_due(const struct watcher *w)
+until_scheduled(const struct watcher *w)
 {
 	long long d;
 
@@ -196,6 +263,18 @@ until_due(const struct watcher *w)
 		return LLONG_MAX;
 	else
 		d = ((long long)w->due_wall - (long long)time(NULL)) * 1000;
+	return d < 0 ? 0 : d;
+}
+
+/* Returns the milliseconds until the next check is due, scheduled or
+ * not (0: due now, or LLONG_MAX: none planned). */
+static long long
+until_due(const struct watcher *w)
+{
+	long long d = until_scheduled(w);
+
+	if (w->extra_boot != 0 && w->extra_boot - boot_ms() < d)
+		d = w->extra_boot - boot_ms();
 	return d < 0 ? 0 : d;
 }
 
@@ -300,30 +379,6 @@ report_bad_compare(struct watcher *w, const struct job *r)
 	return 1;
 }
 
-/*
- * Plans the next check again after an edit of the schedule, at once: from
- * the last check when there was one, never before now (a check the new
- * schedule finds overdue is made now, and is no catch-up), and saved, so
- * that `sitewatch status` shows the new plan at once.
- */
-static void
-replan(struct watcher *w)
-{
-	const struct schedule *sc = &w->row.sched;
-	long long now = (long long)time(NULL), due;
-
-	if (sc->kind == SCHEDULE_EVERY && w->st.last_check > 0) {
-		due = w->st.last_check + sc->every;
-		if (due < now)
-			due = now;
-		w->due_boot = boot_ms() + (due - now) * 1000;
-		w->st.next_check = due;
-	} else {
-		plan(w, 1, 0);
-	}
-	save(w);
-}
-
 /* Names the watcher in ps(1) after its row: "sitewatch: NAME
  * scheme://host/path" (every local user sees it: no credentials, no
  * query), comm "sw:NAME". */
@@ -398,24 +453,30 @@ reread_row(struct watcher *w)
 	if (diff & JOBS_DIFF_SCHEDULE) {
 		log_msg(w->o->name, "interval changed to %s",
 		    w->row.interval_text);
-		replan(w);
+		plan(w, PLAN_EDITED, 0);
+		save(w);
 	}
 	return 0;
 }
 
 /*
  * Arms the timerfd for the next check, on the clock its time counts on:
- * CLOCK_BOOTTIME for a duration (so a suspend does not delay it), the wall
- * clock for cron and at times (so a clock that is set is followed).  An
- * idle watcher then sleeps until its check, with no wake-up in between.
- * Returns 0, or -1 (no timer: the caller polls once a second).
+ * CLOCK_BOOTTIME for a duration (so a suspend does not delay it) and for
+ * a check out of schedule that comes first (a cron row's baseline, a few
+ * seconds away), the wall clock for cron and at times (so a clock that is
+ * set is followed).  An idle watcher then sleeps until its check, with no
+ * wake-up in between.  Returns 0, or -1 (no timer: the caller polls once
+ * a second).
  */
 static int
 arm_timer(struct watcher *w)
 {
 	struct itimerspec its;
-	clockid_t clk = w->row.sched.kind == SCHEDULE_EVERY ? CLOCK_BOOTTIME :
-	    CLOCK_REALTIME;
+	int boot = w->row.sched.kind == SCHEDULE_EVERY || (w->extra_boot != 0 &&
+	    w->extra_boot - boot_ms() < until_scheduled(w));
+	clockid_t clk = boot ? CLOCK_BOOTTIME : CLOCK_REALTIME;
+	long long due = w->row.sched.kind == SCHEDULE_EVERY ? w->due_boot :
+	    w->extra_boot;
 
 	if (w->tfd != -1 && w->tfd_clock != clk) {
 		(void)close(w->tfd);
@@ -428,15 +489,15 @@ arm_timer(struct watcher *w)
 		w->tfd_clock = clk;
 	}
 	memset(&its, 0, sizeof(its));
-	if (clk == CLOCK_BOOTTIME) {
-		its.it_value.tv_sec = (time_t)(w->due_boot / 1000);
-		its.it_value.tv_nsec = (long)(w->due_boot % 1000) * 1000000;
+	if (boot) {
+		its.it_value.tv_sec = (time_t)(due / 1000);
+		its.it_value.tv_nsec = (long)(due % 1000) * 1000000;
 	} else if (w->due_wall != (time_t)-1) {
 		its.it_value.tv_sec = w->due_wall;
 	}
 	/* A zero it_value disarms: no check is planned. */
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
-		its.it_value.tv_nsec = clk == CLOCK_BOOTTIME ? 1 : 0;
+		its.it_value.tv_nsec = boot ? 1 : 0;
 	return timerfd_settime(w->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
@@ -1498,7 +1559,7 @@ start(struct watcher *w)
 		log_msg(o->name, "cannot open the state file %s: %s",
 		    w->state_path, strerror(errno));
 	w->rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
-	plan(w, 1, o->first_delay_ms);
+	plan(w, PLAN_START, o->first_delay_ms);
 	save(w);
 	w->end = WATCHER_STOPPED;
 	return 0;
@@ -1530,7 +1591,7 @@ postpone(struct watcher *w)
 			return;
 		w->due_wall = (time_t)(now + wait);
 	}
-	w->st.next_check = now + wait;
+	publish_next(w);
 	if (w->st.failures == 1 || log_verbose)
 		log_msg(w->o->name, "the server asks to wait %ld s "
 		    "(Retry-After%s): next check in %ld s", w->retry_after,
@@ -1539,14 +1600,17 @@ postpone(struct watcher *w)
 
 /*
  * Makes the check that is due (or asked for), then plans the next one.
+ * A check is the scheduled one when the schedule says it is due; else it
+ * is extra (by hand, a baseline, a new URL) and moves no cron or at time.
  * Returns 1 when the watcher must end (w->end says how), else 0.
  */
 static int
 run_check(struct watcher *w)
 {
-	int one_shot = w->row.sched.kind == SCHEDULE_AT && !w->check_now;
+	int scheduled = until_scheduled(w) == 0;
+	unsigned long long id = w->st.identity;
 
-	if (!w->check_now)
+	if (scheduled)
 		log_catch_up(w);
 	w->check_now = 0;
 	w->used = 1;
@@ -1555,10 +1619,12 @@ run_check(struct watcher *w)
 			w->end = WATCHER_STOPPED;
 		return 1;
 	}
-	/* A check may have been aborted for a new URL. */
-	if (w->check_now)
+	/* A check may have been aborted for a new URL: the check of the
+	 * new one comes next, and is still the scheduled one if this was. */
+	if (w->st.identity != id)
 		return 0;
-	if (one_shot && w->st.checks > 0) {
+	if (scheduled && w->row.sched.kind == SCHEDULE_AT &&
+	    w->st.checks > 0) {
 		/* Its baseline is kept for the next run (a pid field set
 		 * back to -). */
 		save(w);
@@ -1566,7 +1632,7 @@ run_check(struct watcher *w)
 		w->end = WATCHER_STOPPED;
 		return 1;
 	}
-	plan(w, 0, 0);
+	plan(w, scheduled ? PLAN_SCHEDULED : PLAN_EXTRA, 0);
 	postpone(w);
 	save(w);
 	/* Alone, the row is read again only when the file changed: a

@@ -490,6 +490,18 @@ except urllib.error.HTTPError as e:
 EOF
 }
 
+# next_check_of JOBS NAME: print the Unix time of the next check that
+# 'sitewatch -f JOBS status --json' shows for the row NAME, or "none".
+next_check_of() {
+	"$BIN" -f "$1" status --json | python3 -c '
+import json, sys, calendar, time
+for j in json.load(sys.stdin)["jobs"]:
+    if j["name"] == sys.argv[1]:
+        t = j["next_check"]
+        print("none" if t is None else
+              calendar.timegm(time.strptime(t, "%Y-%m-%dT%H:%M:%SZ")))' "$2"
+}
+
 # requests_to PATH: print how many requests the page server has had for
 # PATH since the last reset.
 requests_to() {

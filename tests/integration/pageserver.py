@@ -65,7 +65,9 @@ not counted in the stats.
                                        "query": "", "if_none_match": null,
                                        "if_modified_since": null,
                                        "accept_encoding": "gzip",
-                                       "status": 200}, ...]}
+                                       "status": 200, "time": 1.7e9},
+                                      ...]}
+                        time is when the request came (Unix time).
                         over HTTPS an entry also has "tls_resumed":
                         whether the client resumed a TLS session.
                         status is null while a request is still unanswered
@@ -160,6 +162,7 @@ class State:
             "if_modified_since": h.get("If-Modified-Since"),
             "accept_encoding": h.get("Accept-Encoding"),
             "status": None,
+            "time": time.time(),
         }
         conn = handler.connection
         if isinstance(conn, ssl.SSLSocket):

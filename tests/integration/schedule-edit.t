@@ -24,13 +24,10 @@ SV=$SPAWNED
 
 # next_in NAME: seconds from now to the next check 'status' shows for NAME.
 next_in() {
-	"$BIN" -f "$T/jobs.csv" status --json | python3 -c '
-import json, sys, time, calendar
-for j in json.load(sys.stdin)["jobs"]:
-    if j["name"] == sys.argv[1]:
-        t = j["next_check"]
-        print("none" if t is None else
-              calendar.timegm(time.strptime(t, "%Y-%m-%dT%H:%M:%SZ")) - int(time.time()))' "$1"
+	local t
+	t=$(next_check_of "$T/jobs.csv" "$1")
+	[ "$t" = none ] && { echo none; return; }
+	echo $((t - $(date +%s)))
 }
 between() { local n; n=$(next_in "$1"); [ "$n" != none ] && [ "$n" -ge "$2" ] && [ "$n" -le "$3" ]; }
 checked() { grep -Eq "^[^ ]+ $1 (first check|unchanged)" "$T/log"; }

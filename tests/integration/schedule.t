@@ -2,7 +2,8 @@
 # Schedules in the interval column, with real time: a cron row checks at
 # second 0 of each minute; a one-shot 'at' row runs once and ends 'done';
 # a watcher stopped past its due times catches up with exactly one check;
-# 'sitewatch next' prints the expected times for a fixed clock.
+# 'sitewatch next' prints the expected times for a fixed clock.  Every
+# row takes its baseline at start (issue 21.2), whatever its schedule.
 . "$(dirname "$0")/lib.sh"
 pageserver_start
 for p in cron at past stopped; do ctl set "{\"path\": \"/$p\", \"body\": \"$p\"}" >/dev/null; done
@@ -19,7 +20,8 @@ requests() { requests_to "/$1"; }
 # The slow ones run side by side: the cron row needs two minute marks.
 job cron '* * * * * ~0s'
 watch cron
-at_min=$(date -d '+1 minute' '+%Y-%m-%d %H:%M')
+# At least 10 s away, so that the baseline at start comes before it.
+at_min=$(date -d '+70 seconds' '+%Y-%m-%d %H:%M')
 job at "at $at_min"
 watch at
 job past 'at 2020-01-01 00:00'
@@ -74,17 +76,19 @@ assert_eq "$(( $(requests stopped) - before ))" 1 "checks in the second after th
 stop "$W_stopped"
 ok
 
-try "a one-shot 'at' row in the coming minute runs at that minute and ends done"
-assert_eventually 75 gone "$W_at"
+try "a one-shot 'at' row in the coming minute: baseline at start, a check at that minute, then done (issue 21.3)"
+assert_eventually 135 gone "$W_at"
 assert_grep ';done$' "$T/at.csv"
-assert_eq "$(requests at)" 1 "one check"
-assert_grep "^$(date -u -d "$at_min" '+%Y-%m-%dT%H:%M'):0[01]Z at first check" "$T/at.log"
+assert_eq "$(requests at)" 2 "the baseline and the check at its time"
+assert_eq "$(lines at 'first check')" 1 "one baseline"
+assert_grep "^$(date -u -d "$at_min" '+%Y-%m-%dT%H:%M'):0[01]Z at unchanged" "$T/at.log"
 ok
 
-try "a cron row '* * * * * ~0s' checks at second 0 of each minute (allow 1 s)"
-assert_eventually 130 at_least cron 'unchanged|first check' 2
-bad=$(grep -E 'unchanged|first check' "$T/cron.log" | awk '{print $1}' | grep -Ev ':0[01]Z$')
-assert_eq "$bad" "" "checks not at second 0 or 1"
+try "a cron row '* * * * * ~0s': baseline at start, then checks at second 0 of each minute (allow 1 s)"
+assert_eq "$(lines cron 'first check')" 1 "one baseline"
+assert_eventually 130 at_least cron 'unchanged' 2
+bad=$(grep -E 'unchanged' "$T/cron.log" | awk '{print $1}' | grep -Ev ':0[01]Z$')
+assert_eq "$bad" "" "scheduled checks not at second 0 or 1"
 ok
 
 done_testing
