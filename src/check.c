@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "compare.h"
 #include "jobs.h"
 #include "jobsfile.h"
+#include "schedule.h"
 
 size_t
 check_report(FILE *fp, const char *filename, const struct jobs_file *jf)
@@ -140,6 +142,27 @@ out:
 	return rc;
 }
 
+size_t
+check_warn(FILE *fp, const char *filename, const struct jobs_file *jf,
+    time_t now)
+{
+	char msg[256];
+	size_t i, printed = 0;
+
+	for (i = 0; i < jf->njobs; i++) {
+		const struct job *j = &jf->jobs[i];
+
+		/* A row that has run says done, and is not run again. */
+		if (j->pid_kind == JOBS_PID_DONE ||
+		    !schedule_at_past(&j->sched, now, msg, sizeof(msg)))
+			continue;
+		(void)fprintf(fp, "%s:%zu: warning: interval: %s: the row is "
+		    "checked once, at start\n", filename, j->lineno, msg);
+		printed++;
+	}
+	return printed;
+}
+
 int
 check_file(const char *path)
 {
@@ -164,6 +187,7 @@ check_file(const char *path)
 	(void)check_report(stderr, path, &jf);
 	if (!judged)
 		(void)fprintf(stderr, "%s: %s\n", path, err);
+	(void)check_warn(stderr, path, &jf, time(NULL));
 	for (i = 0; i < jf.njobs; i++)
 		if (jf.jobs[i].pid_kind == JOBS_PID_STOP)
 			stopped++;

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "jobs.h"
 
@@ -37,6 +38,15 @@ int check_row(GHashTable *seen, const struct job *j, char *why,
  */
 int check_judge(struct jobs_file *jf, GHashTable *seen, char *err,
     size_t errsz);
+
+/*
+ * Prints one "FILE:LINE: warning: ..." line to fp per row that is usable
+ * but likely not what was meant: a one-shot "at" time that has passed at
+ * now (unless the row says done).  Returns the number of lines printed;
+ * a warning makes no row unusable.
+ */
+size_t check_warn(FILE *fp, const char *filename, const struct jobs_file *jf,
+    time_t now);
 
 /*
  * Reads and checks the jobs file at path as `sitewatch --check` does:

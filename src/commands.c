@@ -309,6 +309,28 @@ valid_compare_value(const char *col, const char *what, const char *value)
 	}
 }
 
+/* Reads $SITEWATCH_NOW, the fixed clock of the tests, or returns now. */
+static time_t
+clock_now(void)
+{
+	const char *v = getenv("SITEWATCH_NOW");
+	struct tm tm;
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return time(NULL);
+	if (*v == '@')
+		return (time_t)strtoll(v + 1, NULL, 10);
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(v, "%Y-%m-%d %H:%M", &tm);
+	if (end != NULL && *end == ':')
+		end = strptime(end, ":%S", &tm);
+	if (end == NULL || *end != '\0')
+		return time(NULL);
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
 int
 cmd_add(const char *file, const char *interval, const char *name,
     const char *url, const char *filter, const char *notify)
@@ -321,6 +343,13 @@ cmd_add(const char *file, const char *interval, const char *name,
 	    jobs_check_url(url, err, sizeof(err)) == -1 ||
 	    schedule_parse(interval, &sched, err, sizeof(err)) == -1) {
 		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return 2;
+	}
+	/* A one-shot time already past would only take a baseline: there
+	 * is nothing after it to compare with. */
+	if (schedule_at_past(&sched, clock_now(), err, sizeof(err))) {
+		(void)fprintf(stderr, "sitewatch: interval: %s: give a time "
+		    "to come\n", err);
 		return 2;
 	}
 	{
@@ -596,28 +625,6 @@ cmd_check_url(const char *url, const char *filter,
 	if (body_fd != -1)
 		(void)close(body_fd);
 	return rc;
-}
-
-/* Reads $SITEWATCH_NOW, the fixed clock of the tests, or returns now. */
-static time_t
-clock_now(void)
-{
-	const char *v = getenv("SITEWATCH_NOW");
-	struct tm tm;
-	char *end;
-
-	if (v == NULL || *v == '\0')
-		return time(NULL);
-	if (*v == '@')
-		return (time_t)strtoll(v + 1, NULL, 10);
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(v, "%Y-%m-%d %H:%M", &tm);
-	if (end != NULL && *end == ':')
-		end = strptime(end, ":%S", &tm);
-	if (end == NULL || *end != '\0')
-		return time(NULL);
-	tm.tm_isdst = -1;
-	return mktime(&tm);
 }
 
 int

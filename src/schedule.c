@@ -919,3 +919,23 @@ schedule_period_hint(const struct schedule *s)
 	}
 	return best > 0 ? best : 60;
 }
+
+int
+schedule_at_past(const struct schedule *s, time_t now, char *msg,
+    size_t msgsz)
+{
+	char at[32], nowtext[32];
+	struct tm tm;
+
+	if (s->kind != SCHEDULE_AT || schedule_next(s, now) != (time_t)-1)
+		return 0;
+	(void)snprintf(at, sizeof(at), "%04d-%02d-%02d %02d:%02d", s->year,
+	    s->month, s->mday, s->hour, s->minute);
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(nowtext, sizeof(nowtext), "%Y-%m-%d %H:%M", &tm) == 0)
+		(void)snprintf(nowtext, sizeof(nowtext), "@%lld",
+		    (long long)now);
+	(void)snprintf(msg, msgsz, "at %s has passed (it is now %s)", at,
+	    nowtext);
+	return 1;
+}

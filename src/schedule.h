@@ -66,6 +66,17 @@ int schedule_parse(const char *text, struct schedule *s, char *err,
 time_t schedule_next(const struct schedule *s, time_t after);
 
 /*
+ * For a one-shot "at" schedule whose time is not after now, writes into
+ * msg (size msgsz) what is wrong, naming the time and now in local time:
+ * 'at 2020-01-01 00:00 has passed (it is now 2026-12-07 22:05)', and
+ * returns 1.  Returns 0, msg untouched, for any other schedule.  The one
+ * rule of "too late" for `add` (which refuses) and `--check` (which
+ * warns).
+ */
+int schedule_at_past(const struct schedule *s, time_t now, char *msg,
+    size_t msgsz);
+
+/*
  * Returns a typical gap between runs in seconds, to spread first checks:
  * every for a duration; for a cron expression the smallest gap between
  * consecutive runs among the first few after 2001-01-01 00:00 UTC (60 when

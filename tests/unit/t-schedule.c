@@ -441,6 +441,39 @@ t_end_of_time(void)
 		check_int((long long)schedule_next(&s, far), ==, -1);
 }
 
+/*
+ * issue 21.3: the one rule of "too late" for add and --check: an at time
+ * not after now has passed, and the message names it and now in local
+ * time; any other schedule, or an at time to come, is not past.
+ */
+static void
+t_at_past(void)
+{
+	struct schedule s;
+	char msg[256] = "untouched";
+
+	set_tz("Europe/Berlin");
+	if (parse_ok("at 2026-12-01 09:00", &s)) {
+		check_int(schedule_at_past(&s, when("2026-12-01 08:59"), msg,
+		    sizeof(msg)), ==, 0);
+		check_str(msg, "untouched");
+		check_int(schedule_at_past(&s, when("2026-12-01 09:00"), msg,
+		    sizeof(msg)), ==, 1);
+		check_str(msg, "at 2026-12-01 09:00 has passed (it is now "
+		    "2026-12-01 09:00)");
+		check_int(schedule_at_past(&s, when("2027-01-02 03:04"), msg,
+		    sizeof(msg)), ==, 1);
+		check_str(msg, "at 2026-12-01 09:00 has passed (it is now "
+		    "2027-01-02 03:04)");
+	}
+	if (parse_ok("@daily", &s))
+		check_int(schedule_at_past(&s, when("2027-01-02 03:04"), msg,
+		    sizeof(msg)), ==, 0);
+	if (parse_ok("10m", &s))
+		check_int(schedule_at_past(&s, when("2027-01-02 03:04"), msg,
+		    sizeof(msg)), ==, 0);
+}
+
 int
 main(void)
 {
@@ -695,5 +728,7 @@ main(void)
 	TEST(t_period_hint(), "period hints");
 	TEST(t_end_of_time(), "no next run past the end of time_t, no overflow");
 	TEST(t_impossible_struct(), "no match within the search: never");
+	TEST(t_at_past(), "issue 21.3: an at time not after now has passed, "
+	    "said with the time and now");
 	return test_done();
 }
