@@ -157,6 +157,11 @@ usage(FILE *fp)
 	    "  -h, --help             show this help\n"
 	    "      --version          show the version\n"
 	    "\n"
+	    "the supervisor stops every watcher (pid fields back to -) and exits 0\n"
+	    "on Ctrl-C, SIGTERM, a hangup of its terminal (SIGHUP; not under nohup)\n"
+	    "or Ctrl-D there; SIGUSR1 re-reads the jobs file now (edits are seen\n"
+	    "anyway)\n"
+	    "\n"
 	    "exit status: 0 done, 1 runtime failure, 2 bad command line, unusable\n"
 	    "jobs file, unknown job or invalid input\n");
 }

@@ -5,8 +5,8 @@
  * restart(); wait for an event.  What happens to each watcher is decided
  * by the table in childfsm.c: this file feeds it events (what a row says,
  * how a watcher ended, a timer) and carries out the actions it returns.
- * Events come through one poll(2): a signalfd (SIGCHLD; SIGTERM and
- * SIGINT to stop; SIGHUP to read the file now) and an inotify
+ * Events come through one poll(2): a signalfd (SIGCHLD; SIGTERM, SIGINT
+ * and SIGHUP to stop; SIGUSR1 to read the file now) and an inotify
  * descriptor on the jobs file's directory (so editors that save by rename
  * are seen), with a slow stat poll as a fallback.  The loop waits on
  * nothing else: the jobs file's lock is taken only when free
@@ -114,6 +114,8 @@ struct supervisor {
 	const char *base;	/* its name in its directory */
 	int lockfd;
 	int sfd, ifd;
+	int ttyfd;		/* the terminal we run in, read without
+				 * blocking for its end of input (-1: none) */
 	struct notifier n;
 	long long notifier_restart_at;
 	GHashTable *by_name;	/* char *name -> struct child * */
@@ -1270,6 +1272,52 @@ file_changed(struct supervisor *s)
 }
 
 /*
+ * When stdin is a terminal: opens it again, for tty_ended(), without
+ * blocking and without changing the open file the shell shares.  Its end
+ * of input stops us as its hangup does: Ctrl-D, and what script(1) passes
+ * on when its own terminal is closed (it ignores that SIGHUP and lives
+ * on, so the hangup never reaches us).
+ */
+static void
+tty_open(struct supervisor *s)
+{
+	const char *name;
+
+	if (!isatty(STDIN_FILENO) || (name = ttyname(STDIN_FILENO)) == NULL)
+		return;
+	s->ttyfd = open(name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+}
+
+/* Returns 1 when the terminal is there to be read: we are its foreground
+ * process group (a read from the background would stop us, SIGTTIN). */
+static int
+tty_ours(const struct supervisor *s)
+{
+	return s->ttyfd != -1 && tcgetpgrp(s->ttyfd) == getpgrp();
+}
+
+/*
+ * The terminal is readable (revents from poll): reads what was typed
+ * there and drops it, as the supervisor takes no input.  Returns why we
+ * are to stop: "the terminal hung up", "end of input at the terminal" (a
+ * read of 0 bytes: Ctrl-D at the start of a line), or NULL.
+ */
+static const char *
+tty_ended(struct supervisor *s, short revents)
+{
+	char buf[256];
+	ssize_t r;
+
+	if (revents & POLLHUP)
+		return "the terminal hung up";
+	if (!tty_ours(s))
+		return NULL;
+	while ((r = read(s->ttyfd, buf, sizeof(buf))) > 0)
+		;
+	return r == 0 ? "end of input at the terminal" : NULL;
+}
+
+/*
  * Init phase: checks the file, takes the lock, starts the notifier, sets
  * up the events.  Returns 0, or the exit code to leave with.
  */
@@ -1357,12 +1405,24 @@ init(struct supervisor *s)
 		return 1;
 	}
 
-	/* Signals arrive through a signalfd; nothing runs in a handler. */
+	/* Signals arrive through a signalfd; nothing runs in a handler.
+	 * SIGHUP (the terminal hung up) stops us as SIGTERM does, unless we
+	 * were started with it ignored (nohup): a blocked signal would
+	 * still reach the signalfd, so an ignored one is left out. */
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGCHLD);
 	(void)sigaddset(&set, SIGTERM);
 	(void)sigaddset(&set, SIGINT);
-	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGUSR1);
+	{
+		struct sigaction old;
+
+		if (sigaction(SIGHUP, NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN) {
+			(void)sigaddset(&set, SIGHUP);
+			tty_open(s);
+		}
+	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
 	    (s->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
 		(void)fprintf(stderr, "sitewatch: signalfd: %s\n",
@@ -1424,7 +1484,8 @@ supervisor_run(const struct supervisor_opts *o)
 	proctitle_set(NULL, "supervisor %s", o->jobsfile);
 	memset(&s, 0, sizeof(s));
 	s.o = o;
-	s.lockfd = s.sfd = s.ifd = s.recfd[0] = s.recfd[1] = s.sp.fd = -1;
+	s.lockfd = s.sfd = s.ifd = s.ttyfd = s.recfd[0] = s.recfd[1] =
+	    s.sp.fd = -1;
 	s.pid = getpid();
 	s.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
 	s.by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
@@ -1449,10 +1510,11 @@ supervisor_run(const struct supervisor_opts *o)
 
 	/* Loop phase: from now on we must not die. */
 	for (;;) {
-		struct pollfd pfd[3];
+		struct pollfd pfd[4];
 		struct signalfd_siginfo si;
 		long long now, next;
-		int n = 0, stop = 0;
+		int n = 0, stop = 0, tty = -1;
+		const char *why;
 
 		/* Signals first: a SIGTERM that reached the watchers and us
 		 * together (a whole process group or cgroup) is a shutdown,
@@ -1460,10 +1522,14 @@ supervisor_run(const struct supervisor_opts *o)
 		while (read(s.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 				stop = 1;
-			else if (si.ssi_signo == SIGCHLD)
-				chld = 1;
 			else if (si.ssi_signo == SIGHUP) {
-				log_msg("sitewatch", "SIGHUP: reading %s again",
+				log_msg("sitewatch", "SIGHUP (the terminal hung "
+				    "up): stopping");
+				stop = 1;
+			} else if (si.ssi_signo == SIGCHLD)
+				chld = 1;
+			else if (si.ssi_signo == SIGUSR1) {
+				log_msg("sitewatch", "SIGUSR1: reading %s again",
 				    s.path);
 				s.reconcile_due = 1;
 				s.reconcile_at = util_mono_ms();
@@ -1507,8 +1573,18 @@ supervisor_run(const struct supervisor_opts *o)
 			pfd[n].fd = s.sp.fd;
 			pfd[n++].events = spawn_events(&s.sp);
 		}
+		if (tty_ours(&s)) {
+			tty = n;
+			pfd[n].fd = s.ttyfd;
+			pfd[n++].events = POLLIN;
+		}
 		(void)poll(pfd, (nfds_t)n, next <= now ? 0 :
 		    (int)(next - now > 60000 ? 60000 : next - now));
+		if (tty != -1 && pfd[tty].revents != 0 &&
+		    (why = tty_ended(&s, pfd[tty].revents)) != NULL) {
+			log_msg("sitewatch", "%s: stopping", why);
+			break;
+		}
 		if (s.ifd != -1) {
 			enum file_news news = file_event(&s);
 
@@ -1543,6 +1619,8 @@ out:
 	spawn_stop(&s.sp);
 	if (s.lockfd != -1)
 		(void)close(s.lockfd);
+	if (s.ttyfd != -1)
+		(void)close(s.ttyfd);
 	g_hash_table_destroy(s.by_pid);
 	g_hash_table_destroy(s.by_name);
 	g_hash_table_destroy(s.reported);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Live edits of the jobs file: rows added (sed -i, an in-place write, an
 # editor saving by rename), stopped, started again and removed; a save
-# that does not parse changes nothing; SIGHUP reads the file again.
+# that does not parse changes nothing; SIGUSR1 reads the file again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/supervisor-lib.sh"
 sv_start
@@ -64,9 +64,9 @@ assert_eq "$(grep -c 'does not parse' "$LOG")" 1 "the same problem is logged onc
 assert child_of "$pe" "$SV"
 ok
 
-try "SIGHUP re-reads the file"
-kill -HUP "$SV"
-assert_eventually 2 logged 'SIGHUP: reading'
+try "SIGUSR1 re-reads the file"
+kill -USR1 "$SV"
+assert_eventually 2 logged 'SIGUSR1: reading'
 assert child_of "$pe" "$SV"
 ok
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The supervisor's loop never waits for the spawner: with the spawner
-# stalled (SIGSTOP) while it is asked for a watcher, edits, SIGHUP and
+# stalled (SIGSTOP) while it is asked for a watcher, edits, SIGUSR1 and
 # SIGTERM are still answered at once; the stalled spawner is given up
 # and the watcher forked by the supervisor itself.
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +15,7 @@ spawner_pid() {
 	done
 }
 
-try "a stalled spawner holds nothing up: a stop, SIGHUP; then the watcher is forked here"
+try "a stalled spawner holds nothing up: a stop, SIGUSR1; then the watcher is forked here"
 SP=$(spawner_pid)
 assert [ -n "$SP" ]
 assert kill -STOP "$SP"
@@ -26,9 +26,9 @@ sleep 0.5
 pa=$(pidof_row a)
 sed -i 's/^\(1h;a;.*;\)[0-9]*$/\1stop/' "$J"
 assert_eventually 1.5 gone "$pa"
-# ... and SIGHUP is read at once.
-kill -HUP "$SV"
-assert_eventually 1 logged 'SIGHUP: reading'
+# ... and SIGUSR1 is read at once.
+kill -USR1 "$SV"
+assert_eventually 1 logged 'SIGUSR1: reading'
 # After the spawner's deadline, d is forked by the supervisor.
 assert_eventually 15 running d
 assert_eventually 2 logged 'the spawner is gone or stalled'
