@@ -535,12 +535,8 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
 			}
 			util_sleep_ms(50);
 		}
-		if (after.failures > 0 &&
-		    strcmp(after.last_error, after.last_result) != 0)
-			(void)printf("%s: %s (%s)\n", name, after.last_result,
-			    after.last_error);
-		else
-			(void)printf("%s: %s\n", name, after.last_result);
+		state_describe(&after, result, sizeof(result));
+		(void)printf("%s: %s\n", name, result);
 		return after.failures > 0 ? 1 : 0;
 	}
 	jobs_free(&jf);
@@ -549,15 +545,6 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
 	o.name = name;
 	rc = check_with_notifier(&o, exec_argv, desktop, result,
 	    sizeof(result));
-	if (rc == WATCHER_FAILED) {
-		struct state st;
-
-		if (job_state(file, name, &st) == 0 && st.last_error[0] != '\0' &&
-		    strcmp(st.last_error, st.last_result) != 0)
-			(void)snprintf(result + strlen(result),
-			    sizeof(result) - strlen(result), " (%.300s)",
-			    st.last_error);
-	}
 	if (rc == WATCHER_NOROW) {
 		(void)fprintf(stderr, "sitewatch: %s: no job called \"%s\"\n",
 		    file, name);

@@ -177,6 +177,9 @@ set_field(struct state *st, const char *key, const char *v)
 	else if (strcmp(key, "last_result") == 0)
 		(void)snprintf(st->last_result, sizeof(st->last_result), "%s",
 		    v);
+	else if (strcmp(key, "last_change_brief") == 0)
+		(void)snprintf(st->last_change_brief,
+		    sizeof(st->last_change_brief), "%s", v);
 	else if (strcmp(key, "last_error") == 0)
 		(void)snprintf(st->last_error, sizeof(st->last_error), "%s", v);
 	else if (strcmp(key, "failures") == 0)
@@ -281,6 +284,7 @@ state_format(char *buf, size_t bufsz, const struct state *st)
 	char hash[FETCH_HASH_LEN * 2 + 1], text[FETCH_HASH_LEN * 2 + 1];
 	char etag[sizeof(st->etag)], lm[sizeof(st->last_modified)];
 	char result[sizeof(st->last_result)], error[sizeof(st->last_error)];
+	char brief[sizeof(st->last_change_brief)];
 	size_t i, n;
 	int r;
 
@@ -291,7 +295,8 @@ state_format(char *buf, size_t bufsz, const struct state *st)
 	r = snprintf(buf, bufsz, "identity=%016llx\nbaseline=%d\netag=%s\n"
 	    "last_modified=%s\nhash=%s\ntext_hash=%s\nlast_check=%lld\n"
 	    "last_change=%lld\nlast_result=%s\nlast_error=%s\nfailures=%u\n"
-	    "failing_since=%lld\nalerted=%d\nchecks=%lu\nnext_check=%lld\n",
+	    "failing_since=%lld\nalerted=%d\nchecks=%lu\nnext_check=%lld\n"
+	    "last_change_brief=%s\n",
 	    st->identity, st->baseline, clean(etag, sizeof(etag), st->etag),
 	    clean(lm, sizeof(lm), st->last_modified),
 	    st->has_hash ? hash : "", st->has_text_hash ? text : "",
@@ -299,11 +304,26 @@ state_format(char *buf, size_t bufsz, const struct state *st)
 	    clean(result, sizeof(result), st->last_result),
 	    clean(error, sizeof(error), st->last_error),
 	    st->failures, st->failing_since, st->alerted, st->checks,
-	    st->next_check);
+	    st->next_check, clean(brief, sizeof(brief),
+	    st->last_change_brief));
 	n = r < 0 ? 0 : (size_t)r < bufsz - 32 ? (size_t)r : bufsz - 32;
 	n += (size_t)snprintf(buf + n, bufsz - n, "sum=%016llx\n",
 	    util_hash(buf, n));
 	return n;
+}
+
+void
+state_describe(const struct state *st, char *buf, size_t bufsz)
+{
+	if (st->failures > 0 && st->last_error[0] != '\0' &&
+	    strcmp(st->last_error, st->last_result) != 0)
+		(void)snprintf(buf, bufsz, "%s (%s)", st->last_result,
+		    st->last_error);
+	else if (st->failures == 0 && strcmp(st->last_result, "changed") == 0 &&
+	    st->last_change_brief[0] != '\0')
+		(void)snprintf(buf, bufsz, "changed %s", st->last_change_brief);
+	else
+		(void)snprintf(buf, bufsz, "%s", st->last_result);
 }
 
 unsigned long long

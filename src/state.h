@@ -22,7 +22,8 @@ struct state {
 	int has_hash;
 	long long last_check;		/* Unix time of the last check, 0: never */
 	long long last_change;		/* Unix time of the last change seen */
-	char last_result[128];		/* "unchanged", "changed", "HTTP 503", "timeout", ... */
+	char last_result[128];		/* "baseline recorded", "unchanged", "changed", "HTTP 503", "timeout", ... */
+	char last_change_brief[192];	/* of the last change: "(+3 -1) first added line" */
 	char last_error[256];		/* the whole message of the last failure */
 	unsigned failures;		/* consecutive failed checks */
 	unsigned long checks;		/* checks made, to see a new one land */
@@ -92,6 +93,14 @@ int state_load(const char *path, struct state *st);
  * A field that does not parse is left empty (a bad hash: no hash).
  */
 int state_parse(char *buf, size_t n, struct state *st);
+
+/*
+ * Writes into buf (bufsz bytes) the outcome of the last check in *st as
+ * `sitewatch check` prints it: "baseline recorded", "unchanged", "changed
+ * (+3 -1) first added line", or a failure with its error in full in
+ * parentheses ("HTTP 503 (HTTP 503 Service Unavailable)").
+ */
+void state_describe(const struct state *st, char *buf, size_t bufsz);
 
 /*
  * Formats *st as a state file into buf (bufsz bytes, at least STATE_MAX),

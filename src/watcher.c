@@ -1116,14 +1116,13 @@ compare_body(struct watcher *w, const struct fetch_result *res, int body_fd,
 }
 
 /*
- * Writes the log line of a change: "changed: URL (+3 -1) first added
- * line..." (one line; the URL as redact_url shows it).  A change the row's notify condition does not tell
- * is logged at -v only.
+ * Writes into buf (size bufsz) what changed, as the log and `sitewatch
+ * check` say it: "(+3 -1)", and the first added line (at most 80 bytes,
+ * "..." when there is more) after a space when there is one.
  */
 static void
-log_change(struct watcher *w, const struct change *ch)
+change_brief(const struct change *ch, char *buf, size_t bufsz)
 {
-	char first[100] = "", url[REDACT_MAX];
 	const char *nl = strchr(ch->lines, '\n');
 	size_t len = nl != NULL ? (size_t)(nl - ch->lines) : strlen(ch->lines);
 	int more = nl != NULL && nl[1] != '\0';
@@ -1133,16 +1132,29 @@ log_change(struct watcher *w, const struct change *ch)
 		more = 1;
 	}
 	len = util_utf8_cut(ch->lines, len);	/* not inside a character */
-	(void)snprintf(first, sizeof(first), " %.*s%s", (int)len, ch->lines,
-	    more ? "..." : "");
+	(void)snprintf(buf, bufsz, "(+%ld -%ld)%s%.*s%s", ch->added,
+	    ch->removed, len > 0 ? " " : "", (int)len, ch->lines,
+	    len > 0 && more ? "..." : "");
+}
+
+/*
+ * Writes the log line of a change: "changed: URL (+3 -1) first added
+ * line..." (one line; the URL as redact_url shows it; what changed as
+ * change_brief() put it into the state).  A change the row's notify
+ * condition does not tell is logged at -v only.
+ */
+static void
+log_change(struct watcher *w, const struct change *ch)
+{
+	char url[REDACT_MAX];
+
 	(void)redact_url(w->row.url, REDACT_SHOWN, url, sizeof(url));
 	if (ch->notify)
-		log_msg(w->o->name, "changed: %s (+%ld -%ld)%s", url,
-		    ch->added, ch->removed, len > 0 ? first : "");
+		log_msg(w->o->name, "changed: %s %s", url,
+		    w->st.last_change_brief);
 	else if (log_verbose)
-		log_msg(w->o->name, "changed, not told (notify %s): %s "
-		    "(+%ld -%ld)%s", w->row.notify, url, ch->added,
-		    ch->removed, len > 0 ? first : "");
+		log_msg(w->o->name, "changed, not told (notify %s): %s %s",
+		    w->row.notify, url, w->st.last_change_brief);
 }
 
 /*
@@ -1343,8 +1355,10 @@ keep_answer(struct watcher *w, const struct answer *a, int changed)
 	} else if (a->etag[0] != '\0') {
 		(void)snprintf(w->st.etag, sizeof(w->st.etag), "%s", a->etag);
 	}
+	/* What `sitewatch check` and status say: the log's words. */
 	(void)snprintf(w->st.last_result, sizeof(w->st.last_result), "%s",
-	    changed ? "changed" : "unchanged");
+	    !w->st.baseline ? "baseline recorded" : changed ? "changed" :
+	    "unchanged");
 }
 
 /*
@@ -1378,6 +1392,8 @@ conclude(struct watcher *w, const struct answer *a, int changed,
 	else
 		httpval_date(a->now, new_value, sizeof(new_value));
 	w->st.last_change = a->now;
+	change_brief(ch, w->st.last_change_brief,
+	    sizeof(w->st.last_change_brief));
 	/* Saved before the row is written: a crash in between costs the
 	 * row one late update, never a second alarm. */
 	save(w);
@@ -1787,7 +1803,7 @@ watcher_check_once(const struct watcher_opts *o, char *result,
 	if (w.body_fd != -1)
 		(void)close(w.body_fd);
 	save(&w);
-	(void)snprintf(result, resultsz, "%s", w.st.last_result);
+	state_describe(&w.st, result, resultsz);
 	rc = w.st.failures > 0 ? WATCHER_FAILED : WATCHER_STOPPED;
 	jobs_clear(&w.row);
 	return rc;

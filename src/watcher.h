@@ -49,7 +49,7 @@ int watcher_run(const struct watcher_opts *o);
 /*
  * Checks the row once, now, as its watcher would: records a change in the
  * row and the state, and notifies through o->notify_fd.  Writes the result
- * ("unchanged", "changed", "HTTP 503", ...) into result.  Returns
+ * as state_describe() puts it into result.  Returns
  * WATCHER_STOPPED (0) when the check succeeded, WATCHER_FAILED when it
  * failed, WATCHER_NOROW when there is no usable row of that name.
  */

@@ -115,25 +115,25 @@ assert_eq "$(json "$T/status.json" bad interval_seconds)" 2
 assert_eq "$(json "$T/status.json" Fefe last_result)" null "before any check"
 ok
 
-try "check NAME without a supervisor: the first check prints the baseline result and records it"
+try "check NAME without a supervisor: the first check prints the baseline result and records it (issue 21.4: as the log says it)"
 ctl reset >/dev/null
 "$BIN" -f "$J" check Wikipedia > "$T/out" 2>"$T/err"
 assert_eq "$?" 0 "exit status"
-assert_eq "$(cat "$T/out")" "Wikipedia: unchanged"
+assert_eq "$(cat "$T/out")" "Wikipedia: baseline recorded"
 assert_eq "$(requests_to /w)" 1 "requests to /w"
 assert_eq "$(lastmod_of Wikipedia)" "$LM1" "the server's Last-Modified recorded in the row"
-assert_grep '^last_result=unchanged$' "$SDIR/Wikipedia"
+assert_grep '^last_result=baseline recorded$' "$SDIR/Wikipedia"
 assert status_json
-assert_eq "$(json "$T/status.json" Wikipedia last_result)" '"unchanged"'
+assert_eq "$(json "$T/status.json" Wikipedia last_result)" '"baseline recorded"'
 assert_grep '"last_check": "[0-9]{4}-' "$T/status.json"
-assert_eq "$(st Wikipedia 6)" unchanged "RESULT column"
+assert_eq "$(st Wikipedia 6)" "baseline recorded" "RESULT column"
 ok
 
 try "check NAME without a supervisor: a changed page prints changed and records the new last-modified"
 ctl set "{\"path\": \"/w\", \"body\": \"w2\", \"last_modified\": \"$LM2\"}" >/dev/null
 out=$("$BIN" -f "$J" check Wikipedia 2>/dev/null)
 assert_eq "$?" 0 "exit status"
-assert_eq "$out" "Wikipedia: changed"
+assert_eq "$out" "Wikipedia: changed (+1 -1) w2"
 assert_eq "$(lastmod_of Wikipedia)" "$LM2" "row last-modified"
 assert status_json
 assert_eq "$(json "$T/status.json" Wikipedia last_result)" '"changed"'
@@ -145,11 +145,11 @@ ok
 
 try "check NAME without a supervisor, no Last-Modified: the time of the change goes into the row"
 out=$("$BIN" -f "$J" check Fefe 2>/dev/null)
-assert_eq "$out" "Fefe: unchanged" "baseline"
+assert_eq "$out" "Fefe: baseline recorded" "baseline"
 assert_eq "$(lastmod_of Fefe)" "-" "no Last-Modified: the row keeps -"
 ctl set '{"path": "/f", "body": "f2"}' >/dev/null
 out=$("$BIN" -f "$J" check Fefe 2>/dev/null)
-assert_eq "$out" "Fefe: changed"
+assert_eq "$out" "Fefe: changed (+1 -1) f2"
 [[ $(lastmod_of Fefe) =~ $HTTPDATE ]] || diag "row last-modified is not an HTTP date: $(lastmod_of Fefe)"
 ok
 
@@ -352,7 +352,7 @@ else
 	ok
 fi
 
-try "check NAME with a supervisor: its watcher checks and the command prints the result"
+try "check NAME with a supervisor: its watcher checks and the command prints the result (issue 21.4: a change with +A -R and the first added line)"
 ctl reset >/dev/null
 out=$("$BIN" -f "$J" check Fefe 2>"$T/err")
 assert_eq "$?" 0 "exit status"
@@ -365,7 +365,7 @@ ctl reset >/dev/null
 p=$(pidof_row Fefe)
 out=$("$BIN" -f "$J" check Fefe 2>"$T/err")
 assert_eq "$?" 0 "exit status"
-assert_eq "$out" "Fefe: changed"
+assert_eq "$out" "Fefe: changed (+1 -1) f3"
 assert_eq "$(requests_to /f)" 1 "requests to /f"
 # The watcher, not the command, saw the change: it logs to the supervisor's log.
 assert_eventually 2 grep -q "Fefe changed: $URL/f" "$LOG"

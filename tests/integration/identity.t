@@ -84,7 +84,7 @@ try "check NAME without a supervisor adopts the state too"
 ctl reset >/dev/null
 sed -i "s|^1s;gamma;$URL/c;|1s;gamma;$URL/a;|" "$J"
 assert_status 0 "$BIN" -f "$J" check gamma
-assert_eq "$(tail -n 1 "$T/.out")" "gamma: unchanged" "a new baseline, not a change"
+assert_eq "$(tail -n 1 "$T/.out")" "gamma: baseline recorded" "a new baseline, not a change"
 assert_eq "$(requests_with_ims /a)" 0 "c's validators are not sent to a"
 ok
 

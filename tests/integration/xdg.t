@@ -17,7 +17,7 @@ ok
 
 try "... and its state goes to ~/.local/state/sitewatch"
 HOME=$T/home XDG_CONFIG_HOME= XDG_STATE_HOME= "$BIN" check x > "$T/out" 2>&1
-assert_grep '^x: unchanged$' "$T/out"
+assert_grep '^x: baseline recorded$' "$T/out"
 assert test -s "$T/home/.local/state/sitewatch/x"
 assert test ! -e "$T/home/.config/sitewatch/.jobs.csv.state"
 ok
@@ -32,7 +32,7 @@ ok
 try "a ./jobs.csv wins over the XDG file, with its state beside it"
 printf 'interval;name;url;last-modified;pid\n1h;here;%s/x;-;-\n' "$URL" > "$T/work/jobs.csv"
 HOME=$T/home XDG_CONFIG_HOME= XDG_STATE_HOME= "$BIN" check here > "$T/out" 2>&1
-assert_grep '^here: unchanged$' "$T/out"
+assert_grep '^here: baseline recorded$' "$T/out"
 assert test -s "$T/work/.jobs.csv.state/here"
 ok
 

@@ -78,6 +78,7 @@ t_round_trip(void)
 	s.last_check = 1700000000;
 	s.last_change = 1690000000;
 	(void)strcpy(s.last_result, "HTTP 503");
+	(void)strcpy(s.last_change_brief, "(+3 -1) New post: a=b...");
 	s.failures = 3;
 	(void)snprintf(path, sizeof(path), "%s/sub/one", dir);
 	check_int(state_save(path, &s), ==, 0);	/* creates sub/ */
@@ -90,7 +91,37 @@ t_round_trip(void)
 	check_int(t.last_check, ==, 1700000000);
 	check_int(t.last_change, ==, 1690000000);
 	check_str(t.last_result, "HTTP 503");
+	check_str(t.last_change_brief, "(+3 -1) New post: a=b...");
 	check_uint(t.failures, ==, 3);
+}
+
+/*
+ * issue 21.4: what `sitewatch check` prints, from the state alone (the
+ * same words whether the command or a supervised watcher checked).
+ */
+static void
+t_describe(void)
+{
+	struct state s;
+	char out[512];
+
+	memset(&s, 0, sizeof(s));
+	(void)strcpy(s.last_result, "baseline recorded");
+	state_describe(&s, out, sizeof(out));
+	check_str(out, "baseline recorded");
+	(void)strcpy(s.last_result, "changed");
+	(void)strcpy(s.last_change_brief, "(+2 -1) v2...");
+	state_describe(&s, out, sizeof(out));
+	check_str(out, "changed (+2 -1) v2...");
+	(void)strcpy(s.last_result, "unchanged");
+	state_describe(&s, out, sizeof(out));
+	check_str(out, "unchanged");
+	/* A failure: the error, never an older change's lines. */
+	(void)strcpy(s.last_result, "HTTP 503");
+	(void)strcpy(s.last_error, "HTTP 503 Service Unavailable");
+	s.failures = 1;
+	state_describe(&s, out, sizeof(out));
+	check_str(out, "HTTP 503 (HTTP 503 Service Unavailable)");
 }
 
 static void
@@ -318,6 +349,8 @@ main(void)
 	TEST(t_safe_names(), "names are made safe: no '/', no '..', %%XX escapes");
 	TEST(t_long_names_differ(), "long names are cut, and a hash keeps them apart");
 	TEST(t_round_trip(), "a saved state loads back the same");
+	TEST(t_describe(), "issue 21.4: check's words: baseline recorded, "
+	    "changed with +A -R and the first added line, an error in full");
 	TEST(t_missing_is_empty(), "a missing state file is an empty state");
 	TEST(t_in_place_shorter(), "rewritten in place: same inode, never shorter, shorter state reads back");
 	TEST(t_damaged_is_empty(), "a file whose checksum fails is an empty state");
