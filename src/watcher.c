@@ -1449,13 +1449,16 @@ check(struct watcher *w)
 		if (!w->st.baseline)
 			rc = 0;
 		keep_answer(w, &a, rc);
+		/* A recovery is told before the change it brings, in the
+		 * order of the log lines ("recovered", then "changed"). */
+		alert(w);
 		end = conclude(w, &a, rc, ch);
 	} else if (rc == COMPARE_ABORTED) {
 		end = w->ending;
 	}
-	free(ch);
-	if (w->st.checks != checks)
+	if (rc != 0 && rc != 1 && w->st.checks != checks)
 		alert(w);
+	free(ch);
 	return end;
 }
 
