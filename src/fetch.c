@@ -5,8 +5,7 @@
  * signalfd, an inotify descriptor) are watched while it runs: a watcher
  * told to stop in the middle of a slow request stops at once.  Every check
  * closes its connection, so an idle watcher holds no TCP socket; the multi
- * and easy handles are kept from check to check (handles_get), and so is
- * one OpenSSL context (SSL_CTX_new below).
+ * and easy handles are kept from check to check (handles_get).
  *
  * The trusted CA certificates are read once, by fetch_global_init(), into
  * an OpenSSL X509_STORE that every TLS check then shares (handed to each
@@ -14,7 +13,17 @@
  * 7.88 parses the whole CA bundle for every connection: 47 ms of CPU for
  * Debian's bundle, and up to a megabyte built and freed, per check and per
  * watcher.  Built before the supervisor forks, the store's pages are
- * shared by every watcher.
+ * shared by every watcher.  A bundle that changes later is read again by
+ * each watcher once, at its next look (use_shared_store), into a store of
+ * its own.
+ *
+ * libcurl still makes (and frees) an OpenSSL context per connection.  A
+ * program-defined SSL_CTX_new that handed it one kept context saved a
+ * third of an https check's instructions, but it worked only while the
+ * dynamic linker bound libcurl's call to the program (not with a static
+ * link, LTO or -fvisibility=hidden, nor once libcurl calls SSL_CTX_new_ex)
+ * and gave an https proxy's connection and the site's the same context:
+ * it is gone (README, Benchmark).
  *
  * An https check also resumes the TLS session of the check before (a
  * libcurl share object that holds the session, a few KiB, kept for the
@@ -59,18 +68,44 @@ struct transfer {
 static struct {
 	X509_STORE *store;	/* NULL: libcurl loads the CAs per check */
 	char *cafile;		/* the caller's --cacert, or NULL */
-	char *file;		/* the bundle loaded: cafile or libcurl's */
-	struct stat st;		/* ... as it was when loaded */
+	char *file;		/* the bundle: cafile or libcurl's; NULL: no
+				 * store, ever (not OpenSSL, no bundle) */
+	char *dir;		/* libcurl's CA folder, or NULL */
+	struct stat st;		/* the bundle as it was when loaded */
 	long long checked_ms;	/* when it was last compared with st, 0: never */
-	int same;		/* ... and found the same */
 } trust;
 
 #define STORE_RECHECK_MS 10000L	/* how often a check looks at the bundle */
 
 /*
+ * Reads the CA bundle file and the CA folder dir (NULL: none) into a new
+ * store, as libcurl itself would, with file's stat(2) from before it was
+ * read in *st (a change while it is read is then seen at the next look).
+ * Returns the store, or NULL when either cannot be read.
+ */
+static X509_STORE *
+trust_build(const char *file, const char *dir, struct stat *st)
+{
+	X509_STORE *store;
+
+	if (stat(file, st) == -1 || (store = X509_STORE_new()) == NULL)
+		return NULL;
+	if (X509_STORE_load_file(store, file) != 1 ||
+	    (dir != NULL && X509_STORE_load_path(store, dir) != 1)) {
+		X509_STORE_free(store);
+		return NULL;
+	}
+	/* libcurl's own settings for a store without CRLs. */
+	(void)X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN |
+	    X509_V_FLAG_TRUSTED_FIRST);
+	return store;
+}
+
+/*
  * Builds the shared store from cafile (or libcurl's default bundle) and
- * libcurl's default CA folder, as libcurl itself would.  Any failure
- * leaves no store: libcurl then loads (and reports) the CAs per check.
+ * libcurl's default CA folder.  A bundle that cannot be read leaves no
+ * store for now: libcurl then loads (and reports) the CAs per check, and
+ * use_shared_store() tries again.
  */
 static void
 trust_init(const char *cafile)
@@ -78,8 +113,6 @@ trust_init(const char *cafile)
 	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
 	const char *file = cafile;
 	char *bundle = NULL, *dir = NULL;
-	X509_STORE *store;
-	struct stat st;
 	CURL *h;
 
 	/* The SSL_CTX handed to the callback is OpenSSL's only there. */
@@ -93,24 +126,18 @@ trust_init(const char *cafile)
 	    curl_easy_getinfo(h, CURLINFO_CAINFO, &bundle) == CURLE_OK)
 		file = bundle;
 	(void)curl_easy_getinfo(h, CURLINFO_CAPATH, &dir);
-	store = X509_STORE_new();
-	if (file == NULL || stat(file, &st) == -1 || store == NULL ||
-	    X509_STORE_load_file(store, file) != 1 ||
-	    (dir != NULL && X509_STORE_load_path(store, dir) != 1) ||
-	    (trust.file = strdup(file)) == NULL ||
+	if (file == NULL || (trust.file = strdup(file)) == NULL ||
+	    (dir != NULL && (trust.dir = strdup(dir)) == NULL) ||
 	    (cafile != NULL && (trust.cafile = strdup(cafile)) == NULL)) {
-		X509_STORE_free(store);
 		free(trust.file);
-		trust.file = NULL;
+		free(trust.dir);
+		trust.file = trust.dir = NULL;
 		curl_easy_cleanup(h);
 		return;
 	}
-	/* libcurl's own settings for a store without CRLs. */
-	(void)X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN |
-	    X509_V_FLAG_TRUSTED_FIRST);
-	trust.store = store;
-	trust.st = st;
 	curl_easy_cleanup(h);
+	trust.store = trust_build(trust.file, trust.dir, &trust.st);
+	trust.checked_ms = util_mono_ms();
 	/* OpenSSL builds its algorithm tables at the first SSL_CTX: built
 	 * here, before the fork, each watcher finds them made (a watcher's
 	 * private memory after TLS checks, measured: 612 -> 472 KiB). */
@@ -134,12 +161,19 @@ fetch_global_init(const char *cafile)
 /* The TLS sessions of this process's checks (see the top). */
 static CURLSH *tls_sessions;
 
-/* Makes h resume the TLS session of the check before, if it can. */
+/* Makes h resume the TLS session of the check before, if it can; with
+ * forget set, the sessions kept so far are dropped first (they were
+ * verified with CAs that have changed). */
 static void
-resume_sessions(CURL *h, const char *url)
+resume_sessions(CURL *h, const char *url, int forget)
 {
 	if (strncasecmp(url, "https:", 6) != 0)
 		return;		/* an http watcher holds no share */
+	if (forget && tls_sessions != NULL) {
+		(void)curl_easy_setopt(h, CURLOPT_SHARE, NULL);
+		(void)curl_share_cleanup(tls_sessions);
+		tls_sessions = NULL;
+	}
 	if (tls_sessions == NULL) {
 		tls_sessions = curl_share_init();
 		if (tls_sessions != NULL &&
@@ -164,71 +198,46 @@ on_ssl_ctx(CURL *h, void *ctx, void *arg)
 }
 
 /*
- * One SSL_CTX for this process's TLS checks.  libcurl 7.88 builds a new
- * OpenSSL context for every connection (SSL_CTX_new, then the same
- * options, then our callback) and frees it when the connection closes:
- * 13 % of an https watcher's CPU was SSL_CTX_new_ex alone, and the
- * context's allocations were built, faulted in and given back at every
- * check.  This SSL_CTX_new, defined by the program, is the one the dynamic
- * linker binds libcurl's calls to (an executable's definitions come
- * first).  While a check of ours that uses the shared store connects
- * (ctx_reuse set), it hands out one kept context with one more reference,
- * so libcurl's SSL_CTX_free only drops that reference; at any other time
- * it makes a new one, as OpenSSL's does.  libcurl sets the same options on
- * the kept context at every connection (none of them accumulate), and
- * nothing of a connection stays in it: libcurl keeps the session in its
- * own cache (SSL_SESS_CACHE_NO_INTERNAL), and its store is the shared one.
- * A check that loads its CAs itself gets a fresh context, so nothing is
- * ever loaded into the shared store.
+ * Returns 1 when a check with this cafile can use the shared store: the
+ * same CAs, from the bundle as it is now.  The bundle is looked at once
+ * per STORE_RECHECK_MS (one stat(2) per check would be one more system
+ * call in every check); one that changed (update-ca-certificates, a new
+ * --cacert file) is read again into a new store, once, for every later
+ * check of this process: *rebuilt is then 1.  When it cannot be read, the
+ * checks load the CAs themselves (libcurl's words say why they fail) until
+ * a later look can: *rebuilt is -1 the first time.
  */
-static struct {
-	int reuse;		/* the running check may use the kept one */
-	SSL_CTX *kept;
-	const SSL_METHOD *meth;	/* ... made for this method */
-} ctx_cache;
-
-SSL_CTX *
-SSL_CTX_new(const SSL_METHOD *meth)
-{
-	if (!ctx_cache.reuse)
-		return SSL_CTX_new_ex(NULL, NULL, meth);
-	if (ctx_cache.kept != NULL && ctx_cache.meth != meth) {
-		SSL_CTX_free(ctx_cache.kept);
-		ctx_cache.kept = NULL;
-	}
-	if (ctx_cache.kept == NULL) {
-		ctx_cache.kept = SSL_CTX_new_ex(NULL, NULL, meth);
-		ctx_cache.meth = meth;
-		if (ctx_cache.kept == NULL)
-			return NULL;
-	}
-	if (SSL_CTX_up_ref(ctx_cache.kept) != 1)
-		return SSL_CTX_new_ex(NULL, NULL, meth);
-	return ctx_cache.kept;
-}
-
-/* Returns 1 when a check with this cafile can use the shared store: the
- * same CAs, in a bundle that has not changed since (an updated bundle is
- * then read by libcurl at each check, until the next start). */
 static int
-use_shared_store(const char *cafile)
+use_shared_store(const char *cafile, int *rebuilt)
 {
+	X509_STORE *store;
 	struct stat now;
+	int had = trust.store != NULL;
 
-	if (trust.store == NULL)
+	*rebuilt = 0;
+	if (trust.file == NULL)
 		return 0;
 	if ((cafile == NULL) != (trust.cafile == NULL) ||
 	    (cafile != NULL && strcmp(cafile, trust.cafile) != 0))
 		return 0;
-	/* A replaced bundle is seen within STORE_RECHECK_MS: one stat(2) per
-	 * check is one more system call in every check. */
-	if (trust.checked_ms != 0 &&
-	    util_mono_ms() - trust.checked_ms < STORE_RECHECK_MS)
-		return trust.same;
+	if (util_mono_ms() - trust.checked_ms < STORE_RECHECK_MS)
+		return had;
 	trust.checked_ms = util_mono_ms();
-	trust.same = stat(trust.file, &now) == 0 &&
-	    util_same_stat(&now, &trust.st);
-	return trust.same;
+	if (had && stat(trust.file, &now) == 0 &&
+	    util_same_stat(&now, &trust.st))
+		return 1;
+	/* The checks that hold the old store (through their SSL_CTX) keep
+	 * it until they end. */
+	store = trust_build(trust.file, trust.dir, &now);
+	X509_STORE_free(trust.store);
+	trust.store = store;
+	if (store == NULL) {
+		*rebuilt = had ? -1 : 0;
+		return 0;
+	}
+	trust.st = now;
+	*rebuilt = 1;
+	return 1;
 }
 
 /*
@@ -576,21 +585,27 @@ setup(CURL *h, const struct fetch_request *rq, struct transfer *t,
 	(void)curl_easy_setopt(h, CURLOPT_XFERINFODATA, t);
 	if (hdrs != NULL)
 		(void)curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	ctx_cache.reuse = 0;
-	if (use_shared_store(rq->cafile)) {
+	if (use_shared_store(rq->cafile, &t->res->ca_rebuilt)) {
 		/* Nothing to load: the callback hands over the store. */
-		ctx_cache.reuse = 1;
 		if (curl_easy_setopt(h, CURLOPT_CAINFO, NULL) != CURLE_OK ||
 		    curl_easy_setopt(h, CURLOPT_CAPATH, NULL) != CURLE_OK ||
 		    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx) !=
 		    CURLE_OK)
 			return -1;
+#if LIBCURL_VERSION_NUM >= 0x075700
+		/* libcurl 7.87 and later keep the CA store of a connection
+		 * (ours) for 24 hours in the multi handle, and give that one
+		 * to every later connection over the callback's: a store
+		 * built again would never be used. */
+		(void)curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
 	} else if (rq->cafile != NULL) {
 		(void)curl_easy_setopt(h, CURLOPT_CAINFO, rq->cafile);
 	}
 	/* libcurl resumes a session only under the same TLS settings (CA
-	 * file included), so a bundle read again is verified again. */
-	resume_sessions(h, rq->url);
+	 * file included), so a bundle read again is verified again; so is
+	 * a certificate after the shared store was built again. */
+	resume_sessions(h, rq->url, t->res->ca_rebuilt != 0);
 	return 0;
 }
 
@@ -722,7 +737,6 @@ out:
 	if (t.sum != NULL)
 		g_checksum_free(t.sum);
 	handles_put();
-	ctx_cache.reuse = 0;
 	curl_slist_free_all(hdrs);
 	return failed ? -1 : 0;
 }

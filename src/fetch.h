@@ -53,6 +53,11 @@ struct fetch_result {
 	unsigned char hash[FETCH_HASH_LEN];	/* of the decoded body (2xx only) */
 	size_t body_len;
 	double seconds;			/* how long the transfer took */
+	int ca_rebuilt;			/* the CA bundle had changed: 1, it
+					 * was read again for this check and
+					 * those after it; -1, it cannot be
+					 * read (each check reads it until it
+					 * can); 0 otherwise */
 	char message[256];		/* what went wrong, for the log */
 };
 

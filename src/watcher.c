@@ -1279,6 +1279,10 @@ fetch_answer(struct watcher *w, struct answer *a)
 		log_error(w, "setup", res->message);
 		return -1;
 	}
+	if (res->ca_rebuilt != 0 && log_verbose)
+		log_msg(w->o->name, res->ca_rebuilt > 0 ? "CA store rebuilt: "
+		    "the CA bundle changed" : "the CA bundle changed and "
+		    "cannot be read: each check reads it until it can");
 	if (res->error == FETCH_ABORTED)
 		return COMPARE_ABORTED;
 	/* What the server sent, made valid before anything stores it. */
