@@ -5,7 +5,8 @@
 #   make demo             a local page server, a change detected, cleaned up
 #   make bench            scripts/bench 100 1000 (make bench-big: 10000)
 #   make soak [SOAK_N=50] [SOAK_MINUTES=10]  N watchers for M minutes: RSS, fds
-#   make test             install what is missing, build, run every test
+#   make test [TEST_JOBS=2]  install what is missing, build, run every test
+#                         (TEST_JOBS test files at a time)
 #   make SANITIZE=address,undefined test    the same under the sanitizers
 #   make fuzz [FUZZ_SECONDS=60]   run each fuzz harness (tests/fuzz/) that long
 #   make fuzz-replay      replay the committed fuzz corpora once (CI does)
@@ -95,7 +96,19 @@ UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.
 HELPER_UNIT = $(BUILD)/tests/t-import \
   $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-helper-*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
-ITESTS   = $(sort $(wildcard tests/integration/*.t))
+# The integration tests, the longest first (so that two at a time end
+# together rather than one running alone at the end).
+ITESTS_FIRST = tests/integration/schedule.t tests/integration/watcher.t
+ITESTS   = $(ITESTS_FIRST) \
+           $(filter-out $(ITESTS_FIRST),$(sort $(wildcard tests/integration/*.t)))
+# make test runs TEST_JOBS test files at a time (prove -j).  Each test has
+# its own temporary folder, page server port, session bus and display,
+# and looks only at its own processes, so two run side by side; those
+# listed in TEST_ALONE run after the others, one at a time, with nothing
+# beside them: the benchmark's smoke run (it times the machine) and
+# status-scale.t (it measures CPU).
+TEST_JOBS ?= 2
+TEST_ALONE = tests/integration/bench.t tests/integration/status-scale.t
 
 .PHONY: all deps-check run demo bench bench-big soak test check-build install uninstall clean deb test-deb FORCE \
         fuzz fuzz-replay
@@ -179,7 +192,9 @@ test:
 	@SITEWATCH_TESTBIN=$(CURDIR)/$(BUILD)/tests \
 	  TEST_SLOW=$(TEST_SLOW) \
 	  ASAN_OPTIONS=$${ASAN_OPTIONS:-quarantine_size_mb=16} \
-	  prove --exec '' -f $(UNIT) $(ITESTS)
+	  prove -j$(TEST_JOBS) --exec '' -f \
+	    $(addprefix --rules=par=,$(filter-out $(TEST_ALONE),$(UNIT) $(ITESTS))) \
+	    $(UNIT) $(ITESTS)
 
 check-build: all $(UNIT) $(TOOLS)
 
