@@ -272,6 +272,9 @@ ok
 # ---- with a supervisor --------------------------------------------------
 
 try "the supervisor runs the rows"
+# checks_of NAME: the checks NAME's state file has counted.
+checks_of() { sed -n 's/^checks=//p' "$SDIR/$1"; }
+fefe_checks=$(checks_of Fefe)
 spawn "$BIN" -f "$J" --no-desktop 2>"$LOG"
 SV=$SPAWNED
 assert_eventually 3 running Wikipedia
@@ -353,12 +356,16 @@ else
 fi
 
 try "check NAME with a supervisor: its watcher checks and the command prints the result (issue 21.4: a change with +A -R and the first added line)"
+# Fefe's watcher checks once at start, within 5 s: wait for it, or it may
+# come between the page's change and the check by hand below and take
+# the change for itself (issue 21.15).
+started_check() { [ "$(checks_of Fefe)" -gt "$fefe_checks" ]; }
+assert_eventually 10 started_check
 ctl reset >/dev/null
 out=$("$BIN" -f "$J" check Fefe 2>"$T/err")
 assert_eq "$?" 0 "exit status"
 assert_eq "$out" "Fefe: unchanged"
 [ "$(requests_to /f)" -ge 1 ] || diag "no request to /f"
-sleep 0.3
 # The watcher's own check is now an hour away: the next request is ours.
 ctl set '{"path": "/f", "body": "f3"}' >/dev/null
 ctl reset >/dev/null
