@@ -71,7 +71,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # executable's BIND_NOW for all of them), before the spawner is forked: a
 # watcher then neither looks symbols up at its first calls nor writes the
 # libraries' GOT pages.  Measured at 3,000 http watchers: 181 -> 173 KiB
-# private per idle watcher, start-up 25-32 -> 20-28 s (README, Benchmark).
+# private per idle watcher, start-up 25-32 -> 20-28 s (docs/benchmarks.md).
 BIND_NOW    = -Wl,-z,now
 LIBS        = $(PKG_LIBS) -lcsv
 
@@ -167,7 +167,7 @@ run:
 	@$(MAKE) --no-print-directory all jobs.csv
 	./sitewatch -f jobs.csv
 
-# The benchmark (see README): N = 100 and 1,000; bench-big: N = 10,000.
+# The benchmark (docs/benchmarks.md): N = 100 and 1,000; bench-big: N = 10,000.
 bench: all
 	scripts/bench 100 1000
 

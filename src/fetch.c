@@ -23,7 +23,7 @@
  * dynamic linker bound libcurl's call to the program (not with a static
  * link, LTO or -fvisibility=hidden, nor once libcurl calls SSL_CTX_new_ex)
  * and gave an https proxy's connection and the site's the same context:
- * it is gone (README, Benchmark).
+ * it is gone (docs/benchmarks.md).
  *
  * An https check also resumes the TLS session of the check before (a
  * libcurl share object that holds the session, a few KiB, kept for the

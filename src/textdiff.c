@@ -29,9 +29,9 @@
  * splits there: the script is then close to shortest, not always
  * shortest, and the time stays about O(N^1.5).  Counts agree with GNU
  * diff's within 1 % on large rewrites (tests/integration/helper-diff.t);
- * the time is in the README (scripts/bench --diff).  Among equally short
- * scripts a change may be placed elsewhere than GNU diff places it (its
- * tests check patch(1) applies the output).
+ * the time is in docs/benchmarks.md (scripts/bench --diff).  Among
+ * equally short scripts a change may be placed elsewhere than GNU diff
+ * places it (its tests check patch(1) applies the output).
  */
 #include <limits.h>
 #include <stdlib.h>

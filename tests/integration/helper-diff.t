@@ -169,7 +169,7 @@ try "issue 21.11: two 1 MB texts, 10 % of the lines changed: GNU diff's counts, 
 gen edit 4 1000000b big1 big2
 t0=$(date +%s%N)
 # A hang guard, not a speed measure: scripts/bench --diff gives the time
-# (README, Benchmark).
+# (docs/benchmarks.md).
 timeout $((10 * ${TEST_SLOW:-1})) "$H" changes big1 big2 > /dev/null
 rc=$?
 t1=$(date +%s%N)

@@ -32,7 +32,7 @@ untrack_all
 # Edits saved by rename (sed -i) must all be there.  An in-place '>' save
 # can still lose to a rewrite in a narrow race (the person's write lands
 # in the file sitewatch just swapped out); its rate is printed, and
-# measured over 1,000 edits for the README.
+# measured over 1,000 edits in docs/design.md.
 lost_sed=0 lost_inplace=0 n_inplace=0
 for k in $(seq 1 "$EDITS"); do
 	case $((k % 3)) in
