@@ -29,7 +29,8 @@ assert_eq "$(grep -v '^[[:space:]]*$' "$ROOT/.ci/run" | tail -n 1)" "make test" 
 ok
 
 try "the README names the Makefile's warning flags itself"
-flags=$(make -s --no-print-directory -C "$ROOT" \
+# A make of its own: not the jobserver or flags of the make running the tests.
+flags=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$ROOT" \
 	--eval='print-warnings: ; @echo $(WARNINGS)' print-warnings)
 [ -n "$flags" ] || _failed "no WARNINGS in the Makefile"
 # The README wraps lines: compare its words.
