@@ -81,7 +81,8 @@ SRCS     = src/main.c src/check.c src/commands.c src/compare.c src/edit.c \
            src/schedule.c src/status.c src/supervisor.c src/util.c \
            src/snapshot.c src/spawn.c src/svstatus.c src/childfsm.c \
            src/frame.c src/watcher.c src/importcmd.c \
-           src/httpval.c src/proctitle.c src/desktop.c src/redact.c
+           src/httpval.c src/proctitle.c src/desktop.c src/redact.c \
+           src/verdict.c src/judge.c
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 
@@ -89,7 +90,8 @@ LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
 # (see helper.c).  Its own modules are compiled with their headers' flags.
 HELPER_SRCS = src/helper.c src/import.c src/css.c src/filter.c src/html.c src/strbuf.c \
               src/textdiff.c
-HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/util.o $(BUILD)/log.o
+HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/util.o $(BUILD)/log.o \
+              $(BUILD)/verdict.o $(BUILD)/frame.o
 
 UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
 # Unit tests of the helper's modules link the helper's libraries.

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "compare.h"
+#include "judge.h"
 #include "jobs.h"
 #include "jobsfile.h"
 #include "schedule.h"
@@ -32,37 +32,8 @@ check_report(FILE *fp, const char *filename, const struct jobs_file *jf)
 	return jf->nproblems;
 }
 
-/*
- * Checks one field value with the helper, remembering the answers in
- * seen (value -> reason, "" when valid; may be NULL) so a value used by
- * many rows is checked once.  Returns 0 when valid, 1 when not, -1 when
- * the helper could not answer; the reason in reason either way.
- */
-static int
-check_value(GHashTable *seen, const char *what, const char *value,
-    char *reason, size_t reasonsz)
-{
-	char key[8 + JOBS_MAX_LINE];
-	const char *known = NULL;
-	int r;
-
-	if (seen != NULL) {
-		(void)snprintf(key, sizeof(key), "%s\n%s", what, value);
-		known = g_hash_table_lookup(seen, key);
-	}
-	if (known != NULL) {
-		(void)snprintf(reason, reasonsz, "%s", known);
-		return *known != '\0';
-	}
-	r = compare_check_value(what, value, reason, reasonsz);
-	if (r != -1 && seen != NULL)
-		g_hash_table_insert(seen, g_strdup(key),
-		    g_strdup(r == 0 ? "" : reason));
-	return r;
-}
-
 int
-check_row(GHashTable *seen, const struct job *j, char *why, size_t whysz)
+check_verdict(GHashTable *seen, const struct job *j, char *why, size_t whysz)
 {
 	const struct {
 		const char *col, *cmd, *value;
@@ -70,24 +41,20 @@ check_row(GHashTable *seen, const struct job *j, char *why, size_t whysz)
 		{ "filter", "check-filter", j->filter },
 		{ "notify", "check-notify", j->notify }
 	};
-	char reason[512];
+	const char *reason;
 	size_t k, len = 0;
 	int bad = 0;
 
 	why[0] = '\0';
 	for (k = 0; k < 2; k++) {
-		int r;
-
-		if (compare_is_default(f[k].value))
+		switch (judge_lookup(seen, f[k].cmd, f[k].value, &reason)) {
+		case -1:
+			return CHECK_UNJUDGED;
+		case 0:
 			continue;
-		r = check_value(seen, f[k].cmd, f[k].value, reason,
-		    sizeof(reason));
-		if (r == -1) {
-			(void)snprintf(why, whysz, "%s", reason);
-			return -1;
+		default:
+			break;
 		}
-		if (r == 0)
-			continue;
 		/* Both bad: one verdict, both reasons. */
 		if (len < whysz)
 			len += (size_t)snprintf(why + len, whysz - len, "%s%s: %s",
@@ -98,47 +65,81 @@ check_row(GHashTable *seen, const struct job *j, char *why, size_t whysz)
 }
 
 int
-check_judge(struct jobs_file *jf, GHashTable *seen, char *err, size_t errsz)
+check_row(GHashTable *seen, const struct job *j, char *why, size_t whysz)
 {
-	GHashTable *mine = seen != NULL ? NULL : g_hash_table_new_full(
-	    g_str_hash, g_str_equal, g_free, g_free);
+	GHashTable *mine = seen != NULL ? NULL : judge_cache_new();
+	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+	int r;
+
+	if (seen == NULL)
+		seen = mine;
+	(void)judge_missing(seen, j, 1, keys);
+	r = judge_run(seen, keys, why, whysz) == -1 ? -1 :
+	    check_verdict(seen, j, why, whysz);
+	g_ptr_array_unref(keys);
+	if (mine != NULL)
+		g_hash_table_destroy(mine);
+	return r;
+}
+
+int
+check_refuse(struct jobs_file *jf, GHashTable *seen)
+{
 	const char **why = calloc(jf->njobs + 1, sizeof(*why));
 	char *reasons = NULL, *r;
 	size_t i, rsz = 600;
-	int rc = 0;
+	int held = 0;
 
 	if (why != NULL)
 		reasons = malloc((jf->njobs + 1) * rsz);
 	if (why == NULL || reasons == NULL) {
-		(void)snprintf(err, errsz, "out of memory");
-		rc = -1;
-		goto out;
+		free(why);
+		free(reasons);
+		errno = ENOMEM;
+		return -1;
 	}
-	for (i = 0; i < jf->njobs && rc == 0; i++) {
+	for (i = 0; i < jf->njobs; i++) {
 		r = reasons + i * rsz;
-		switch (check_row(seen != NULL ? seen : mine, &jf->jobs[i], r,
-		    rsz)) {
+		switch (check_verdict(seen, &jf->jobs[i], r, rsz)) {
 		case 1:
 			why[i] = r;
 			break;
-		case -1:
-			(void)snprintf(err, errsz, "cannot check filters: %s",
-			    r);
-			rc = -1;
+		case CHECK_UNJUDGED:
+			held++;
 			break;
 		default:
 			break;
 		}
 	}
-	if (rc == 0 && jobs_refuse(jf, why) == -1) {
+	if (jobs_refuse(jf, why) == -1)
+		held = -1;
+	free(why);
+	free(reasons);
+	return held;
+}
+
+int
+check_judge(struct jobs_file *jf, GHashTable *seen, char *err, size_t errsz)
+{
+	GHashTable *mine = seen != NULL ? NULL : judge_cache_new();
+	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+	char why[512];
+	int rc = 0;
+
+	if (seen == NULL)
+		seen = mine;
+	/* Every value not judged yet, in one helper run. */
+	(void)judge_missing(seen, jf->jobs, jf->njobs, keys);
+	if (judge_run(seen, keys, why, sizeof(why)) == -1) {
+		(void)snprintf(err, errsz, "cannot check filters: %s", why);
+		rc = -1;
+	} else if (check_refuse(jf, seen) == -1) {
 		(void)snprintf(err, errsz, "out of memory");
 		rc = -1;
 	}
-out:
+	g_ptr_array_unref(keys);
 	if (mine != NULL)
 		g_hash_table_destroy(mine);
-	free(why);
-	free(reasons);
 	return rc;
 }
 

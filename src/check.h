@@ -16,25 +16,43 @@
  */
 size_t check_report(FILE *fp, const char *filename, const struct jobs_file *jf);
 
+/* check_verdict()'s answer for a row with a value not judged yet. */
+#define CHECK_UNJUDGED 2
+
 /*
- * The verdict on row j's filter and notify values, by sitewatch-helper:
- * 0 when both can be used, 1 when one cannot (its reason, "filter: ..."
- * or "notify: ...", both joined by "; " when both, in why), -1 when the
- * helper cannot tell (why in why).  seen (value -> reason, from
- * g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)), when
- * not NULL, keeps the answers so that each value is checked once.
+ * The verdict on row j's filter and notify values in seen (judge.h's
+ * cache), without asking the helper: 0 when both can be used, 1 when
+ * one cannot (its reason, "filter: ..." or "notify: ...", both joined by
+ * "; " when both, in why), CHECK_UNJUDGED when one is not judged yet.
+ */
+int check_verdict(GHashTable *seen, const struct job *j, char *why,
+    size_t whysz);
+
+/*
+ * The verdict on row j's filter and notify values, asking the helper
+ * about those not in seen (judge_cache_new(); NULL: none kept) in one
+ * run: as check_verdict(), or -1 when the helper cannot tell (why in
+ * why).
  */
 int check_row(GHashTable *seen, const struct job *j, char *why,
     size_t whysz);
 
 /*
+ * Gives the rows of the usable parse jf the verdicts in seen: a row
+ * whose filter or notify value cannot be used leaves jf->jobs and becomes
+ * a problem of its line (jobs_refuse); a row with a value not judged yet
+ * stays, and is counted.  Returns that count, or -1 when memory ran out
+ * (no row refused).
+ */
+int check_refuse(struct jobs_file *jf, GHashTable *seen);
+
+/*
  * Gives every row of the usable parse jf its one verdict, the one that
  * `--check`, the supervisor and `status` count: the parse's (a row that
- * does not parse is already a problem), then check_row()'s: a row whose
- * filter or notify value cannot be used leaves jf->jobs and becomes a
- * problem of its line (jobs_refuse).  seen as for check_row(), or NULL.
- * Returns 0, or -1 with the reason in err when the helper cannot tell or
- * memory ran out (no row refused then).
+ * does not parse is already a problem), then check_refuse()'s, every
+ * value not in seen (or NULL) judged first in one helper run.  Returns
+ * 0, or -1 with the reason in err when the helper cannot tell or memory
+ * ran out (no row refused then).
  */
 int check_judge(struct jobs_file *jf, GHashTable *seen, char *err,
     size_t errsz);

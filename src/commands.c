@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "compare.h"
+#include "judge.h"
 #include "fetch.h"
 #include "httpval.h"
 #include "jobs.h"
@@ -296,7 +296,7 @@ valid_compare_value(const char *col, const char *what, const char *value)
 {
 	char err[512];
 
-	switch (compare_check_value(what, value, err, sizeof(err))) {
+	switch (judge_value(what, value, err, sizeof(err))) {
 	case 0:
 		return 0;
 	case 1:

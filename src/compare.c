@@ -139,56 +139,81 @@ wait_helper(pid_t pid, int pidfd, const struct compare_run *r, int *aborted,
 }
 
 int
-compare_helper(const struct compare_run *r, char *err, size_t errsz)
+compare_start(const struct compare_run *r, struct compare_proc *p, char *err,
+    size_t errsz)
 {
-	char *path;
 	char *argv[MAX_ARGS + 2];
-	int errfd = -1, pidfd, status, aborted = 0, late = 0, rc;
 	size_t i;
-	pid_t pid;
 
+	memset(p, 0, sizeof(*p));
+	p->errfd = -1;
 	/* On the heap: a watcher's stack keeps every page it ever used. */
-	path = malloc(PATH_MAX);
-	if (path == NULL) {
+	p->path = malloc(PATH_MAX);
+	if (p->path == NULL) {
 		(void)errf(err, errsz, "out of memory");
 		return COMPARE_TROUBLE;
 	}
-	if (util_helper_path(path, PATH_MAX) == -1) {
+	if (util_helper_path(p->path, PATH_MAX) == -1) {
 		(void)errf(err, errsz, "cannot find sitewatch-helper (%s is "
-		    "not executable)", path);
-		free(path);
-		return COMPARE_TROUBLE;
+		    "not executable)", p->path);
+		goto fail;
 	}
-	argv[0] = path;
+	argv[0] = p->path;
 	for (i = 0; r->args[i] != NULL && i < MAX_ARGS; i++)
 		argv[i + 1] = (char *)r->args[i];
 	argv[i + 1] = NULL;
-	if (r->err_fd > 2)
-		errfd = r->err_fd;
-	else if ((errfd = memfd_create("sitewatch-helper-stderr",
+	if (r->err_fd > 2) {
+		p->errfd = r->err_fd;
+	} else if ((p->errfd = memfd_create("sitewatch-helper-stderr",
 	    MFD_CLOEXEC)) == -1) {
 		(void)errf(err, errsz, "memfd_create: %s", strerror(errno));
-		free(path);
-		return COMPARE_TROUBLE;
+		goto fail;
+	} else {
+		p->own_errfd = 1;
 	}
-	pid = fork();
-	if (pid == -1) {
+	p->pid = fork();
+	if (p->pid == -1) {
 		(void)errf(err, errsz, "cannot start sitewatch-helper: %s",
 		    strerror(errno));
-		if (errfd != r->err_fd)
-			(void)close(errfd);
-		free(path);
-		return COMPARE_TROUBLE;
+		goto fail;
 	}
-	if (pid == 0)
-		child_exec(path, argv, r->in_fd, r->out_fd, errfd);
-	pidfd = (int)pidfd_open(pid, 0);
-	status = wait_helper(pid, pidfd, r, &aborted, &late);
-	if (pidfd != -1)
-		(void)close(pidfd);
-	if (aborted) {
-		rc = COMPARE_ABORTED;
-	} else if (late) {
+	if (p->pid == 0)
+		child_exec(p->path, argv, r->in_fd, r->out_fd, p->errfd);
+	return 0;
+fail:
+	p->pid = 0;
+	compare_forget(p);
+	return COMPARE_TROUBLE;
+}
+
+void
+compare_forget(struct compare_proc *p)
+{
+	if (p->own_errfd && p->errfd != -1)
+		(void)close(p->errfd);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+	p->errfd = -1;
+}
+
+void
+compare_kill(struct compare_proc *p)
+{
+	if (p->pid > 0) {
+		(void)kill(p->pid, SIGKILL);
+		while (waitpid(p->pid, NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	compare_forget(p);
+}
+
+int
+compare_end(const struct compare_run *r, struct compare_proc *p, int status,
+    char *err, size_t errsz)
+{
+	int rc;
+
+	if (status == COMPARE_LATE) {
 		(void)errf(err, errsz, "sitewatch-helper %s: no answer within "
 		    "%ld s", r->args[0], r->timeout);
 		rc = COMPARE_TROUBLE;
@@ -201,45 +226,33 @@ compare_helper(const struct compare_run *r, char *err, size_t errsz)
 		    r->args[0], WTERMSIG(status));
 		rc = COMPARE_TROUBLE;
 	} else if (WEXITSTATUS(status) == 127) {
-		(void)errf(err, errsz, "cannot run %s", path);
+		(void)errf(err, errsz, "cannot run %s", p->path);
 		rc = COMPARE_TROUBLE;
 	} else {
 		rc = WEXITSTATUS(status);
 		if (rc != 0)
-			first_line(errfd, err, errsz, "sitewatch-helper failed "
+			first_line(p->errfd, err, errsz, "sitewatch-helper failed "
 			    "without saying why");
 	}
-	if (errfd != r->err_fd)
-		(void)close(errfd);
-	free(path);
+	compare_forget(p);
 	return rc;
 }
 
 int
-compare_check_value(const char *what, const char *value, char *err,
-    size_t errsz)
+compare_helper(const struct compare_run *r, char *err, size_t errsz)
 {
-	const char *args[3] = { what, value, NULL };
-	struct compare_run r;
-	int rc;
+	struct compare_proc p;
+	int pidfd, status, aborted = 0, late = 0;
 
-	if (compare_is_default(value))
-		return 0;
-	memset(&r, 0, sizeof(r));
-	r.args = args;
-	r.in_fd = r.out_fd = -1;
-	r.timeout = 10;
-	rc = compare_helper(&r, err, errsz);
-	if (rc == 0)
-		return 0;
-	if (rc == 1)
-		return 1;
-	if (rc == 2) {
-		char why[512];
-
-		(void)snprintf(why, sizeof(why), "%s", err);
-		(void)errf(err, errsz, "sitewatch-helper %s does not work: %s",
-		    what, why);
+	if (compare_start(r, &p, err, errsz) == COMPARE_TROUBLE)
+		return COMPARE_TROUBLE;
+	pidfd = (int)pidfd_open(p.pid, 0);
+	status = wait_helper(p.pid, pidfd, r, &aborted, &late);
+	if (pidfd != -1)
+		(void)close(pidfd);
+	if (aborted) {
+		compare_forget(&p);
+		return COMPARE_ABORTED;
 	}
-	return -1;
+	return compare_end(r, &p, late ? COMPARE_LATE : status, err, errsz);
 }

@@ -23,6 +23,7 @@
 #include "filter.h"
 #include "strbuf.h"
 #include "textdiff.h"
+#include "verdict.h"
 #include "import.h"
 #include "util.h"
 
@@ -231,42 +232,105 @@ cmd_filter(int argc, char **argv)
 	return rc == -1 ? 1 : 0;
 }
 
-/* check-filter CHAIN: exit 0 when the chain is good, else 1 with the
- * reason on stderr. */
+/*
+ * The one check of a filter chain (what "check-filter") or a notify
+ * condition ("check-notify").  Returns 0 when value can be used, 1 when
+ * it cannot (the reason in err), -1 when what is neither.
+ */
 static int
-cmd_check_filter(int argc, char **argv)
+check_value(const char *what, const char *value, char *err, size_t errsz)
 {
 	struct filter_chain fc;
-	char err[1024];
+
+	if (strcmp(what, "check-filter") == 0) {
+		if (filter_parse(value, &fc, err, errsz) == -1)
+			return 1;
+		filter_free(&fc);
+		return 0;
+	}
+	if (strcmp(what, "check-notify") == 0)
+		return filter_notify_check(value, err, errsz) == -1 ? 1 : 0;
+	return -1;
+}
+
+/* check-filter CHAIN, check-notify COND: exit 0 when the value is good,
+ * else 1 with the reason on stderr. */
+static int
+cmd_check_one(int argc, char **argv)
+{
+	char err[VERDICT_REASON_MAX];
 
 	if (argc != 2) {
-		(void)fprintf(stderr, "usage: sitewatch-helper check-filter CHAIN\n");
+		(void)fprintf(stderr, "usage: sitewatch-helper %s %s\n", argv[0],
+		    strcmp(argv[0], "check-filter") == 0 ? "CHAIN" : "COND");
 		return 2;
 	}
-	if (filter_parse(argv[1], &fc, err, sizeof(err)) == -1) {
+	if (check_value(argv[0], argv[1], err, sizeof(err)) == 1) {
 		(void)fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	filter_free(&fc);
 	return 0;
 }
 
-/* check-notify COND: exit 0 when the notify condition is good, else 1
- * with the reason on stderr. */
+/*
+ * check-batch: the checks asked on stdin (verdict.h: "check-filter" or
+ * "check-notify" requests) answered on stdout, one reply each, in order,
+ * each written as soon as it is known.  Exit 0 when every request was
+ * answered; 1 when a reply cannot be written; 2 when a request cannot be
+ * read or asks for another check (one line on stderr), or on a usage
+ * error.
+ */
 static int
-cmd_check_notify(int argc, char **argv)
+cmd_check_batch(int argc, char **argv)
 {
-	char err[1024];
+	struct strbuf in = { 0 };
+	char err[VERDICT_REASON_MAX], out[VERDICT_REASON_MAX + 64];
+	size_t off = 0;
+	int rc = 0;
 
-	if (argc != 2) {
-		(void)fprintf(stderr, "usage: sitewatch-helper check-notify COND\n");
+	(void)argv;
+	if (argc != 1) {
+		(void)fprintf(stderr, "usage: sitewatch-helper check-batch "
+		    "<REQUESTS\n");
 		return 2;
 	}
-	if (filter_notify_check(argv[1], err, sizeof(err)) == -1) {
-		(void)fprintf(stderr, "%s\n", err);
-		return 1;
+	if (read_all(0, &in) == -1) {
+		(void)fprintf(stderr, "check-batch: reading the requests: %s\n",
+		    strerror(errno));
+		strbuf_free(&in);
+		return 2;
 	}
-	return 0;
+	while (off < in.len && rc == 0) {
+		const char *what, *value;
+		long n = verdict_get_request(strbuf_str(&in) + off, in.len - off,
+		    &what, &value);
+		size_t len;
+		int bad;
+
+		if (n <= 0) {
+			(void)fprintf(stderr, "check-batch: a request that cannot "
+			    "be read at byte %zu\n", off);
+			rc = 2;
+			break;
+		}
+		off += (size_t)n;
+		err[0] = '\0';
+		bad = check_value(what, value, err, sizeof(err));
+		if (bad == -1) {
+			(void)fprintf(stderr, "check-batch: no check called %s\n",
+			    what);
+			rc = 2;
+			break;
+		}
+		len = verdict_put_reply(out, sizeof(out), bad, err);
+		if (len == 0 || util_write_all(1, out, len) == -1) {
+			(void)fprintf(stderr, "check-batch: writing a reply: %s\n",
+			    len == 0 ? "too long" : strerror(errno));
+			rc = 1;
+		}
+	}
+	strbuf_free(&in);
+	return rc;
 }
 
 /* Reads the file at path into b.  Returns 0, or -1 with a message on
@@ -525,8 +589,10 @@ static const struct helper_command commands[] = {
 	{ "import-urlwatch", cmd_import_urlwatch,
 	    "urlwatch's urls.yaml as jobs, for sitewatch import" },
 	{ "filter", cmd_filter, "run a filter chain over the page on stdin" },
-	{ "check-filter", cmd_check_filter, "check a filter chain" },
-	{ "check-notify", cmd_check_notify, "check a notify condition" },
+	{ "check-filter", cmd_check_one, "check a filter chain" },
+	{ "check-notify", cmd_check_one, "check a notify condition" },
+	{ "check-batch", cmd_check_batch,
+	    "check the filters and notify conditions asked on stdin" },
 	{ "changes", cmd_changes, "lines added and removed between two texts" },
 	{ "diff", cmd_diff, "the unified diff of two texts" },
 	{ NULL, NULL, NULL }

@@ -21,7 +21,7 @@
 #include <glib.h>
 
 #include "commands.h"
-#include "compare.h"
+#include "judge.h"
 #include "jobs.h"
 #include "jobsfile.h"
 #include "redact.h"
@@ -196,7 +196,7 @@ plan_row(const char *yaml, const char *file, const struct jobs_file *jf,
 	if (*r->filter != '\0') {
 		/* The chain as `add --filter` checks it; a chain the helper
 		 * refuses is said, and the row comes without it. */
-		int v = compare_check_value("check-filter", r->filter, err,
+		int v = judge_value("check-filter", r->filter, err,
 		    sizeof(err));
 
 		if (v != 0) {
