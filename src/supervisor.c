@@ -49,6 +49,7 @@
 #include "fetch.h"
 #include "jobs.h"
 #include "jobsfile.h"
+#include "judge.h"
 #include "proctitle.h"
 #include "log.h"
 #include "notify.h"
@@ -77,6 +78,8 @@
 #define LOCK_TELL_MS 5000L		/* the lock held this long: say by whom */
 #define INIT_LOCK_MS 3000L		/* start-up's wait for the lock */
 #define EXIT_LOCK_MS 3000L		/* shutdown's wait for the lock */
+#define JUDGE_RETRY_MIN_MS 1000L	/* a batch of verdicts failed: try again */
+#define JUDGE_RETRY_MAX_MS (60L * 1000)	/* ... doubling up to this */
 
 /* The fixed descriptors of a watcher: the notifier pipe, the record
  * pipe's two ends and the log file. */
@@ -127,7 +130,11 @@ struct supervisor {
 	long long last_stat;
 	char *last_problem;	/* the last unparsable-file message logged */
 	GHashTable *reported;	/* "line: reason" already reported */
-	GHashTable *judged;	/* filter and notify verdicts (check_row) */
+	GHashTable *judged;	/* filter and notify verdicts (judge.h) */
+	struct judge_batch jb;	/* the values being judged (jb.proc.pid 0:
+				 * none out) */
+	long long judge_retry_at;	/* a failed batch: the next (0: none) */
+	long judge_backoff_ms;	/* the last wait before a retry (0: none) */
 	unsigned rand_state;
 	int dirty;		/* a child changed state: publish it */
 	char pubpath[PATH_MAX];	/* what `sitewatch status` reads */
@@ -781,6 +788,109 @@ row_events(struct supervisor *s, struct child *c, const struct job *j)
 }
 
 /*
+ * A batch of n values failed (why says how): the rows that use them
+ * wait, and it is tried again after a backoff, doubling from
+ * JUDGE_RETRY_MIN_MS to JUDGE_RETRY_MAX_MS.  Said once until a batch
+ * succeeds again.
+ */
+static void
+judge_failed(struct supervisor *s, size_t n, const char *why)
+{
+	long wait_ms = s->judge_backoff_ms == 0 ? JUDGE_RETRY_MIN_MS :
+	    s->judge_backoff_ms * 2;
+
+	if (wait_ms > JUDGE_RETRY_MAX_MS)
+		wait_ms = JUDGE_RETRY_MAX_MS;
+	if (s->judge_backoff_ms == 0)
+		log_msg("sitewatch", "%s: cannot check %zu filter and notify "
+		    "value%s: %s; the rows that use them wait, trying again "
+		    "in %ld s", s->path, n, n == 1 ? "" : "s", why,
+		    wait_ms / 1000);
+	s->judge_backoff_ms = wait_ms;
+	s->judge_retry_at = util_mono_ms() + wait_ms;
+}
+
+/*
+ * Starts a batch of verdicts on the filter and notify values of jf's
+ * rows not judged yet, unless one is out or a failed one's retry is not
+ * due: one helper run for them all, which the loop reaps (judged()) or
+ * kills at its deadline (judge_late()), never waiting for it.
+ */
+static void
+judge_due(struct supervisor *s, const struct jobs_file *jf)
+{
+	GPtrArray *keys;
+	char err[512];
+	size_t n;
+
+	if (s->jb.proc.pid != 0 || s->judge_retry_at > util_mono_ms())
+		return;
+	keys = g_ptr_array_new_with_free_func(g_free);
+	n = judge_missing(s->judged, jf->jobs, jf->njobs, keys);
+	if (n == 0) {
+		g_ptr_array_unref(keys);
+		return;
+	}
+	if (judge_start(&s->jb, keys, err, sizeof(err)) == -1) {
+		judge_failed(s, n, err);
+		return;
+	}
+	if (log_verbose)
+		log_msg("sitewatch", "checking %zu filter and notify value%s "
+		    "(sitewatch-helper, pid %ld)", n, n == 1 ? "" : "s",
+		    (long)s->jb.proc.pid);
+}
+
+/* The batch's helper was reaped with wait status st (or COMPARE_LATE):
+ * its verdicts go into the cache, and the file is read again for them. */
+static void
+judged(struct supervisor *s, int st)
+{
+	size_t n = s->jb.keys->len;
+	char err[512];
+
+	if (judge_end(&s->jb, st, s->judged, err, sizeof(err)) == -1) {
+		judge_failed(s, n, err);
+	} else {
+		if (s->judge_backoff_ms != 0)
+			log_msg("sitewatch", "%s: filter and notify values "
+			    "checked again: the rows that waited start", s->path);
+		else if (log_verbose)
+			log_msg("sitewatch", "%zu filter and notify value%s "
+			    "checked", n, n == 1 ? "" : "s");
+		s->judge_backoff_ms = 0;
+		s->judge_retry_at = 0;
+	}
+	s->reconcile_due = 1;
+	s->reconcile_at = util_mono_ms();
+}
+
+/* The batch out is past its deadline: killed and reaped by its pid. */
+static void
+judge_late(struct supervisor *s)
+{
+	(void)kill(s->jb.proc.pid, SIGKILL);
+	while (waitpid(s->jb.proc.pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	judged(s, COMPARE_LATE);
+}
+
+/* Returns 1 when row j waits for a verdict on a value of its, and keeps
+ * its child (if any) as it is: seen, nothing fed. */
+static int
+waits(struct supervisor *s, const struct job *j)
+{
+	struct child *c;
+	char why[8];
+
+	if (check_verdict(s->judged, j, why, sizeof(why)) != CHECK_UNJUDGED)
+		return 0;
+	if ((c = g_hash_table_lookup(s->by_name, j->name)) != NULL)
+		c->seen = 1;
+	return 1;
+}
+
+/*
  * Reads and parses the jobs file into *jf (its text in *buf, both the
  * caller's to free).  Returns 0, or -1 when it cannot be read or does
  * not parse right now (said once; nothing to free).
@@ -788,7 +898,6 @@ row_events(struct supervisor *s, struct child *c, const struct job *j)
 static int
 read_jobs(struct supervisor *s, struct jobs_file *jf, char **buf)
 {
-	char err[600];
 	size_t len;
 
 	if (jobsfile_read(s->path, buf, &len, &s->seen) == -1) {
@@ -807,10 +916,16 @@ read_jobs(struct supervisor *s, struct jobs_file *jf, char **buf)
 	}
 	g_free(s->last_problem);
 	s->last_problem = NULL;
-	/* A row --check refuses (a bad filter too) is not started. */
-	if (check_judge(jf, s->judged, err, sizeof(err)) == -1)
-		log_msg("sitewatch", "%s: %s", s->path, err);
-	report_problems(s, jf);
+	/* A row --check refuses (a bad filter too) is not started; one
+	 * whose values are being judged waits (see waits()). */
+	judge_due(s, jf);
+	if (check_refuse(jf, s->judged) == -1)
+		log_msg("sitewatch", "%s: out of memory; no row refused this "
+		    "time", s->path);
+	/* Once judged: the problems in line order and their count, as
+	 * --check says them, not the parse's first and the rest later. */
+	if (s->jb.proc.pid == 0)
+		report_problems(s, jf);
 	return 0;
 }
 
@@ -908,7 +1023,8 @@ reconcile(struct supervisor *s)
 		while (g_hash_table_iter_next(&it, &key, &val))
 			((struct child *)val)->seen = 0;
 		for (i = 0; i < jf.njobs; i++)
-			follow_row(s, &p, &jf.jobs[i]);
+			if (!waits(s, &jf.jobs[i]))
+				follow_row(s, &p, &jf.jobs[i]);
 		start_children(s, &p);
 		forget_gone(s);
 		if (pids_due(s) <= util_mono_ms())
@@ -987,6 +1103,10 @@ reap(struct supervisor *s, int shutting_down)
 
 		n++;
 		s->dirty = 1;
+		if (pid == s->jb.proc.pid) {
+			judged(s, st);
+			continue;
+		}
 		if (spawn_reaped(&s->sp, pid)) {
 			if (!shutting_down)
 				log_msg("sitewatch", "the spawner exited; forking "
@@ -1157,6 +1277,8 @@ shutdown_all(struct supervisor *s)
 	 * was never written. */
 	s->stopping = 1;
 	spawn_stop(&s->sp);
+	/* A batch of verdicts out is not waited for. */
+	judge_kill(&s->jb);
 	/* Every running child's field, and the field of each one waiting to
 	 * restart (it still shows its dead pid), goes back to "-". */
 	n = g_hash_table_size(s->by_name);
@@ -1550,6 +1672,13 @@ supervisor_run(const struct supervisor_opts *o)
 		if (s.dirty)
 			publish(&s);
 		now = util_mono_ms();
+		if (s.jb.proc.pid != 0 && now >= s.jb.deadline)
+			judge_late(&s);
+		if (s.judge_retry_at != 0 && now >= s.judge_retry_at) {
+			s.judge_retry_at = 0;
+			s.reconcile_due = 1;
+			s.reconcile_at = now;
+		}
 		if (s.reconcile_due && now >= s.reconcile_at) {
 			reconcile(&s);
 			continue;
@@ -1562,6 +1691,10 @@ supervisor_run(const struct supervisor_opts *o)
 			next = spawn_deadline(&s.sp);
 		if (pids_due(&s) < next)
 			next = pids_due(&s);
+		if (s.jb.proc.pid != 0 && s.jb.deadline < next)
+			next = s.jb.deadline;
+		if (s.judge_retry_at != 0 && s.judge_retry_at < next)
+			next = s.judge_retry_at;
 
 		pfd[n].fd = s.sfd;
 		pfd[n++].events = POLLIN;

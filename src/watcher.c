@@ -1573,7 +1573,9 @@ start(struct watcher *w)
 		return -1;
 	}
 	(void)state_load(w->state_path, &w->st);
-	if (report_bad_compare(w, &w->row)) {
+	/* A row the supervisor gave us has been judged already: it starts
+	 * no row with a value not judged or refused (no helper run each). */
+	if (o->job == NULL && report_bad_compare(w, &w->row)) {
 		w->end = o->supervised ? WATCHER_STOPPED : WATCHER_NOROW;
 		return -1;
 	}

@@ -15,6 +15,15 @@ is_number() { [[ $1 =~ ^[0-9]+$ ]]; }
 # running NAME: the row shows a pid whose process is the supervisor's child.
 running() { local p; p=$(pidof_row "$1"); is_number "$p" && child_of "$p" "$SV"; }
 gone() { ! _alive "$1"; }
+# has_watcher NAME: a child of the supervisor is the watcher of row NAME
+# (its comm is sw:NAME), whether or not its pid is in the row yet.
+has_watcher() {
+	local p
+	for p in $(pgrep -P "$SV"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "sw:$1" ] && return 0
+	done
+	return 1
+}
 field_is() { [ "$(pidof_row "$1")" = "$2" ]; }
 # zombies: the supervisor's children that stay zombies for 300 ms.
 lasting_zombies() {

@@ -23,15 +23,6 @@ hold_lock() {
 	wait_until 5 locked
 }
 release() { stop "$HOLDER"; }
-# has_watcher NAME: a child of the supervisor is the watcher of row NAME
-# (its comm is sw:NAME).
-has_watcher() {
-	local p
-	for p in $(pgrep -P "$SV"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "sw:$1" ] && return 0
-	done
-	return 1
-}
 
 try "issue 21.6: a watcher's exit and an edit are answered while another process holds the lock; the writes land when it lets go"
 assert hold_lock
