@@ -65,7 +65,7 @@ HELPER_LIBS   := $(shell pkg-config --libs $(HELPER_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
               -DSITEWATCH_VERSION='"$(VERSION)"' \
               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' \
-              -DSITEWATCH_EXAMPLEDIR='"$(EXAMPLEDIR)"' $(PKG_CFLAGS) -Isrc
+              -DSITEWATCH_EXAMPLEDIR='"$(EXAMPLEDIR)"' $(PKG_CFLAGS) $(SRC_DIRS:%=-Isrc/%)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # sitewatch binds every symbol of every library at start (glibc takes the
 # executable's BIND_NOW for all of them), before the spawner is forked: a
@@ -75,23 +75,31 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 BIND_NOW    = -Wl,-z,now
 LIBS        = $(PKG_LIBS) -lcsv
 
-SRCS     = src/main.c src/check.c src/commands.c src/compare.c src/edit.c \
-           src/fetch.c src/history.c \
-           src/jobs.c src/jobsfile.c src/log.c src/notify.c src/state.c \
-           src/schedule.c src/status.c src/supervisor.c src/util.c \
-           src/snapshot.c src/spawn.c src/svstatus.c src/childfsm.c \
-           src/frame.c src/watcher.c src/importcmd.c \
-           src/httpval.c src/proctitle.c src/desktop.c src/redact.c \
-           src/verdict.c src/judge.c
+# The source is in folders by process (HACKING.md, "Layout"): sitewatch
+# is the command line, the supervisor with its spawner, the watchers and
+# the notifier (each forked from the one binary); sitewatch-helper the
+# short-lived helper; common/ what several of them share.
+SRC_DIRS = cli supervisor watcher notifier helper common
+
+SRCS     = $(addprefix src/cli/,        main.c commands.c edit.c history.c \
+                                        importcmd.c status.c) \
+           $(addprefix src/supervisor/, supervisor.c childfsm.c spawn.c) \
+           $(addprefix src/watcher/,    watcher.c) \
+           $(addprefix src/notifier/,   notify.c desktop.c) \
+           $(addprefix src/common/,     check.c compare.c fetch.c frame.c \
+                                        httpval.c jobs.c jobsfile.c judge.c \
+                                        log.c proctitle.c redact.c schedule.c \
+                                        snapshot.c state.c svstatus.c util.c \
+                                        verdict.c)
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
-LIBOBJS  = $(filter-out $(BUILD)/main.o,$(OBJS))
+LIBOBJS  = $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 
 # sitewatch-helper: the short-lived process with the heavy libraries
 # (see helper.c).  Its own modules are compiled with their headers' flags.
-HELPER_SRCS = src/helper.c src/import.c src/css.c src/filter.c src/html.c src/strbuf.c \
-              src/textdiff.c
-HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/util.o $(BUILD)/log.o \
-              $(BUILD)/verdict.o $(BUILD)/frame.o
+HELPER_SRCS = $(addprefix src/helper/, helper.c import.c css.c filter.c html.c \
+                                       strbuf.c textdiff.c)
+HELPER_OBJS = $(HELPER_SRCS:src/%.c=$(BUILD)/%.o) \
+              $(addprefix $(BUILD)/common/, util.o log.o verdict.o frame.o)
 
 UNIT     = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t-*.c))
 # Unit tests of the helper's modules link the helper's libraries.
@@ -143,10 +151,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
 
-$(HELPER_UNIT): $(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/helper.o,$(HELPER_OBJS))
+$(HELPER_UNIT): $(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/helper/helper.o,$(HELPER_OBJS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HELPER_CFLAGS) -Itests/unit -o $@ $< \
-	  $(filter-out $(BUILD)/helper.o,$(HELPER_OBJS)) $(ALL_LDFLAGS) $(HELPER_LIBS)
+	  $(filter-out $(BUILD)/helper/helper.o,$(HELPER_OBJS)) $(ALL_LDFLAGS) $(HELPER_LIBS)
 
 # The test tools (a fake notification server among them) use GIO's D-Bus.
 $(BUILD)/tests/%: tests/tools/%.c $(LIBOBJS)
@@ -224,10 +232,11 @@ FUZZ_BUILD   = build/fuzz
 FUZZ_FLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=all
 FUZZ_CFLAGS  = $(WARNINGS) $(FUZZ_FLAGS) -DSITEWATCH_VERSION='"$(VERSION)"' \
-               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) -Isrc
-FUZZ_LIBOBJS = $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) $(SRC_DIRS:%=-Isrc/%)
+FUZZ_LIBOBJS = $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/cli/main.c,$(SRCS)))
 FUZZ_HELPER  = css filter-chain html-text
-FUZZ_HELPER_SRCS = src/css.c src/filter.c src/html.c src/strbuf.c src/util.c src/log.c
+FUZZ_HELPER_SRCS = $(addprefix src/helper/, css.c filter.c html.c strbuf.c) \
+                   $(addprefix src/common/, util.c log.c)
 FUZZERS      = $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz-*.c))
 
 .PHONY: fuzz fuzz-build fuzz-merge fuzz-replay
@@ -243,7 +252,7 @@ $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIBOBJS)
 
 $(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%): $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_HELPER_SRCS) | deps-check
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(HELPER_CFLAGS) -Isrc -o $@ $< \
+	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(HELPER_CFLAGS) $(SRC_DIRS:%=-Isrc/%) -o $@ $< \
 	  $(FUZZ_HELPER_SRCS) $(HELPER_LIBS)
 
 fuzz: fuzz-build
@@ -334,4 +343,4 @@ uninstall:
 clean:
 	rm -rf build sitewatch sitewatch-helper
 
--include $(OBJS:.o=.d) $(HELPER_SRCS:src/%.c=$(BUILD)/%.d) $(wildcard $(FUZZ_BUILD)/obj/*.d)
+-include $(OBJS:.o=.d) $(HELPER_SRCS:src/%.c=$(BUILD)/%.d) $(wildcard $(FUZZ_BUILD)/obj/*/*.d)
