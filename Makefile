@@ -65,7 +65,7 @@ HELPER_LIBS   := $(shell pkg-config --libs $(HELPER_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNINGS) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
               -DSITEWATCH_VERSION='"$(VERSION)"' \
               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' \
-              -DSITEWATCH_EXAMPLEDIR='"$(EXAMPLEDIR)"' $(PKG_CFLAGS) $(SRC_DIRS:%=-Isrc/%)
+              -DSITEWATCH_EXAMPLEDIR='"$(EXAMPLEDIR)"' $(PKG_CFLAGS) -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # sitewatch binds every symbol of every library at start (glibc takes the
 # executable's BIND_NOW for all of them), before the spawner is forked: a
@@ -78,9 +78,8 @@ LIBS        = $(PKG_LIBS) -lcsv
 # The source is in folders by process (HACKING.md, "Layout"): sitewatch
 # is the command line, the supervisor with its spawner, the watchers and
 # the notifier (each forked from the one binary); sitewatch-helper the
-# short-lived helper; common/ what several of them share.
-SRC_DIRS = cli supervisor watcher notifier helper common
-
+# short-lived helper; common/ what several of them share.  Includes name
+# their folder (#include "common/jobs.h"), from -Isrc.
 SRCS     = $(addprefix src/cli/,        main.c commands.c edit.c history.c \
                                         importcmd.c status.c) \
            $(addprefix src/supervisor/, supervisor.c childfsm.c spawn.c) \
@@ -232,7 +231,7 @@ FUZZ_BUILD   = build/fuzz
 FUZZ_FLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=all
 FUZZ_CFLAGS  = $(WARNINGS) $(FUZZ_FLAGS) -DSITEWATCH_VERSION='"$(VERSION)"' \
-               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) $(SRC_DIRS:%=-Isrc/%)
+               -DSITEWATCH_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS) -Isrc
 FUZZ_LIBOBJS = $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/cli/main.c,$(SRCS)))
 FUZZ_HELPER  = css filter-chain html-text
 FUZZ_HELPER_SRCS = $(addprefix src/helper/, css.c filter.c html.c strbuf.c) \
@@ -252,7 +251,7 @@ $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIBOBJS)
 
 $(FUZZ_HELPER:%=$(FUZZ_BUILD)/fuzz-%): $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_HELPER_SRCS) | deps-check
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(HELPER_CFLAGS) $(SRC_DIRS:%=-Isrc/%) -o $@ $< \
+	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(HELPER_CFLAGS) -Isrc -o $@ $< \
 	  $(FUZZ_HELPER_SRCS) $(HELPER_LIBS)
 
 fuzz: fuzz-build

@@ -16,20 +16,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "judge.h"
-#include "fetch.h"
-#include "httpval.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "log.h"
-#include "notify.h"
-#include "redact.h"
-#include "schedule.h"
-#include "state.h"
-#include "supervisor.h"
-#include "util.h"
-#include "watcher.h"
+#include "cli/commands.h"
+#include "common/fetch.h"
+#include "common/httpval.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/judge.h"
+#include "common/log.h"
+#include "common/redact.h"
+#include "common/schedule.h"
+#include "common/state.h"
+#include "common/util.h"
+#include "notifier/notify.h"
+#include "supervisor/supervisor.h"
+#include "watcher/watcher.h"
 
 /*
  * Reads and parses the jobs file for a command.  Returns 0, or prints why

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "watcher.h"
+#include "watcher/watcher.h"
 
 enum status_format { STATUS_TABLE, STATUS_PLAIN, STATUS_JSON };
 

@@ -18,11 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "commands.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "util.h"
+#include "cli/commands.h"
+#include "common/check.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/util.h"
 
 /* Writes buf to a new temporary file; its path goes into path.  Returns
  * 0, or -1 with errno. */

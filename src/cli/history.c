@@ -14,12 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "compare.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "snapshot.h"
-#include "state.h"
+#include "cli/commands.h"
+#include "common/compare.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/snapshot.h"
+#include "common/state.h"
 
 /*
  * Finds the snapshot folder of the job called name in file's state

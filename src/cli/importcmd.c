@@ -20,13 +20,13 @@
 
 #include <glib.h>
 
-#include "commands.h"
-#include "judge.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "redact.h"
-#include "schedule.h"
-#include "util.h"
+#include "cli/commands.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/judge.h"
+#include "common/redact.h"
+#include "common/schedule.h"
+#include "common/util.h"
 
 /* One job as the helper gave it: fields point into its output. */
 struct import_row {

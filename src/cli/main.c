@@ -13,17 +13,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "commands.h"
-#include "fetch.h"
-#include "jobsfile.h"
-#include "log.h"
-#include "notify.h"
-#include "proctitle.h"
-#include "snapshot.h"
-#include "supervisor.h"
-#include "util.h"
-#include "watcher.h"
+#include "cli/commands.h"
+#include "common/check.h"
+#include "common/fetch.h"
+#include "common/jobsfile.h"
+#include "common/log.h"
+#include "common/proctitle.h"
+#include "common/snapshot.h"
+#include "common/util.h"
+#include "notifier/notify.h"
+#include "supervisor/supervisor.h"
+#include "watcher/watcher.h"
 
 #ifndef SITEWATCH_VERSION
 #define SITEWATCH_VERSION "unknown"

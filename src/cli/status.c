@@ -11,15 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "commands.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "redact.h"
-#include "state.h"
-#include "supervisor.h"
-#include "svstatus.h"
-#include "util.h"
+#include "cli/commands.h"
+#include "common/check.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/redact.h"
+#include "common/state.h"
+#include "common/svstatus.h"
+#include "common/util.h"
+#include "supervisor/supervisor.h"
 
 #define NCOLS 8
 

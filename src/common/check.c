@@ -10,11 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
-#include "judge.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "schedule.h"
+#include "common/check.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/judge.h"
+#include "common/schedule.h"
 
 size_t
 check_report(FILE *fp, const char *filename, const struct jobs_file *jf)

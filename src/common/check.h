@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "jobs.h"
+#include "common/jobs.h"
 
 /*
  * Prints one "FILE:LINE: reason" line per problem in jf to fp.  Returns the

@@ -26,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "compare.h"
-#include "util.h"
+#include "common/compare.h"
+#include "common/util.h"
 
 #define MAX_ARGS 16
 

@@ -45,8 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fetch.h"
-#include "util.h"
+#include "common/fetch.h"
+#include "common/util.h"
 
 #ifndef SITEWATCH_VERSION
 #define SITEWATCH_VERSION "unknown"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
+#include "common/frame.h"
 
 #define TAG_ABSENT 0
 #define TAG_STR 1

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "httpval.h"
+#include "common/httpval.h"
 
 /* Dates before 1970 or after 9999 are not what a page was modified at. */
 #define YEAR_10000 253402300800LL

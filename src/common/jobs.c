@@ -17,9 +17,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jobs.h"
-#include "redact.h"
-#include "util.h"
+#include "common/jobs.h"
+#include "common/redact.h"
+#include "common/util.h"
 
 /* The column names, in enum jobs_col order. */
 static const char *const col_names[JOBS_NCOLS] = {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "schedule.h"
+#include "common/schedule.h"
 
 #define JOBS_MAX_LINE (64 * 1024)     /* longest line accepted, in bytes */
 #define JOBS_MAX_INTERVAL (3650L * 86400L) /* ten years, in seconds */

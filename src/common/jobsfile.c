@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jobs.h"
-#include "jobsfile.h"
-#include "util.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/util.h"
 
 #define RETRY_BUDGET_MS 2000	/* how long an unparsable file is retried */
 #define MAX_RACES 100		/* restarts after the file changed under us */

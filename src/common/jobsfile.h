@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "jobs.h"
+#include "common/jobs.h"
 
 enum jobsfile_status {
 	JOBSFILE_OK = 0,

@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compare.h"
-#include "judge.h"
-#include "util.h"
-#include "verdict.h"
+#include "common/compare.h"
+#include "common/judge.h"
+#include "common/util.h"
+#include "common/verdict.h"
 
 /* The helper's command for a batch. */
 static const char *const batch_args[] = { "check-batch", NULL };

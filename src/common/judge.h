@@ -15,8 +15,8 @@
 #include <glib.h>
 #include <stddef.h>
 
-#include "compare.h"
-#include "jobs.h"
+#include "common/compare.h"
+#include "common/jobs.h"
 
 #define JUDGE_TIMEOUT_S 10	/* a batch's time limit, whatever its size */
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "proctitle.h"
-#include "util.h"
+#include "common/proctitle.h"
+#include "common/util.h"
 
 #define TITLE_PREFIX "sitewatch: "
 #define COMM_PREFIX "sw:"

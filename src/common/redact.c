@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "redact.h"
-#include "util.h"
+#include "common/redact.h"
+#include "common/util.h"
 
 /* Names that end in one of these name a secret, whatever comes before. */
 static const char *const secret_ends[] = {

@@ -30,8 +30,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "schedule.h"
-#include "util.h"
+#include "common/schedule.h"
+#include "common/util.h"
 
 /* The largest time_t: a signed integer type of 32 or 64 bits. */
 #define TIME_T_MAX ((time_t)(sizeof(time_t) == 8 ? INT64_MAX : INT32_MAX))

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "snapshot.h"
-#include "util.h"
+#include "common/snapshot.h"
+#include "common/util.h"
 
 int
 snapshot_dir(const char *state_path, char *out, size_t outsz)

@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "state.h"
-#include "util.h"
+#include "common/state.h"
+#include "common/util.h"
 
 #define NAME_MAX_SAFE 150	/* longest encoded name before it is cut */
 

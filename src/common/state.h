@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "fetch.h"
+#include "common/fetch.h"
 
 struct state {
 	/* What the state belongs to: state_identity() of the row's URL and

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jobsfile.h"
-#include "state.h"
-#include "svstatus.h"
-#include "util.h"
+#include "common/jobsfile.h"
+#include "common/state.h"
+#include "common/svstatus.h"
+#include "common/util.h"
 
 struct svstatus {
 	GHashTable *by_name;	/* name (owned) -> struct svstatus_entry * */

@@ -5,8 +5,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 
-#include "frame.h"
-#include "verdict.h"
+#include "common/frame.h"
+#include "common/verdict.h"
 
 /* Writes the message of two fields, a string or number first (num when
  * s is NULL) and the string t (at most tmax bytes, 0: all), into out as

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "jobs.h"
+#include "common/jobs.h"
 
 /* Room enough for any request (a value is at most a line of the jobs
  * file) or reply (a reason is cut at VERDICT_REASON_MAX bytes). */

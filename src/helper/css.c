@@ -19,9 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "css.h"
-#include "strbuf.h"
-#include "util.h"
+#include "common/util.h"
+#include "helper/css.h"
+#include "helper/strbuf.h"
 
 /* One XPath expression under construction (cssselect's XPathExpr). */
 struct xexpr {

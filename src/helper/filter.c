@@ -25,10 +25,10 @@
 #include <jansson.h>
 #include <pcre2.h>
 
-#include "css.h"
-#include "filter.h"
-#include "html.h"
-#include "util.h"
+#include "common/util.h"
+#include "helper/css.h"
+#include "helper/filter.h"
+#include "helper/html.h"
 
 /* What a pipe: command may print, at most. */
 #define PIPE_MAX_OUT (64u << 20)

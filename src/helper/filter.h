@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "strbuf.h"
+#include "helper/strbuf.h"
 
 enum filter_kind {
 	FILTER_CSS, FILTER_XPATH, FILTER_REMOVE, FILTER_TEXT, FILTER_RAW,

@@ -20,12 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "filter.h"
-#include "strbuf.h"
-#include "textdiff.h"
-#include "verdict.h"
-#include "import.h"
-#include "util.h"
+#include "common/util.h"
+#include "common/verdict.h"
+#include "helper/filter.h"
+#include "helper/import.h"
+#include "helper/strbuf.h"
+#include "helper/textdiff.h"
 
 #ifndef SITEWATCH_VERSION
 #define SITEWATCH_VERSION "unknown"

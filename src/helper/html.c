@@ -19,8 +19,8 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-#include "html.h"
-#include "util.h"
+#include "common/util.h"
+#include "helper/html.h"
 
 /* The last error libxml2 reported while we asked it something. */
 static char last_error[256];

@@ -10,7 +10,7 @@
 
 #include <libxml/tree.h>
 
-#include "strbuf.h"
+#include "helper/strbuf.h"
 
 /*
  * A parsed page and what is selected in it.  Without a selection the

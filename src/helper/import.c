@@ -23,8 +23,8 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "import.h"
-#include "util.h"
+#include "common/util.h"
+#include "helper/import.h"
 
 #define STEP_MAX_OPTS 8
 

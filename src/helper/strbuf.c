@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "util.h"
+#include "common/util.h"
+#include "helper/strbuf.h"
 
 /* Makes room for n more bytes and the NUL.  Returns 0, or -1 (oom set). */
 static int

@@ -37,8 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "textdiff.h"
-#include "util.h"
+#include "common/util.h"
+#include "helper/textdiff.h"
 
 /* The least cost at which a search stops looking for the shortest script
  * (GNU diff's floor too). */

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "strbuf.h"
+#include "helper/strbuf.h"
 
 /* One line of a text: its bytes (without '\n') and whether '\n' ended it. */
 struct textdiff_line {

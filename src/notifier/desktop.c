@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "desktop.h"
-#include "log.h"
-#include "notify.h"
-#include "redact.h"
+#include "common/log.h"
+#include "common/redact.h"
+#include "notifier/desktop.h"
+#include "notifier/notify.h"
 
 /*
  * libnotify is loaded only here (dlopen), not linked: linked, it and the

@@ -23,13 +23,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "desktop.h"
-#include "frame.h"
-#include "log.h"
-#include "notify.h"
-#include "proctitle.h"
-#include "redact.h"
-#include "util.h"
+#include "common/frame.h"
+#include "common/log.h"
+#include "common/proctitle.h"
+#include "common/redact.h"
+#include "common/util.h"
+#include "notifier/desktop.h"
+#include "notifier/notify.h"
 
 /* Caps on each field of an event on the channel, in bytes: together with
  * the flags and numbers they fit NOTIFY_MSG_MAX. */

@@ -5,7 +5,7 @@
  * down) leave the state alone and ask for nothing; they are written out
  * all the same, so that the table reads as a whole.
  */
-#include "childfsm.h"
+#include "supervisor/childfsm.h"
 
 /* A move: the next state plus one (0 keeps the state, so that a cell
  * left out stays where it is and asks for nothing), and its actions. */

@@ -27,9 +27,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "frame.h"
-#include "proctitle.h"
-#include "spawn.h"
+#include "common/frame.h"
+#include "common/proctitle.h"
+#include "supervisor/spawn.h"
 
 #define NSTR 7			/* name, url, interval, last-modified, pid,
 				 * filter, notify */

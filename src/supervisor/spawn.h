@@ -14,7 +14,7 @@
 
 #include <sys/types.h>
 
-#include "jobs.h"
+#include "common/jobs.h"
 
 /* What a watcher is started with. */
 struct spawn_request {

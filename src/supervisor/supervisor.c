@@ -44,21 +44,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "childfsm.h"
-#include "fetch.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "judge.h"
-#include "proctitle.h"
-#include "log.h"
-#include "notify.h"
-#include "spawn.h"
-#include "state.h"
-#include "supervisor.h"
-#include "svstatus.h"
-#include "util.h"
-#include "watcher.h"
+#include "common/check.h"
+#include "common/fetch.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/judge.h"
+#include "common/log.h"
+#include "common/proctitle.h"
+#include "common/state.h"
+#include "common/svstatus.h"
+#include "common/util.h"
+#include "notifier/notify.h"
+#include "supervisor/childfsm.h"
+#include "supervisor/spawn.h"
+#include "supervisor/supervisor.h"
+#include "watcher/watcher.h"
 
 #define BACKOFF_MIN_MS 1000L
 #define BACKOFF_MAX_MS (300L * 1000)

@@ -30,22 +30,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "compare.h"
-#include "fetch.h"
-#include "frame.h"
-#include "httpval.h"
-#include "jobs.h"
-#include "jobsfile.h"
-#include "log.h"
-#include "notify.h"
-#include "schedule.h"
-#include "snapshot.h"
-#include "proctitle.h"
-#include "redact.h"
-#include "state.h"
-#include "util.h"
-#include "watcher.h"
+#include "common/check.h"
+#include "common/compare.h"
+#include "common/fetch.h"
+#include "common/frame.h"
+#include "common/httpval.h"
+#include "common/jobs.h"
+#include "common/jobsfile.h"
+#include "common/log.h"
+#include "common/proctitle.h"
+#include "common/redact.h"
+#include "common/schedule.h"
+#include "common/snapshot.h"
+#include "common/state.h"
+#include "common/util.h"
+#include "notifier/notify.h"
+#include "watcher/watcher.h"
 
 /* Everything the loop and the fetch interrupt share. */
 struct watcher {

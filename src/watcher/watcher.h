@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "jobs.h"
+#include "common/jobs.h"
 
 /* How a watcher ended, for its exit status. */
 enum watcher_end {

@@ -10,8 +10,8 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "css.h"
-#include "html.h"
+#include "helper/css.h"
+#include "helper/html.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

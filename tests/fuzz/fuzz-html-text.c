@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html.h"
-#include "util.h"
+#include "common/util.h"
+#include "helper/html.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jobs.h"
-#include "util.h"
+#include "common/jobs.h"
+#include "common/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "schedule.h"
+#include "common/schedule.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

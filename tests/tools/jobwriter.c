@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jobsfile.h"
+#include "common/jobsfile.h"
 
 int
 main(int argc, char **argv)

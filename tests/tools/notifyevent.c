@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "notify.h"
+#include "notifier/notify.h"
 
 /* Returns NULL for "-", else s with each "\n" made a line end (in place). */
 static const char *

@@ -2,7 +2,7 @@
  * t-childfsm.c - unit tests of src/childfsm.c: a watcher's life in the
  * supervisor, driven by events, without any process.
  */
-#include "childfsm.h"
+#include "supervisor/childfsm.h"
 #include "tap.h"
 
 /* Feeds ev to a child in state from; checks the state it ends in and the

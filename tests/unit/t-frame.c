@@ -5,9 +5,9 @@
 #include <limits.h>
 #include <string.h>
 
-#include "frame.h"
+#include "common/frame.h"
 #include "tap.h"
-#include "watcher.h"
+#include "watcher/watcher.h"
 
 /* Strings (present, empty, absent, capped), numbers and a blob come back
  * as they went. */

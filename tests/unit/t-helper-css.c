@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "css.h"
-#include "html.h"
+#include "helper/css.h"
+#include "helper/html.h"
 #include "tap.h"
 
 #define D "descendant-or-self::"

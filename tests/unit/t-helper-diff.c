@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helper/textdiff.h"
 #include "tap.h"
-#include "textdiff.h"
 
 /* Returns the length of a longest common subsequence of the lines of a
  * and b (one character per line here), by dynamic programming. */

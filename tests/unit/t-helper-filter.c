@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "filter.h"
-#include "html.h"
+#include "common/util.h"
+#include "helper/filter.h"
+#include "helper/html.h"
 #include "tap.h"
-#include "util.h"
 
 /* A shop page with every kind of noise the default chain must drop. */
 static const char page[] =

@@ -5,8 +5,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
 
-#include "httpval.h"
-#include "jobs.h"
+#include "common/httpval.h"
+#include "common/jobs.h"
 #include "tap.h"
 
 /* Every form HTTP allows for a date becomes the one normal form. */

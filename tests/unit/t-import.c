@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import.h"
+#include "helper/import.h"
 #include "tap.h"
 
 static struct import_result r;

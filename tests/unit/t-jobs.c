@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jobs.h"
+#include "common/jobs.h"
 #include "tap.h"
 
 /* The canonical header, and the usual neighbours of a row under test. */

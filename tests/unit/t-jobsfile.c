@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jobsfile.h"
+#include "common/jobsfile.h"
+#include "common/util.h"
 #include "tap.h"
-#include "util.h"
-#include "watcher.h"
+#include "watcher/watcher.h"
 
 static char dir[] = "/tmp/t-jobsfile.XXXXXX";
 static char path[256];

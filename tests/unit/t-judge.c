@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "jobs.h"
-#include "judge.h"
+#include "common/check.h"
+#include "common/jobs.h"
+#include "common/judge.h"
 #include "tap.h"
 
 #define HDR "interval;name;url;last-modified;pid;filter;notify"

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "notify.h"
+#include "notifier/notify.h"
 #include "tap.h"
 
 /* An event of kind k for url, with nothing else known. */

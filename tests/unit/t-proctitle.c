@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "proctitle.h"
+#include "common/proctitle.h"
 #include "tap.h"
 
 /* "prog -f jobs.csv", as the kernel passes it: one string after the

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "redact.h"
+#include "common/redact.h"
 #include "tap.h"
 
 /* Checks that url is shown as want (REDACT_SHOWN). */

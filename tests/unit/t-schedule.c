@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "schedule.h"
+#include "common/schedule.h"
 #include "tap.h"
 
 /* Sets the process's time zone, as a test of the caller's TZ would. */

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "common/util.h"
+#include "supervisor/spawn.h"
 #include "tap.h"
-#include "util.h"
 
 static struct spawn_request
 sample(void)

@@ -13,9 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "state.h"
+#include "common/state.h"
+#include "common/util.h"
 #include "tap.h"
-#include "util.h"
 
 static char dir[] = "/tmp/t-state.XXXXXX";
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "svstatus.h"
+#include "common/svstatus.h"
 #include "tap.h"
 
 /* What is packed unpacks to the same entries, found by name. */

@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
+#include "common/util.h"
 #include "tap.h"
-#include "util.h"
 
 static void
 t_cut(void)

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
+#include "common/frame.h"
+#include "common/verdict.h"
 #include "tap.h"
-#include "verdict.h"
 
 /* Requests and replies come back as sent, one after another on a
  * stream, each whole only when all its bytes are there. */
