@@ -1,7 +1,7 @@
 /*
  * fuzz-css.c - libFuzzer harness for the CSS -> XPath translation
- * (src/css.c).  Properties: no crash, no leak, no undefined behaviour; a
- * translation is refused with a one-line reason, or it is an XPath 1.0
+ * (src/helper/css.c).  Properties: no crash, no leak, no undefined behaviour;
+ * a translation is refused with a one-line reason, or it is an XPath 1.0
  * expression that libxml2 compiles and that selects without error.
  */
 #include <stdint.h>

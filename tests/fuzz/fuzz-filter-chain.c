@@ -1,9 +1,9 @@
 /*
  * fuzz-filter-chain.c - libFuzzer harness for the filter chain parser and
- * runner (src/filter.c).  The input's first line is a chain, the rest a
- * page.  Properties: no crash, no leak, no undefined behaviour; a chain is
- * refused with one line, or it runs (pipe: steps excepted: no processes
- * here) to a text or to a one-line reason that starts with a step.
+ * runner (src/helper/filter.c).  The input's first line is a chain, the rest
+ * a page.  Properties: no crash, no leak, no undefined behaviour; a chain is
+ * refused with one line, or it runs (pipe: steps excepted: no processes here)
+ * to a text or to a one-line reason that starts with a step.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /*
  * fuzz-html-text.c - libFuzzer harness for the HTML -> visible text step
- * (src/html.c on libxml2's HTML parser).  Properties: no crash, no leak,
- * no undefined behaviour; the text is valid UTF-8, every line ends with
- * '\n', no line is empty, no line outside <pre> ends with a space; the
- * page serialises again and parses again.
+ * (src/helper/html.c on libxml2's HTML parser).  Properties: no crash, no
+ * leak, no undefined behaviour; the text is valid UTF-8, every line ends with
+ * '\n', no line is empty, no line outside <pre> ends with a space; the page
+ * serialises again and parses again.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
  * fuzz-jobs.c - libFuzzer harness for the jobs file parser and the row
- * rewrite (src/jobs.c).
+ * rewrite (src/common/jobs.c).
  *
  * The input is a whole jobs file.  It is parsed; when a row is usable,
  * one row (picked by a hash of the input) gets a new last-modified and pid

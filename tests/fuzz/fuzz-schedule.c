@@ -1,6 +1,6 @@
 /*
  * fuzz-schedule.c - libFuzzer harness for the interval column's parser
- * and the next-run search (src/schedule.c).
+ * and the next-run search (src/common/schedule.c).
  *
  * The input is the text of an interval field.  A parse either fails with a
  * message that starts 'interval: ' or gives a schedule, which must then:

@@ -1,6 +1,6 @@
 /*
  * fuzz-state.c - libFuzzer harness for the state file loader
- * (src/state.c): state_parse(), what state_load() runs on each read.
+ * (src/common/state.c): state_parse(), what state_load() runs on each read.
  *
  * The input is a state file's contents (cut at STATE_MAX bytes, as
  * state_load() reads it).  A parse either fails with an empty state or

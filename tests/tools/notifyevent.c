@@ -1,8 +1,8 @@
 /*
- * notifyevent - a test tool: runs sitewatch's real notifier (src/notify.c)
- * and hands it events, the way a watcher does, so that the desktop body
- * and the --exec variables of every kind of event can be tested before
- * and apart from the watcher's own change detection.
+ * notifyevent - a test tool: runs sitewatch's real notifier
+ * (src/notifier/notify.c) and hands it events, the way a watcher does, so
+ * that the desktop body and the --exec variables of every kind of event can
+ * be tested before and apart from the watcher's own change detection.
  *
  *   notifyevent [-x EXEC] [-n] KIND NAME URL OLD NEW ADDED REMOVED \
  *       ADDED_LINES DIFF_PATH REASON SINCE [KIND NAME ...]...

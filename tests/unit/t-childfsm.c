@@ -1,6 +1,6 @@
 /*
- * t-childfsm.c - unit tests of src/childfsm.c: a watcher's life in the
- * supervisor, driven by events, without any process.
+ * t-childfsm.c - unit tests of src/supervisor/childfsm.c: a watcher's life in
+ * the supervisor, driven by events, without any process.
  */
 #include "supervisor/childfsm.h"
 #include "tap.h"

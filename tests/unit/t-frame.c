@@ -1,5 +1,5 @@
 /*
- * t-frame.c - unit tests of src/frame.c, the one framing of messages
+ * t-frame.c - unit tests of src/common/frame.c, the one framing of messages
  * between sitewatch's processes.
  */
 #include <limits.h>

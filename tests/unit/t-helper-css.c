@@ -1,6 +1,6 @@
 /*
- * t-helper-css.c - unit tests of src/css.c: CSS selectors translated into
- * XPath 1.0 exactly as Python's cssselect (HTMLTranslator) translates
+ * t-helper-css.c - unit tests of src/helper/css.c: CSS selectors translated
+ * into XPath 1.0 exactly as Python's cssselect (HTMLTranslator) translates
  * them, and what falls outside the subset named in the error.
  */
 #include <stdio.h>

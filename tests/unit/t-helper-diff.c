@@ -1,5 +1,5 @@
 /*
- * t-helper-diff.c - unit tests of src/textdiff.c: the edit script is a
+ * t-helper-diff.c - unit tests of src/helper/textdiff.c: the edit script is a
  * shortest one and rebuilds the new text, and the unified output is
  * diff -u's, hunk headers and missing newlines included.
  */

@@ -1,7 +1,7 @@
 /*
- * t-helper-filter.c - unit tests of the filter chain (src/filter.c) and
- * the HTML steps under it (src/html.c): parsing and checking chains, each
- * step on real documents, the default chain, the visible text.
+ * t-helper-filter.c - unit tests of the filter chain (src/helper/filter.c)
+ * and the HTML steps under it (src/helper/html.c): parsing and checking
+ * chains, each step on real documents, the default chain, the visible text.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>

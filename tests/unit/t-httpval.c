@@ -1,6 +1,6 @@
 /*
- * t-httpval.c - unit tests of src/httpval.c: a server's Last-Modified and
- * ETag made valid before they are stored.
+ * t-httpval.c - unit tests of src/common/httpval.c: a server's Last-Modified
+ * and ETag made valid before they are stored.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>

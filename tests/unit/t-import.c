@@ -1,5 +1,5 @@
 /*
- * t-import.c - unit tests of src/import.c: urlwatch's job file (YAML)
+ * t-import.c - unit tests of src/helper/import.c: urlwatch's job file (YAML)
  * read into sitewatch rows: names, urls, both ways of writing a filter
  * list turned into sitewatch's chain, and each job, key or filter that
  * cannot be carried over reported with its line.

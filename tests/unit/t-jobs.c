@@ -1,5 +1,5 @@
 /*
- * t-jobs.c - unit tests of src/jobs.c: the jobs file parser, the field
+ * t-jobs.c - unit tests of src/common/jobs.c: the jobs file parser, the field
  * checkers (interval, pid, url), jobs_quote_field() and the byte-preserving
  * row rewrite jobs_apply().
  *

@@ -1,7 +1,8 @@
 /*
- * t-jobsfile.c - unit tests of src/jobsfile.c on real files in a temporary
- * directory: the rewrite keeps bytes, mode and the missing-row verdict, an
- * unparsable file is never overwritten, and a deadline bounds every wait.
+ * t-jobsfile.c - unit tests of src/common/jobsfile.c on real files in a
+ * temporary directory: the rewrite keeps bytes, mode and the missing-row
+ * verdict, an unparsable file is never overwritten, and a deadline bounds
+ * every wait.
  */
 #define _DEFAULT_SOURCE		/* flock */
 #include <errno.h>

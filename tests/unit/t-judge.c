@@ -1,5 +1,5 @@
 /*
- * t-judge.c - unit tests of src/judge.c: the verdicts on filter and
+ * t-judge.c - unit tests of src/common/judge.c: the verdicts on filter and
  * notify values, every value not judged yet asked of the real
  * sitewatch-helper (the one built beside this test's folder, unless
  * SITEWATCH_HELPER says another) in one check-batch run (issue 21.12;

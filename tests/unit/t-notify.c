@@ -1,6 +1,7 @@
 /*
- * t-notify.c - unit tests of the pure parts of src/notify.c: the markup of
- * the notification, the event framing, and the --exec command split.
+ * t-notify.c - unit tests of the pure parts of src/notifier/notify.c: the
+ * markup of the notification, the event framing, and the --exec command
+ * split.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <glib.h>

@@ -1,7 +1,7 @@
 /*
- * t-proctitle.c - unit tests of src/proctitle.c on a command line laid out
- * in a buffer the way the kernel lays out argv: the title written over it,
- * cut at a character, the rest zeroed, the arguments still readable.
+ * t-proctitle.c - unit tests of src/common/proctitle.c on a command line laid
+ * out in a buffer the way the kernel lays out argv: the title written over
+ * it, cut at a character, the rest zeroed, the arguments still readable.
  */
 #define _GNU_SOURCE		/* program_invocation_name */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /*
- * t-redact.c - unit tests of src/redact.c (issue 21.8): a URL as shown in
- * logs and notifications has no userinfo and masks secret-looking
+ * t-redact.c - unit tests of src/common/redact.c (issue 21.8): a URL as shown
+ * in logs and notifications has no userinfo and masks secret-looking
  * parameter values; as a process title it is scheme://host/path.
  */
 #include <string.h>

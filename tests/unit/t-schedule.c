@@ -1,7 +1,7 @@
 /*
- * t-schedule.c - unit tests of src/schedule.c: parsing every form of the
- * interval column, its error messages, and the next run time in fixed time
- * zones, across month ends, leap days and daylight saving changes.
+ * t-schedule.c - unit tests of src/common/schedule.c: parsing every form of
+ * the interval column, its error messages, and the next run time in fixed
+ * time zones, across month ends, leap days and daylight saving changes.
  *
  * Run times are compared as local time strings ("%Y-%m-%d %H:%M %Z"), so a
  * failure shows both times in words.

@@ -1,6 +1,6 @@
 /*
- * t-spawn.c - unit tests of src/spawn.c: the request's encoding, and a
- * real spawner cloning real children that are ours.
+ * t-spawn.c - unit tests of src/supervisor/spawn.c: the request's encoding,
+ * and a real spawner cloning real children that are ours.
  */
 #define _GNU_SOURCE
 #include <errno.h>

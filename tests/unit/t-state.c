@@ -1,5 +1,5 @@
 /*
- * t-state.c - unit tests of src/state.c: safe file names and the state
+ * t-state.c - unit tests of src/common/state.c: safe file names and the state
  * file's round trip, on real files.
  */
 #define _POSIX_C_SOURCE 200809L

@@ -1,6 +1,6 @@
 /*
- * t-svstatus.c - unit tests of src/svstatus.c: the supervisor's published
- * table, packed and unpacked by its one owner.
+ * t-svstatus.c - unit tests of src/common/svstatus.c: the supervisor's
+ * published table, packed and unpacked by its one owner.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * t-util.c - unit tests of src/util.c's string helpers: the one place
+ * t-util.c - unit tests of src/common/util.c's string helpers: the one place
  * that cuts a string at a UTF-8 character boundary.
  */
 #include <string.h>

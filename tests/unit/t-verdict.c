@@ -1,6 +1,6 @@
 /*
- * t-verdict.c - unit tests of src/verdict.c, the messages of a batch of
- * filter and notify checks between sitewatch and sitewatch-helper
+ * t-verdict.c - unit tests of src/common/verdict.c, the messages of a batch
+ * of filter and notify checks between sitewatch and sitewatch-helper
  * check-batch (issue 21.12: one helper run judges every value).
  */
 #include <stdlib.h>
