@@ -47,6 +47,11 @@
 #include "notifier/notify.h"
 #include "watcher/watcher.h"
 
+/* A cron or at row whose baseline check failed tries again this late,
+ * doubling per failure in a row, up to the max (baseline_delay). */
+#define BASELINE_RETRY_MS 30000L
+#define BASELINE_RETRY_MAX_MS 3600000L
+
 /* Everything the loop and the fetch interrupt share. */
 struct watcher {
 	const struct watcher_opts *o;
@@ -183,6 +188,29 @@ publish_next(struct watcher *w)
 }
 
 /*
+ * Returns in how many ms a cron or at row with no baseline checks to take
+ * it: after the spread delay_ms at start, at once after an edit, and
+ * after a check that still left none (it failed) BASELINE_RETRY_MS,
+ * doubling with each failure in a row up to BASELINE_RETRY_MAX_MS, so
+ * that a server down at start does not cost the row its baseline until
+ * the next scheduled time (a week for @weekly).
+ */
+static long
+baseline_delay(const struct watcher *w, enum plan_why why, long delay_ms)
+{
+	long d = BASELINE_RETRY_MS;
+	unsigned k;
+
+	if (why == PLAN_START)
+		return delay_ms;
+	if (why == PLAN_EDITED)
+		return 0;
+	for (k = 1; k < w->st.failures && d < BASELINE_RETRY_MAX_MS; k++)
+		d *= 2;
+	return d < BASELINE_RETRY_MAX_MS ? d : BASELINE_RETRY_MAX_MS;
+}
+
+/*
  * The one place that decides when the watcher checks next, for each
  * reason it may have to plan again (enum plan_why); delay_ms is the
  * spread of a first check (PLAN_START only).
@@ -193,7 +221,8 @@ publish_next(struct watcher *w)
  * silent baseline at start: a duration's first check is it; a cron or at
  * row with no baseline gets a check of its own, after delay_ms, and then
  * checks on its schedule (so its first scheduled check can tell a
- * change).  A one-shot time already past at start is checked once, at
+ * change); while that baseline check fails it is tried again
+ * (baseline_delay), never later than the schedule's own next check.  A one-shot time already past at start is checked once, at
  * once (a baseline when there is none, else a compare).
  */
 static void
@@ -225,6 +254,8 @@ plan(struct watcher *w, enum plan_why why, long delay_ms)
 		return;
 	}
 	if (why == PLAN_EXTRA) {
+		if (!w->st.baseline)
+			w->extra_boot = boot_ms() + baseline_delay(w, why, 0);
 		publish_next(w);
 		return;
 	}
@@ -242,10 +273,9 @@ plan(struct watcher *w, enum plan_why why, long delay_ms)
 	} else {
 		w->sched_wall = t;
 		w->due_wall = t + (time_t)(jitter_ms(w) / 1000);
-		if (!w->st.baseline && w->extra_boot == 0 &&
-		    why != PLAN_SCHEDULED)
-			w->extra_boot = boot_ms() + (why == PLAN_START ?
-			    delay_ms : 0);
+		if (!w->st.baseline && w->extra_boot == 0)
+			w->extra_boot = boot_ms() + baseline_delay(w, why,
+			    delay_ms);
 	}
 	publish_next(w);
 }
