@@ -85,11 +85,11 @@ SRCS     = $(addprefix src/cli/,        main.c commands.c edit.c history.c \
            $(addprefix src/supervisor/, supervisor.c childfsm.c spawn.c) \
            $(addprefix src/watcher/,    watcher.c) \
            $(addprefix src/notifier/,   notify.c desktop.c) \
-           $(addprefix src/common/,     check.c compare.c fetch.c frame.c \
-                                        httpval.c jobs.c jobsfile.c judge.c \
-                                        log.c proctitle.c redact.c schedule.c \
-                                        snapshot.c state.c svstatus.c util.c \
-                                        verdict.c)
+           $(addprefix src/common/,     check.c compare.c event.c fetch.c \
+                                        frame.c httpval.c jobs.c jobsfile.c \
+                                        judge.c log.c proctitle.c redact.c \
+                                        schedule.c snapshot.c state.c \
+                                        svstatus.c util.c verdict.c)
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/event.h"
 #include "common/log.h"
 #include "common/redact.h"
 #include "notifier/desktop.h"
-#include "notifier/notify.h"
 
 /*
  * libnotify is loaded only here (dlopen), not linked: linked, it and the
@@ -266,7 +266,7 @@ static int
 try_show(struct desktop *d, const struct notify_event *ev, GError **error)
 {
 	NotifyNotification *nn;
-	char *summary = notify_summary(ev), *body = notify_body(ev);
+	char *summary = event_summary(ev), *body = event_body(ev);
 
 	learn_caps(d);
 	nn = ln.notification_new(summary, body, NULL);
@@ -340,7 +340,7 @@ on_readable(gint fd, GIOCondition cond, gpointer data)
 	static char buf[NOTIFY_MSG_MAX];
 	struct desktop *d = data;
 	struct notify_event ev;
-	ssize_t r = notify_event_recv(fd, buf, &ev);
+	ssize_t r = event_recv(fd, buf, &ev);
 
 	(void)cond;
 	if (r == -1) {

@@ -17,7 +17,7 @@
 
 /*
  * Runs the desktop process on fd, the read end of a SOCK_SEQPACKET
- * channel carrying events (notify_event_pack), until the channel closes
+ * channel carrying events (common/event.h), until the channel closes
  * or the session bus goes.  down set: desktop notifications have been
  * said not to work, and the first one shown says they work again.
  * Never returns.

@@ -32,6 +32,7 @@
 
 #include "common/check.h"
 #include "common/compare.h"
+#include "common/event.h"
 #include "common/fetch.h"
 #include "common/frame.h"
 #include "common/httpval.h"
@@ -44,7 +45,6 @@
 #include "common/snapshot.h"
 #include "common/state.h"
 #include "common/util.h"
-#include "notifier/notify.h"
 #include "watcher/watcher.h"
 
 /* A cron or at row whose baseline check failed tries again this late,
@@ -1209,7 +1209,7 @@ tell_change(struct watcher *w, const char *old, const char *new_value,
 	ev.removed = ch->removed;
 	ev.added_lines = ch->lines[0] != '\0' ? ch->lines : NULL;
 	ev.diff_path = ch->diff_path[0] != '\0' ? ch->diff_path : NULL;
-	if (notify_event_send(w->o->notify_fd, &ev) == -1)
+	if (event_send(w->o->notify_fd, &ev) == -1)
 		log_msg(w->o->name, "notification dropped: the notifier is "
 		    "not keeping up");
 }
@@ -1252,7 +1252,7 @@ alert(struct watcher *w)
 		/* The log has said "recovered after N failed checks". */
 		ev.kind = NOTIFY_RECOVERED;
 	}
-	if (w->o->notify_fd != -1 && notify_event_send(w->o->notify_fd,
+	if (w->o->notify_fd != -1 && event_send(w->o->notify_fd,
 	    &ev) == -1)
 		log_msg(w->o->name, "notification dropped: the notifier is "
 		    "not keeping up");

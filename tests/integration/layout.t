@@ -46,7 +46,6 @@ src/cli/commands.c watcher/watcher.h       check NAME runs watcher_check_once
 src/cli/status.c supervisor/supervisor.h   supervisor_holder
 src/supervisor/supervisor.c notifier/notify.h starts the notifier (notify_setup, notify_spawn)
 src/supervisor/supervisor.c watcher/watcher.h the spawned child runs watcher_run; watcher_write_records (the record pipe)
-src/watcher/watcher.c notifier/notify.h    the event format: notify_event_send, NOTIFY_CHANGED ...
 '
 
 # include_check SRC: prints one "FILE:LINE: why" line per include in the

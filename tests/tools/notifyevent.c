@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/event.h"
 #include "notifier/notify.h"
 
 /* Returns NULL for "-", else s with each "\n" made a line end (in place). */
@@ -102,7 +103,7 @@ main(int argc, char **argv)
 		ev.diff_path = field(f[8]);
 		ev.reason = field(f[9]);
 		ev.since = strtoll(f[10], NULL, 10);
-		if (notify_event_send(n.wfd, &ev) == -1) {
+		if (event_send(n.wfd, &ev) == -1) {
 			perror("notifyevent: send");
 			rc = 1;
 		}
