@@ -89,7 +89,7 @@ SRCS     = $(addprefix src/cli/,        main.c commands.c edit.c history.c \
                                         frame.c httpval.c jobs.c jobsfile.c \
                                         judge.c log.c proctitle.c redact.c \
                                         schedule.c snapshot.c state.c \
-                                        svstatus.c util.c verdict.c)
+                                        svlock.c svstatus.c util.c verdict.c)
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/cli/main.o,$(OBJS))
 

@@ -26,9 +26,9 @@
 #include "common/redact.h"
 #include "common/schedule.h"
 #include "common/state.h"
+#include "common/svlock.h"
 #include "common/util.h"
 #include "notifier/notify.h"
-#include "supervisor/supervisor.h"
 #include "watcher/watcher.h"
 
 /*
@@ -131,7 +131,7 @@ cmd_stop_start(const char *file, char *const *names, int n, int stop)
 	struct jobs_edit *e;
 	enum stop_start *what;
 	char *buf, err[512];
-	int i, m = 0, rc, running = supervisor_holder(file) > 0;
+	int i, m = 0, rc, running = svlock_holder(file) > 0;
 
 	if ((rc = load(file, &jf, &buf)) != 0)
 		return rc;
@@ -502,7 +502,7 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
 		free(buf);
 		return 2;
 	}
-	if (supervisor_holder(file) > 0 && j->pid_kind == JOBS_PID_NUMBER &&
+	if (svlock_holder(file) > 0 && j->pid_kind == JOBS_PID_NUMBER &&
 	    kill(j->pid, 0) == 0) {
 		/* Its watcher checks now; wait for the check to land. */
 		struct state before, after;

@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "common/proctitle.h"
 #include "common/snapshot.h"
+#include "common/svlock.h"
 #include "common/util.h"
 #include "notifier/notify.h"
 #include "supervisor/supervisor.h"
@@ -306,7 +307,7 @@ cmd_watch(const struct opts *op, const char *name)
 	char pid[32], err[512];
 	int r;
 
-	long holder = supervisor_holder(op->file);
+	long holder = svlock_holder(op->file);
 
 	if (holder > 0) {
 		(void)fprintf(stderr, "sitewatch: %s is watched by pid %ld; "

@@ -17,9 +17,9 @@
 #include "common/jobsfile.h"
 #include "common/redact.h"
 #include "common/state.h"
+#include "common/svlock.h"
 #include "common/svstatus.h"
 #include "common/util.h"
-#include "supervisor/supervisor.h"
 
 #define NCOLS 8
 
@@ -293,7 +293,7 @@ cmd_status(const char *file, enum status_format fmt)
 	struct svstatus *pub = NULL;
 	char *buf, statedir[4096], pubpath[4200], err[600];
 	size_t len, i, c;
-	long holder = supervisor_holder(file);
+	long holder = svlock_holder(file);
 	long long now = (long long)time(NULL);
 	int supervised = holder > 0;
 

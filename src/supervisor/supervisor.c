@@ -35,7 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -52,6 +51,7 @@
 #include "common/log.h"
 #include "common/proctitle.h"
 #include "common/state.h"
+#include "common/svlock.h"
 #include "common/svstatus.h"
 #include "common/util.h"
 #include "notifier/notify.h"
@@ -183,91 +183,29 @@ child_free(gpointer p)
 	free(c);
 }
 
-/* The supervisor's lock and pid file: ".BASENAME.pid" beside the file
- * that path resolves to (one supervisor per file, whatever link names it). */
-static int
-pidfile_path(const char *path, char *out, size_t outsz)
-{
-	char file[PATH_MAX];
-
-	if (util_resolve_link(path, file, sizeof(file)) == -1)
-		return -1;
-	return util_sidecar(file, "pid", out, outsz);
-}
-
-/* Reads the pid written in the pid file open on fd, or 0. */
-static long
-read_pid(int fd)
-{
-	char buf[32];
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
-long
-supervisor_holder(const char *path)
-{
-	char pf[PATH_MAX];
-	long pid = 0;
-	int fd;
-
-	if (pidfile_path(path, pf, sizeof(pf)) == -1)
-		return -1;
-	fd = open(pf, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (flock(fd, LOCK_SH | LOCK_NB) == -1) {
-		pid = errno == EWOULDBLOCK ? read_pid(fd) : -1;
-		if (pid == 0)
-			pid = 1;	/* held, pid not written yet */
-	}
-	(void)close(fd);
-	return pid;
-}
-
 /*
- * Takes the lock that makes this the only supervisor of the file at path,
- * and writes our pid into it; shown is how messages name the file.
- * Returns the descriptor (held for the whole run), or -1 after saying why.
+ * Takes the lock that makes this the only supervisor of the file at path
+ * (common/svlock.c); shown is how messages name the file.  Returns the
+ * descriptor (held for the whole run), or -1 after saying why.
  */
 static int
 take_lock(const char *path, const char *shown)
 {
-	char pf[PATH_MAX], buf[32];
-	int fd, n;
+	char pf[PATH_MAX];
+	long holder;
+	int fd = svlock_take(path, pf, sizeof(pf), &holder);
 
-	if (pidfile_path(path, pf, sizeof(pf)) == -1) {
+	if (fd != -1)
+		return fd;
+	if (errno == EWOULDBLOCK)
+		(void)fprintf(stderr, "sitewatch: %s is already watched by "
+		    "pid %ld\n", shown, holder);
+	else if (pf[0] == '\0')
 		(void)fprintf(stderr, "sitewatch: %s: path too long\n", path);
-		return -1;
-	}
-	fd = open(pf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd == -1) {
+	else
 		(void)fprintf(stderr, "sitewatch: %s: %s\n", pf,
 		    strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EWOULDBLOCK)
-			(void)fprintf(stderr, "sitewatch: %s is already "
-			    "watched by pid %ld\n", shown, read_pid(fd));
-		else
-			(void)fprintf(stderr, "sitewatch: %s: %s\n", pf,
-			    strerror(errno));
-		(void)close(fd);
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", pf,
-		    strerror(errno));
-		(void)close(fd);
-		return -1;
-	}
-	return fd;
+	return -1;
 }
 
 /*

@@ -26,10 +26,4 @@ struct supervisor_opts {
  */
 int supervisor_run(const struct supervisor_opts *o);
 
-/*
- * Says whether a supervisor holds the jobs file at path.  Returns its pid,
- * 0 when none does, -1 on an error.
- */
-long supervisor_holder(const char *path);
-
 #endif

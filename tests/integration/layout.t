@@ -37,13 +37,11 @@ ok
 # watcher_run, watcher_check_once, notify_setup and notify_spawn.
 include_exceptions='
 src/cli/main.c notifier/notify.h           starts the notifier for check; notify_split_command (--exec)
-src/cli/main.c supervisor/supervisor.h     supervisor_run; supervisor_holder
+src/cli/main.c supervisor/supervisor.h     supervisor_run
 src/cli/main.c watcher/watcher.h           watcher_run (a standalone watcher), struct watcher_opts
 src/cli/commands.h watcher/watcher.h       struct watcher_opts in cmd_check and cmd_check_show
 src/cli/commands.c notifier/notify.h       check NAME starts a notifier (notify_wanted, notify_setup, notify_spawn)
-src/cli/commands.c supervisor/supervisor.h supervisor_holder (stop, start, check)
 src/cli/commands.c watcher/watcher.h       check NAME runs watcher_check_once
-src/cli/status.c supervisor/supervisor.h   supervisor_holder
 src/supervisor/supervisor.c notifier/notify.h starts the notifier (notify_setup, notify_spawn)
 src/supervisor/supervisor.c watcher/watcher.h the spawned child runs watcher_run; watcher_write_records (the record pipe)
 '
