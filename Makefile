@@ -81,7 +81,7 @@ LIBS        = $(PKG_LIBS) -lcsv
 # short-lived helper; common/ what several of them share.  Includes name
 # their folder (#include "common/jobs.h"), from -Isrc.
 SRCS     = $(addprefix src/cli/,        main.c commands.c edit.c history.c \
-                                        importcmd.c status.c) \
+                                        importcmd.c show.c status.c) \
            $(addprefix src/supervisor/, supervisor.c childfsm.c spawn.c) \
            $(addprefix src/watcher/,    watcher.c) \
            $(addprefix src/notifier/,   notify.c desktop.c) \

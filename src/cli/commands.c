@@ -2,7 +2,7 @@
  * commands.c - stop, start, add, remove and check: small locked edits of
  * the jobs file, validated before anything is written.
  */
-#define _GNU_SOURCE		/* strcasestr, strptime, memfd_create */
+#define _GNU_SOURCE		/* strcasestr, strptime */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -11,14 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "common/fetch.h"
-#include "common/httpval.h"
 #include "common/jobs.h"
 #include "common/jobsfile.h"
 #include "common/judge.h"
@@ -291,8 +288,8 @@ commands_create_file(const char *file)
  * Checks a --filter or --notify value with the helper.  Returns 0, or 2
  * (after saying why) when it is not valid, 1 when it cannot be checked.
  */
-static int
-valid_compare_value(const char *col, const char *what, const char *value)
+int
+commands_valid_value(const char *col, const char *what, const char *value)
 {
 	char err[512];
 
@@ -353,10 +350,10 @@ cmd_add(const char *file, const char *interval, const char *name,
 		return 2;
 	}
 	{
-		int r = valid_compare_value("filter", "check-filter", filter);
+		int r = commands_valid_value("filter", "check-filter", filter);
 
 		if (r == 0)
-			r = valid_compare_value("notify", "check-notify", notify);
+			r = commands_valid_value("notify", "check-notify", notify);
 		if (r != 0)
 			return r;
 	}
@@ -552,66 +549,6 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
 	}
 	(void)printf("%s: %s\n", name, result);
 	return rc == WATCHER_STOPPED ? 0 : 1;
-}
-
-int
-cmd_check_url(const char *url, const char *filter,
-    const struct watcher_opts *wo)
-{
-	struct fetch_request rq;
-	struct fetch_result res;
-	char err[512], lm[FETCH_VALIDATOR_MAX], etag[FETCH_VALIDATOR_MAX];
-	char shown[REDACT_MAX];
-	size_t i;
-	int body_fd, rc;
-
-	(void)redact_url(url, REDACT_SHOWN, shown, sizeof(shown));
-	if (jobs_check_url(url, err, sizeof(err)) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s\n", err);
-		return 2;
-	}
-	if ((rc = valid_compare_value("filter", "check-filter", filter)) != 0)
-		return rc;
-	if (fetch_global_init(wo->cafile) == -1) {
-		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
-		return 1;
-	}
-	memset(&rq, 0, sizeof(rq));
-	rq.url = url;
-	rq.connect_timeout = wo->connect_timeout;
-	rq.timeout = wo->timeout;
-	rq.max_body = wo->max_body;
-	rq.cafile = wo->cafile;
-	/* The body, for the compared text below. */
-	body_fd = memfd_create("sitewatch-body", MFD_CLOEXEC);
-	rq.body_fd = body_fd;
-	if (fetch_run(&rq, &res, NULL, 0, NULL, NULL) == -1 ||
-	    res.error != FETCH_OK) {
-		(void)printf("url:           %s\nerror:         %s (%s)\n"
-		    "time:          %.3f s\n", shown, res.message,
-		    fetch_error_name(res.error), res.seconds);
-		if (body_fd != -1)
-			(void)close(body_fd);
-		return 1;
-	}
-	/* As a watcher would store them: never a server's raw bytes on
-	 * the person's terminal. */
-	(void)httpval_lastmod(res.last_modified, lm, sizeof(lm));
-	httpval_escape(res.etag, etag, sizeof(etag));
-	(void)printf("url:           %s\nstatus:        %ld\n"
-	    "last-modified: %s\netag:          %s\nbytes:         %zu\n"
-	    "sha256:        ", shown, res.status, lm[0] ? lm : "-",
-	    etag[0] ? etag : "-", res.body_len);
-	for (i = 0; i < FETCH_HASH_LEN; i++)
-		(void)printf("%02x", res.hash[i]);
-	(void)printf("\ntime:          %.3f s\n", res.seconds);
-	rc = 0;
-	if (body_fd != -1 && res.status != 304)
-		rc = commands_show_text(body_fd, res.content_type, filter,
-		    wo->timeout);
-	if (body_fd != -1)
-		(void)close(body_fd);
-	return rc;
 }
 
 int

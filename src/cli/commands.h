@@ -1,7 +1,9 @@
 /*
- * commands.h - the everyday subcommands: stop, start, add, remove, check,
- * status, edit.  Each returns the process's exit code: 0 done, 1 a runtime
- * failure, 2 bad input (unknown name, invalid value: nothing written).
+ * commands.h - the everyday subcommands of commands.c: stop, start, add,
+ * remove, check NAME, next; and what the commands that write the jobs
+ * file share (its creation, its error codes, a value's check).  Each cmd_
+ * function returns the process's exit code: 0 done, 1 a runtime failure,
+ * 2 bad input (unknown name, invalid value: nothing written).
  */
 #ifndef SITEWATCH_COMMANDS_H
 #define SITEWATCH_COMMANDS_H
@@ -9,8 +11,6 @@
 #include <stddef.h>
 
 #include "watcher/watcher.h"
-
-enum status_format { STATUS_TABLE, STATUS_PLAIN, STATUS_JSON };
 
 /*
  * The exit code for a jobs file that could not be read or written, by the
@@ -30,12 +30,6 @@ int cmd_add(const char *file, const char *interval, const char *name,
     const char *url, const char *filter, const char *notify);
 
 /*
- * `import [-i INTERVAL] URLS.YAML`: urlwatch's url jobs appended as rows
- * (see importcmd.c).
- */
-int cmd_import(const char *file, const char *interval, const char *yaml);
-
-/*
  * Creates a jobs file holding only the header (and its directory), for a
  * first `add`, `import` or `edit`.  A file that exists but is blank
  * (commands_file_blank) is treated as missing: the header is written
@@ -44,6 +38,14 @@ int cmd_import(const char *file, const char *interval, const char *yaml);
  * after saying why (errno kept).
  */
 int commands_create_file(const char *file);
+
+/*
+ * Checks a --filter or --notify value (col names it in messages; what is
+ * the helper's check-batch word for it) with the helper.  Returns 0, or 2
+ * (after saying why) when it is not valid, 1 when it cannot be checked.
+ */
+int commands_valid_value(const char *col, const char *what,
+    const char *value);
 
 /*
  * Returns 1 when buf[0..len) has no header and nothing but blank lines
@@ -64,43 +66,11 @@ int cmd_remove(const char *file, char *const *names, int n);
 int cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
     char *const *exec_argv, int desktop);
 
-/* `check --url URL [--filter CHAIN]`: fetch once and print what came
- * back, and the text the chain (NULL: the default) makes of it, each step
- * timed; records nothing. */
-int cmd_check_url(const char *url, const char *filter,
-    const struct watcher_opts *wo);
-
-/* `check NAME --show`: check --url with the row's URL and filter. */
-int cmd_check_show(const char *file, const char *name,
-    const struct watcher_opts *wo);
-
-/* `diff NAME [-r K]`: the unified diff of the change K back (1: the last
- * one) between two snapshots, coloured on a terminal. */
-int cmd_diff(const char *file, const char *name, long back);
-
-/* `history NAME`: the snapshots, newest first: time, lines added and
- * removed. */
-int cmd_history(const char *file, const char *name);
-
-/*
- * Prints the text sitewatch-helper's filter (chain filter, NULL or "-":
- * the default) makes of the body in body_fd, after its steps' times.
- * Returns 0, or 1 when the chain failed (said on stdout).
- */
-int commands_show_text(int body_fd, const char *ctype, const char *filter,
-    long timeout);
-
 /*
  * `next SCHEDULE [-n N]`: prints the next n run times of a schedule in
  * local time, from now (or from $SITEWATCH_NOW, a fixed clock for tests:
  * "YYYY-MM-DD HH:MM[:SS]" local, or "@UNIXTIME").
  */
 int cmd_next(const char *schedule_text, int n);
-
-/* `status`: one line per job. */
-int cmd_status(const char *file, enum status_format fmt);
-
-/* `edit`: the jobs file in $VISUAL / $EDITOR, validated, installed safely. */
-int cmd_edit(const char *file);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/edit.h"
 #include "common/check.h"
 #include "common/jobs.h"
 #include "common/jobsfile.h"

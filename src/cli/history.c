@@ -1,23 +1,20 @@
 /*
- * history.c - what a person sees of the compare step: `sitewatch diff`
- * and `sitewatch history` read a job's snapshots (snapshot.h), and the
- * compared text of `check --url` and `check NAME --show` is made by the
- * same helper command a watcher runs, with each step timed.
+ * history.c - what a person sees of a job's past: `sitewatch diff` and
+ * `sitewatch history` read its snapshots (snapshot.h); the diff is made
+ * by the same helper command a watcher runs.  It calls no other
+ * command's code.
  */
-#define _GNU_SOURCE		/* memfd_create */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "cli/history.h"
 #include "common/compare.h"
-#include "common/jobs.h"
-#include "common/jobsfile.h"
 #include "common/snapshot.h"
 #include "common/state.h"
 
@@ -150,132 +147,3 @@ cmd_history(const char *file, const char *name)
 	return 0;
 }
 
-int
-commands_show_text(int body_fd, const char *ctype, const char *filter,
-    long timeout)
-{
-	char tbuf[32], err[512], steps[8192];
-	const char *args[10];
-	struct compare_run r;
-	int k = 0, rc, errfd, outfd;
-	ssize_t got;
-	char buf[65536];
-	off_t off = 0;
-
-	(void)snprintf(tbuf, sizeof(tbuf), "%ld", timeout);
-	args[k++] = "filter";
-	args[k++] = "--time";
-	args[k++] = "--timeout";
-	args[k++] = tbuf;
-	if (ctype != NULL && *ctype != '\0') {
-		args[k++] = "--type";
-		args[k++] = ctype;
-	}
-	args[k++] = "--";
-	args[k++] = filter != NULL ? filter : "";
-	args[k] = NULL;
-	errfd = memfd_create("sitewatch-steps", MFD_CLOEXEC);
-	outfd = memfd_create("sitewatch-text", MFD_CLOEXEC);
-	if (errfd == -1 || outfd == -1) {
-		(void)fprintf(stderr, "sitewatch: memfd_create: %s\n",
-		    strerror(errno));
-		if (errfd != -1)
-			(void)close(errfd);
-		if (outfd != -1)
-			(void)close(outfd);
-		return 1;
-	}
-	memset(&r, 0, sizeof(r));
-	r.args = args;
-	r.in_fd = body_fd;
-	r.out_fd = outfd;
-	r.err_fd = errfd;
-	r.timeout = timeout + 5;
-	rc = compare_helper(&r, err, sizeof(err));
-	(void)printf("filter:        %s\n", compare_is_default(filter) ?
-	    "(default: the visible text of HTML, else the bytes)" : filter);
-	got = pread(errfd, steps, sizeof(steps) - 1, 0);
-	steps[got > 0 ? got : 0] = '\0';
-	if (rc != 0) {
-		char *nl = NULL, *last = steps, *p;
-
-		/* The error is the helper's last line after the timings. */
-		for (p = steps; (p = strchr(p, '\n')) != NULL; p++) {
-			if (p[1] == '\0')
-				break;
-			last = p + 1;
-		}
-		nl = strchr(last, '\n');
-		if (nl != NULL)
-			*nl = '\0';
-		(void)printf("error:         %s\n", *last != '\0' &&
-		    rc != COMPARE_TROUBLE ? last : err);
-		(void)close(errfd);
-		(void)close(outfd);
-		return 1;
-	}
-	(void)printf("steps:\n");
-	{
-		char *line = steps, *nl;
-
-		for (; *line != '\0'; line = nl + 1) {
-			char step[256];
-			double ms;
-			unsigned long long bytes;
-
-			nl = strchr(line, '\n');
-			if (nl == NULL)
-				break;
-			*nl = '\0';
-			if (sscanf(line, "%255[^\t]\t%lf\t%llu", step, &ms,
-			    &bytes) == 3)
-				(void)printf("  %-30s %9.3f ms %10llu bytes\n",
-				    step, ms, bytes);
-		}
-	}
-	(void)printf("compared text:\n");
-	(void)fflush(stdout);
-	while ((got = pread(outfd, buf, sizeof(buf), off)) > 0) {
-		if (fwrite(buf, 1, (size_t)got, stdout) != (size_t)got)
-			break;
-		off += got;
-	}
-	(void)close(errfd);
-	(void)close(outfd);
-	return 0;
-}
-
-int
-cmd_check_show(const char *file, const char *name,
-    const struct watcher_opts *wo)
-{
-	struct jobs_file jf;
-	const struct job *j;
-	char *buf;
-	size_t len;
-	int rc;
-
-	if (jobsfile_read(file, &buf, &len, NULL) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
-		    strerror(errno));
-		return 2;
-	}
-	if (jobs_parse(&jf, buf, len) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s is not usable (see "
-		    "sitewatch --check -f %s)\n", file, file);
-		jobs_free(&jf);
-		free(buf);
-		return 2;
-	}
-	j = jobs_find(&jf, name);
-	if (j == NULL) {
-		(void)fprintf(stderr, "sitewatch: %s: no job called \"%s\"\n",
-		    file, name);
-		rc = 2;
-	} else {
-		rc = cmd_check_url(j->url, j->filter, wo);
-	}
-	jobs_free(&jf);
-	free(buf);
-	return rc;
-}

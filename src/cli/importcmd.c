@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "cli/commands.h"
+#include "cli/importcmd.h"
 #include "common/jobs.h"
 #include "common/jobsfile.h"
 #include "common/judge.h"

@@ -14,6 +14,11 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/edit.h"
+#include "cli/history.h"
+#include "cli/importcmd.h"
+#include "cli/show.h"
+#include "cli/status.h"
 #include "common/check.h"
 #include "common/fetch.h"
 #include "common/jobsfile.h"

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "cli/status.h"
 #include "common/check.h"
 #include "common/jobs.h"
 #include "common/jobsfile.h"

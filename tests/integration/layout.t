@@ -39,7 +39,8 @@ include_exceptions='
 src/cli/main.c notifier/notify.h           starts the notifier for check; notify_split_command (--exec)
 src/cli/main.c supervisor/supervisor.h     supervisor_run
 src/cli/main.c watcher/watcher.h           watcher_run (a standalone watcher), struct watcher_opts
-src/cli/commands.h watcher/watcher.h       struct watcher_opts in cmd_check and cmd_check_show
+src/cli/commands.h watcher/watcher.h       struct watcher_opts in cmd_check
+src/cli/show.h watcher/watcher.h           struct watcher_opts (the fetch options) in cmd_check_url and cmd_check_show
 src/cli/commands.c notifier/notify.h       check NAME starts a notifier (notify_wanted, notify_setup, notify_spawn)
 src/cli/commands.c watcher/watcher.h       check NAME runs watcher_check_once
 src/supervisor/supervisor.c notifier/notify.h starts the notifier (notify_setup, notify_spawn)
