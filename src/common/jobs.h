@@ -14,7 +14,6 @@
 #include "common/schedule.h"
 
 #define JOBS_MAX_LINE (64 * 1024)     /* longest line accepted, in bytes */
-#define JOBS_MAX_INTERVAL (3650L * 86400L) /* ten years, in seconds */
 #define JOBS_MAX_NAME 256             /* longest name, in bytes */
 #define JOBS_MAX_FIELD 8192           /* longest other known field */
 #define JOBS_MAX_LASTMOD 512          /* longest last-modified field */

@@ -17,7 +17,7 @@ chmod +x "$T/hook"
 try "issue 21.4: the first check records a baseline, says so, and runs no hook"
 assert_status 0 "$BIN" -f "$T/jobs.csv" --no-desktop --exec "$T/hook" check a
 assert_grep '^a: baseline recorded$' "$T/.out"
-assert_fails test -e "$T/hook.out"
+must_fail test -e "$T/hook.out"
 ok
 
 try "issue 21.4: a change found by 'check NAME' is said as the log says it, and runs the --exec hook before it returns"

@@ -27,7 +27,7 @@ ok
 
 try "a later add with a filter finds the column: nothing more is added"
 assert_status 0 "$BIN" -f "$J" add --filter sort d http://127.0.0.1:9/d
-assert_fails grep -q 'added the column' "$T/.out"
+must_fail grep -q 'added the column' "$T/.out"
 assert_eq "$(tail -n 1 "$J")" '1h;d;http://127.0.0.1:9/d;-;-;sort;' "the new row"
 ok
 

@@ -113,7 +113,7 @@ page /added 1 '<p>Price: 10 EUR</p><ul><li>red</li></ul>' "f"
 assert_eventually 10 at_least 'added changed, not told \(notify added\)' 1
 assert_grep "added changed, not told \\(notify added\\): $URL/added \\(\\+0 -1\\)\$" "$LOG"
 assert_eq "$(told added)" 0 "not told"
-assert_fails grep -q '^[^ ]* added changed:' "$LOG"
+must_fail grep -q '^[^ ]* added changed:' "$LOG"
 page /added 1 '<p>Price: 10 EUR</p><ul><li>red</li><li>black</li></ul>' "f"
 assert_eventually 10 at_least 'added changed: ' 1
 assert_grep "added changed: $URL/added \\(\\+1 -0\\) black\$" "$LOG"

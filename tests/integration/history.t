@@ -45,7 +45,7 @@ assert_grep '^--- shop [0-9-]{10} [0-9:]{8}$' "$T/diff"
 assert_grep '^\+\+\+ shop [0-9-]{10} [0-9:]{8}$' "$T/diff"
 assert_grep '^-12 EUR$' "$T/diff"
 assert_grep '^\+13 EUR$' "$T/diff"
-assert_fails grep -q $'\033' "$T/diff"
+must_fail grep -q $'\033' "$T/diff"
 ok
 
 try "diff -r 2: the change before; -r past the oldest kept change says why"

@@ -28,7 +28,7 @@ for k in $(seq 1 "$EDITS"); do
 	esac
 	sleep "0.0$((RANDOM % 5 + 5))"
 done
-untrack_all
+stop_all
 # Edits saved by rename (sed -i) must all be there.  An in-place '>' save
 # can still lose to a rewrite in a narrow race (the person's write lands
 # in the file sitewatch just swapped out); its rate is printed, and

@@ -180,11 +180,6 @@ must_fail() {
 	fi
 }
 
-# assert_fails CMD...: the older name of must_fail.
-assert_fails() {
-	must_fail "$@"
-}
-
 # assert_status N CMD...: CMD exits with status N exactly.
 # Shows the status it had and its output otherwise.
 assert_status() {
@@ -406,11 +401,6 @@ stop_all() {
 			some+=("$pid")
 	done
 	stop "${some[@]}"
-}
-
-# untrack_all: the older name of stop_all.
-untrack_all() {
-	stop_all
 }
 
 # _cleanup: the EXIT trap. Ends every spawned process and its group

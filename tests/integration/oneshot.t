@@ -21,7 +21,7 @@ try "the first run records a baseline and says done in plain words"
 run
 assert_grep 'once first check: HTTP 200, baseline recorded' "$T/log"
 assert_grep 'once done: the one-shot check \(at 2020-01-01 00:00\) has run' "$T/log"
-assert_fails grep -q 'check at at' "$T/log"
+must_fail grep -q 'check at at' "$T/log"
 ok
 
 try "run again after a change of the page, it reports the change"
@@ -30,21 +30,21 @@ sed -i 's/;done$/;-/' "$T/jobs.csv"
 : >"$T/log"
 run
 assert_grep 'once changed: ' "$T/log"
-assert_fails grep -q 'baseline recorded' "$T/log"
+must_fail grep -q 'baseline recorded' "$T/log"
 ok
 
 try "run again with the page as it was, it reports no change"
 sed -i 's/;done$/;-/' "$T/jobs.csv"
 : >"$T/log"
 run
-assert_fails grep -q 'changed:' "$T/log"
-assert_fails grep -q 'baseline recorded' "$T/log"
+must_fail grep -q 'changed:' "$T/log"
+must_fail grep -q 'baseline recorded' "$T/log"
 ok
 
 try "issue 21.3: add refuses a one-shot time already past, naming the time and now"
 assert_status 2 "$BIN" -f "$T/jobs.csv" add --interval 'at 2021-03-01 10:00' late "$URL/once"
 assert_grep 'at 2021-03-01 10:00 has passed \(it is now [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}\)' "$T/.out"
-assert_fails grep -q '^late;\|;late;' "$T/jobs.csv"
+must_fail grep -q '^late;\|;late;' "$T/jobs.csv"
 ok
 
 try "issue 21.3: --check warns about a past one-shot time, and still counts the row usable"
@@ -55,7 +55,7 @@ assert_grep '1 job usable' "$T/.out"
 # Once it has run (done), there is nothing to warn about.
 sed -i 's/;-$/;done/' "$T/jobs.csv"
 assert_status 0 "$BIN" -f "$T/jobs.csv" --check
-assert_fails grep -q 'warning' "$T/.out"
+must_fail grep -q 'warning' "$T/.out"
 ok
 
 try "issue 21.3: added for a time to come: a baseline at once, and the change is told at that time"
@@ -68,7 +68,7 @@ SV=$SPAWNED
 at=$(date -d '+75 seconds' '+%Y-%m-%d %H:%M')
 assert_status 0 "$BIN" -f "$J2" add --interval "at $at" soon "$URL/soon"
 assert_eventually 15 grep -q 'soon first check: HTTP 200, baseline recorded' "$T/soon.log"
-assert_fails grep -q ';done$' "$J2"
+must_fail grep -q ';done$' "$J2"
 ctl set '{"path": "/soon", "body": "after"}' >/dev/null
 assert_eventually 150 grep -q ';done$' "$J2"
 assert_grep "^$(date -u -d "$at" '+%Y-%m-%dT%H:%M'):0[01]Z soon changed: $URL/soon \(\+1 -1\) after" "$T/soon.log"

@@ -84,7 +84,7 @@ try "1h to 2s: the overdue check is made now, and no checks are said to be misse
 assert_eventually 10 grep -q 'g interval changed to 2s' "$T/log"
 gchecks() { [ "$(grep -Ec '^[^ ]+ g (first check|unchanged)' "$T/log")" -ge 2 ]; }
 assert_eventually 10 gchecks
-assert_fails grep -q 'g caught up' "$T/log"
+must_fail grep -q 'g caught up' "$T/log"
 ok
 
 stop "$SV"

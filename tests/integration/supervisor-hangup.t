@@ -134,7 +134,7 @@ assert edit_unseen
 kill -USR1 "$SV"
 assert_eventually 3 logged 'SIGUSR1: reading'
 assert_eventually 3 running b
-assert_fails logged stopping
+must_fail logged stopping
 ok
 
 desc="issue 21.7: script -qfc whose own terminal is closed: script lives on and passes on an end of input; the supervisor stops, fields back to -"

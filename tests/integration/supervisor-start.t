@@ -21,8 +21,8 @@ ok
 
 try "libnotify is not mapped into the watchers (only the desktop process loads it)"
 assert grep -q libcurl "/proc/$(pidof_row a)/maps"
-assert_fails grep -q libnotify "/proc/$(pidof_row a)/maps"
-assert_fails grep -q libnotify "/proc/$SV/maps"
+must_fail grep -q libnotify "/proc/$(pidof_row a)/maps"
+must_fail grep -q libnotify "/proc/$SV/maps"
 ok
 
 try "a second supervisor on the same file exits 2 and names the first"

@@ -59,9 +59,9 @@ assert _alive "$hp"
 assert_eq "$(wc -l <"$CALLS")" 1 "helper runs while the first hangs"
 for r in good bad good2; do
 	assert field_is "$r" -
-	assert_fails has_watcher "$r"
+	must_fail has_watcher "$r"
 done
-assert_fails logged 'cannot be used'
+must_fail logged 'cannot be used'
 # Its deadline: killed (not left a zombie), said once; the retry fails
 # at once (not said again), the next one judges.
 assert_eventually 15 logged "cannot check 3 filter and notify values: sitewatch-helper check-batch: no answer within 10 s; the rows that use them wait, trying again in 1 s"
@@ -76,7 +76,7 @@ assert_eq "$(grep -c 'cannot check' "$LOG")" 1 "failures said"
 assert_eq "$(grep -c 'cannot be used' "$LOG")" 1 "counts said"
 assert_eq "$(wc -l <"$CALLS")" 3 "helper runs (no watcher asks it again)"
 assert field_is bad -
-assert_fails has_watcher bad
+must_fail has_watcher bad
 "$BIN" --check -f "$J" >"$T/out" 2>&1
 assert_eq "$(tail -1 "$T/out")" "$J: 3 jobs usable (0 stopped), 1 row with problems" "--check's count"
 ok
@@ -88,7 +88,7 @@ printf '1h;new;%s/a;-;-;css:#new\n' "$URL" >>"$J"
 assert_eventually 5 calls 1
 hp=$(call_pid 1)
 assert_eq "$(sed -n 1p "$CALLS" | cut -d' ' -f2)" check-batch "the one helper run"
-assert_fails has_watcher new
+must_fail has_watcher new
 assert running good
 t0=$(_now_us)
 kill -TERM "$SV"

@@ -29,7 +29,7 @@ for link in "$T/real/link.csv" "$T/elsewhere/other.csv"; do
 	try "status through ${link#$T/} sees the supervisor and the watcher's state"
 	assert_status 0 "$BIN" -f "$link" status --plain
 	assert_grep "^a	1h	running	[0-9]+	" "$T/.out"
-	assert_fails grep -q 'not running' "$T/.out"
+	must_fail grep -q 'not running' "$T/.out"
 	ok
 done
 

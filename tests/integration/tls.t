@@ -69,7 +69,7 @@ touch -r "$T/ref" "$T/ca.pem"
 assert cmp -s "$T/ca.pem" "$T/other.pem"
 n=$(checks)
 assert_eventually 5 more_checks $((n + 3))
-assert_fails grep -q 'error:' "$LOG"
+must_fail grep -q 'error:' "$LOG"
 ok
 
 try "a CA file that changed (its time) is read again at the next check"

@@ -67,7 +67,7 @@ grep -oE "$J:[0-9]+: " "$LOG" | cut -d: -f2 | tr '\n' ' ' >lines
 assert_eq "$(cat lines)" "3 4 5 6 7 8 9 10 11 12 " "the lines the log names, in order"
 for r in badfilter badnotify both; do
 	assert_eq "$(pidof_row "$r")" "-" "$r's pid field"
-	assert_fails grep -q "^[^ ]* $r " "$LOG"
+	must_fail grep -q "^[^ ]* $r " "$LOG"
 done
 assert_eq "$(requests_to /good)" 1 "requests to /good (good's alone)"
 assert_eq "$(pgrep -P "$SV" -c -f '^sitewatch: (badfilter|badnotify|both) ')" 0 "their watchers"

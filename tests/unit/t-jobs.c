@@ -337,9 +337,9 @@ t_interval_cap(void)
 	char err[256] = "";
 
 	check_int(interval_secs("3650d", err, sizeof(err)), ==,
-	    JOBS_MAX_INTERVAL);
+	    SCHEDULE_MAX_DURATION);
 	check_int(interval_secs("315360000", err, sizeof(err)), ==,
-	    JOBS_MAX_INTERVAL);
+	    SCHEDULE_MAX_DURATION);
 	check_int(interval_secs("3650d1s", err, sizeof(err)), ==, -1);
 	check_str(err, "interval: \"3650d1s\": longer than ten years");
 	check_int(interval_secs("315360001", err, sizeof(err)), ==, -1);
