@@ -1381,40 +1381,30 @@ new_columns(const struct jobs_file *jf, struct jobs_edit *edits, size_t n,
 	}
 }
 
-int
-jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
-    struct jobs_edit *edits, size_t n, char **out, size_t *outlen,
-    size_t *changed)
+/*
+ * Resolve: decides the result of each of edits[0..n) against the file,
+ * in order, so a later edit of a row sees the pid an earlier one set;
+ * what the applied ones change goes to pd[] (one per row). An invalid
+ * edit is refused alone: the other edits still go in. Returns 0, or -1
+ * with errno set when memory runs out.
+ */
+static int
+apply_resolve(const struct jobs_file *jf, const char *buf,
+    struct jobs_edit *edits, size_t n, struct pending *pd)
 {
-	struct pending *pd;
 	struct name_index ix;
-	struct out o = { NULL, 0, 0 };
-	size_t i, prev = 0, ncols;
-	long col[JOBS_NCOLS];
-	char header_suffix[32], row_suffix[8];
+	size_t i;
 
-	*out = NULL;
-	*outlen = 0;
-	*changed = 0;
-	pd = calloc(jf->njobs ? jf->njobs : 1, sizeof(*pd));
-	if (pd == NULL)
+	if (index_init(&ix, jf->njobs) == -1)
 		return -1;
-	if (index_init(&ix, jf->njobs) == -1) {
-		free(pd);
-		return -1;
-	}
 	for (i = 0; i < jf->njobs; i++)
 		(void)index_lookup(&ix, jf->jobs, jf->jobs[i].name, (long)i);
-
-	/* Edits apply in order, so a later edit of a row sees the pid an
-	 * earlier one set. */
 	for (i = 0; i < n; i++) {
 		long k;
 		const char *cur_pid;
 
 		edits[i].why[0] = '\0';
 		if (edit_valid(&edits[i], jf) == -1) {
-			/* Refused alone: the other edits still go in. */
 			edits[i].result = JOBS_EDIT_INVALID;
 			continue;
 		}
@@ -1451,7 +1441,23 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		edits[i].result = JOBS_EDIT_DONE;
 	}
 	free(ix.slot);
-	new_columns(jf, edits, n, col, &ncols, header_suffix, row_suffix);
+	return 0;
+}
+
+/*
+ * Copy: writes buf (the file jf was read from, len bytes) to o with the
+ * rows of pd[] rebuilt or removed, the header given header_suffix and the
+ * rows the new columns reach given row_suffix. A rebuilt row longer than
+ * the line limit stays as it was and its edits are refused. Counts the
+ * rows changed in *changed. Returns 0, or -1 when memory runs out.
+ */
+static int
+apply_copy(const struct jobs_file *jf, const char *buf, size_t len,
+    struct jobs_edit *edits, size_t n, const struct pending *pd,
+    const char *header_suffix, const char *row_suffix, struct out *o,
+    size_t *changed)
+{
+	size_t i, prev = 0;
 
 	for (i = 0; i < jf->nlines; i++) {
 		const struct jobs_line *l = &jf->lines[i];
@@ -1462,35 +1468,35 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		    (row && !pd[l->job].remove &&
 		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))) {
 			/* A row the new columns reach: one empty field more. */
-			if (out_put(&o, buf + prev, l->off + l->len - prev) == -1 ||
-			    out_put(&o, row_suffix, strlen(row_suffix)) == -1)
-				goto fail;
+			if (out_put(o, buf + prev, l->off + l->len - prev) == -1 ||
+			    out_put(o, row_suffix, strlen(row_suffix)) == -1)
+				return -1;
 			prev = l->off + l->len;
 			continue;
 		}
 		if ((long)i == jf->header && header_suffix[0] != '\0') {
-			if (out_put(&o, buf + prev, l->off + l->len - prev) == -1 ||
-			    out_put(&o, header_suffix,
+			if (out_put(o, buf + prev, l->off + l->len - prev) == -1 ||
+			    out_put(o, header_suffix,
 			    strlen(header_suffix)) == -1)
-				goto fail;
+				return -1;
 			prev = l->off + l->len;
 			continue;
 		}
 		if (!row || (!pd[l->job].remove &&
 		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))
 			continue;
-		if (out_put(&o, buf + prev, l->off - prev) == -1)
-			goto fail;
+		if (out_put(o, buf + prev, l->off - prev) == -1)
+			return -1;
 		if (!pd[l->job].remove) {
-			size_t from = o.len;
+			size_t from = o->len;
 
 			if (rebuild_line(jf, buf, l, &pd[l->job], row_suffix,
-			    &o) == -1)
-				goto fail;
-			if (line_len(&o, from) > JOBS_MAX_LINE) {
+			    o) == -1)
+				return -1;
+			if (line_len(o, from) > JOBS_MAX_LINE) {
 				/* The reader would refuse the row: keep it
 				 * as it was, and say why. */
-				o.len = from;
+				o->len = from;
 				refuse_row(edits, n, jf->jobs[l->job].name,
 				    "the row would be longer than the line "
 				    "limit");
@@ -1501,29 +1507,68 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		prev = l->off + l->len + l->eol;
 		(*changed)++;
 	}
-	if (out_put(&o, buf + prev, len - prev) == -1)
-		goto fail;
+	return out_put(o, buf + prev, len - prev);
+}
+
+/*
+ * Append: adds a row to o for each applied add of edits[0..n), with the
+ * columns col[0..ncols) after the copy; an added row longer than the line
+ * limit is left out and its add refused. Counts the rows added in
+ * *changed. Returns 0, or -1 when memory runs out.
+ */
+static int
+apply_append(const struct jobs_file *jf, struct jobs_edit *edits, size_t n,
+    const long *col, size_t ncols, struct out *o, size_t *changed)
+{
+	size_t i;
+
 	for (i = 0; i < n; i++) {
+		size_t from = o->len;
+
 		if (edits[i].op != JOBS_EDIT_ADD ||
 		    edits[i].result != JOBS_EDIT_DONE)
 			continue;
-		{
-			size_t from = o.len;
-
-			if (append_row(jf, o.p != NULL ? o.p : "", o.len,
-			    &edits[i], col, ncols, &o) == -1)
-				goto fail;
-			if (line_len(&o, from) > JOBS_MAX_LINE) {
-				o.len = from;
-				edits[i].result = JOBS_EDIT_INVALID;
-				(void)errf(edits[i].why, sizeof(edits[i].why),
-				    "the row would be longer than the line "
-				    "limit");
-				continue;
-			}
+		if (append_row(jf, o->p != NULL ? o->p : "", o->len,
+		    &edits[i], col, ncols, o) == -1)
+			return -1;
+		if (line_len(o, from) > JOBS_MAX_LINE) {
+			o->len = from;
+			edits[i].result = JOBS_EDIT_INVALID;
+			(void)errf(edits[i].why, sizeof(edits[i].why),
+			    "the row would be longer than the line limit");
+			continue;
 		}
 		(*changed)++;
 	}
+	return 0;
+}
+
+int
+jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
+    struct jobs_edit *edits, size_t n, char **out, size_t *outlen,
+    size_t *changed)
+{
+	struct pending *pd;
+	struct out o = { NULL, 0, 0 };
+	size_t ncols;
+	long col[JOBS_NCOLS];
+	char header_suffix[32], row_suffix[8];
+
+	*out = NULL;
+	*outlen = 0;
+	*changed = 0;
+	pd = calloc(jf->njobs ? jf->njobs : 1, sizeof(*pd));
+	if (pd == NULL)
+		return -1;
+	if (apply_resolve(jf, buf, edits, n, pd) == -1) {
+		free(pd);
+		return -1;
+	}
+	new_columns(jf, edits, n, col, &ncols, header_suffix, row_suffix);
+	if (apply_copy(jf, buf, len, edits, n, pd, header_suffix, row_suffix,
+	    &o, changed) == -1 ||
+	    apply_append(jf, edits, n, col, ncols, &o, changed) == -1)
+		goto fail;
 	free(pd);
 	*out = o.p;
 	*outlen = o.len;
