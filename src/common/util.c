@@ -420,3 +420,70 @@ util_find_program(const char *name, char *out, size_t outsz)
 	errno = denied[0] ? EACCES : ENOENT;
 	return -1;
 }
+
+char **
+util_split_command(const char *cmd, char *err, size_t errsz)
+{
+	size_t n = 0, len = strlen(cmd);
+	char **argv = calloc(len / 2 + 2, sizeof(*argv));
+	const char *p = cmd;
+
+	if (argv == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	for (;;) {
+		char *w, quote = 0;
+		size_t k = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		w = malloc(len + 1);
+		if (w == NULL) {
+			util_free_argv(argv);
+			(void)snprintf(err, errsz, "out of memory");
+			return NULL;
+		}
+		for (; *p != '\0'; p++) {
+			if (quote != 0) {
+				if (*p == quote)
+					quote = 0;
+				else
+					w[k++] = *p;
+			} else if (*p == '\'' || *p == '"') {
+				quote = *p;
+			} else if (*p == ' ' || *p == '\t') {
+				break;
+			} else {
+				w[k++] = *p;
+			}
+		}
+		w[k] = '\0';
+		argv[n++] = w;
+		if (quote != 0) {
+			util_free_argv(argv);
+			(void)snprintf(err, errsz, "unclosed %c quote", quote);
+			return NULL;
+		}
+	}
+	if (n == 0) {
+		util_free_argv(argv);
+		(void)snprintf(err, errsz, "empty command");
+		return NULL;
+	}
+	return argv;
+}
+
+void
+util_free_argv(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}

@@ -128,4 +128,16 @@ int util_find_program(const char *name, char *out, size_t outsz);
 /* Sleeps for ms milliseconds, resuming after signals. */
 void util_sleep_ms(long ms);
 
+/*
+ * Splits cmd into words, for a filter's pipe: step and --exec: blanks
+ * (spaces, tabs) separate words, single and double quotes group them, as
+ * in a shell but with no escapes and no expansion of any kind.  Returns a
+ * NULL-terminated malloc'd array (free with util_free_argv), or NULL with
+ * the reason in err ("empty command", "unclosed ' quote", "out of memory").
+ */
+char **util_split_command(const char *cmd, char *err, size_t errsz);
+
+/* Frees what util_split_command() returned (NULL is allowed). */
+void util_free_argv(char **argv);
+
 #endif

@@ -121,75 +121,6 @@ filter_match_lines(const char *re, const char *s, size_t n, char *err,
 	return errf(err, errsz, "the match failed (PCRE2 error %d)", rc);
 }
 
-char **
-filter_split_command(const char *cmd, char *err, size_t errsz)
-{
-	/* The rules of notify_split_command (--exec), kept in step with it;
-	 * notify.c is not linked into the helper. */
-	size_t n = 0, len = strlen(cmd);
-	char **argv = calloc(len / 2 + 2, sizeof(*argv));
-	const char *p = cmd;
-
-	if (argv == NULL) {
-		(void)snprintf(err, errsz, "out of memory");
-		return NULL;
-	}
-	for (;;) {
-		char *w, quote = 0;
-		size_t k = 0;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		w = malloc(len + 1);
-		if (w == NULL) {
-			filter_free_argv(argv);
-			(void)snprintf(err, errsz, "out of memory");
-			return NULL;
-		}
-		for (; *p != '\0'; p++) {
-			if (quote != 0) {
-				if (*p == quote)
-					quote = 0;
-				else
-					w[k++] = *p;
-			} else if (*p == '\'' || *p == '"') {
-				quote = *p;
-			} else if (*p == ' ' || *p == '\t') {
-				break;
-			} else {
-				w[k++] = *p;
-			}
-		}
-		w[k] = '\0';
-		argv[n++] = w;
-		if (quote != 0) {
-			filter_free_argv(argv);
-			(void)snprintf(err, errsz, "unclosed %c quote", quote);
-			return NULL;
-		}
-	}
-	if (n == 0) {
-		filter_free_argv(argv);
-		(void)snprintf(err, errsz, "empty command");
-		return NULL;
-	}
-	return argv;
-}
-
-void
-filter_free_argv(char **argv)
-{
-	size_t i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
-}
-
 /*
  * Parses the body of s/REGEX/REPLACEMENT/FLAGS (any delimiter: the byte
  * after the 's') into st.  In the regex, \DELIM stays as it is (PCRE2
@@ -334,7 +265,7 @@ parse_step(const char *s, size_t n, struct filter_step *st, char *err,
 		return 0;
 	}
 	default:		/* FILTER_PIPE */
-		st->argv = filter_split_command(arg, err, errsz);
+		st->argv = util_split_command(arg, err, errsz);
 		return st->argv == NULL ? -1 : 0;
 	}
 }
@@ -400,7 +331,7 @@ filter_free(struct filter_chain *fc)
 		free(fc->steps[i].arg);
 		free(fc->steps[i].xpath);
 		free(fc->steps[i].repl);
-		filter_free_argv(fc->steps[i].argv);
+		util_free_argv(fc->steps[i].argv);
 	}
 	free(fc->steps);
 	memset(fc, 0, sizeof(*fc));

@@ -76,15 +76,5 @@ int filter_notify_check(const char *cond, char *err, size_t errsz);
 int filter_match_lines(const char *re, const char *s, size_t n, char *err,
     size_t errsz);
 
-/*
- * Splits cmd into words the way --exec does: blanks separate words,
- * single and double quotes group (no escapes, no shell).  Returns a
- * NULL-terminated malloc'd array (free with filter_free_argv), or NULL
- * with the reason in err.
- */
-char **filter_split_command(const char *cmd, char *err, size_t errsz);
-
-/* Frees what filter_split_command() returned. */
-void filter_free_argv(char **argv);
 
 #endif

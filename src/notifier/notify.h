@@ -43,10 +43,10 @@ pid_t notify_spawn(struct notifier *n);
 int notify_wanted(char *const *exec_argv, int desktop);
 
 /*
- * Splits a --exec command line into words at spaces and tabs; '...' and
- * "..." group words, as in a shell but with no expansion of any kind.
- * Returns a NULL-terminated malloc'd array (free with notify_free_argv),
- * or NULL with a reason in err.
+ * Splits a --exec command line into words as util_split_command() does
+ * (the one splitter, shared with a filter's pipe: step).  Returns a
+ * NULL-terminated malloc'd array (free with notify_free_argv), or NULL
+ * with the reason in err, "--exec: " before it.
  */
 char **notify_split_command(const char *cmd, char *err, size_t errsz);
 
