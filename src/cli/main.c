@@ -61,33 +61,47 @@ struct opts {
 
 /* What a command needs of the command line: a jobs file that exists
  * (NEEDS_FILE: a missing one is a first run, said so), or no jobs file at
- * all (NO_FILE: -f is not shown in its synopsis). */
-enum { NEEDS_FILE = 1, NO_FILE = 2 };
+ * all (NO_FILE: -f is not shown in its synopsis); BARE: it runs before
+ * --exec is checked and the jobs file looked for (help, version). */
+enum { NEEDS_FILE = 1, NO_FILE = 2, BARE = 4 };
 
-/* The subcommands, their synopsis and what they do, for --help, and
- * their own options (long names, space-separated): the one list that says
- * which options go with which command, for the check and for the
- * suggestions.  The options no command lists go with every one. */
+/* What a command's handler returns when its arguments are not the ones
+ * it takes: its usage is shown and the exit code is 2. */
+#define USAGE (-1)
+
+/* The handler of each command: runs it with its arguments args[0..nargs)
+ * and returns the exit code, or USAGE. */
+typedef int handler(const struct opts *op, char **args, int nargs);
+static handler handle_status, handle_stop, handle_start, handle_add,
+    handle_import, handle_remove, handle_edit, handle_check, handle_diff,
+    handle_history, handle_watch, handle_next, handle_help, handle_version;
+
+/* The subcommands, as git's commands[]: their synopsis and what they do,
+ * for --help, their own options (long names, space-separated: the one
+ * list that says which options go with which command, for the check and
+ * for the suggestions; the options no command lists go with every one),
+ * and the handler that runs each. */
 static const struct command {
 	const char *name, *args, *what;
 	int flags;
 	const char *opts;
+	handler *run;
 } commands[] = {
-	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check", NEEDS_FILE, "plain json" },
-	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second", NEEDS_FILE, "" },
-	{ "start", "NAME...", "write - into the pid field: the supervisor starts it", NEEDS_FILE, "" },
-	{ "add", "[-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL", "add a row (interval 1h unless given)", 0, "interval filter notify" },
-	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows", 0, "interval" },
-	{ "remove", "NAME...", "delete the row: its watcher ends", NEEDS_FILE, "" },
-	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed", 0, "" },
-	{ "check", "NAME [--show] | --url URL [--filter CHAIN]", "check now and print the result (--url, --show: a dry run that prints the compared text)", NEEDS_FILE, "show url filter" },
-	{ "diff", "NAME [-r K]", "the diff of the last change (or K changes back)", NEEDS_FILE, "revision" },
-	{ "history", "NAME", "the kept snapshots: time, lines added and removed", NEEDS_FILE, "" },
-	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor", NEEDS_FILE, "" },
-	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time", NO_FILE, "count" },
-	{ "help", "[COMMAND]", "this help, or the usage of COMMAND", NO_FILE, "" },
-	{ "version", "", "print the version", NO_FILE, "" },
-	{ NULL, NULL, NULL, 0, NULL }
+	{ "status", "[--plain | --json]", "one line per job: state, pid, last check, result, next check", NEEDS_FILE, "plain json", handle_status },
+	{ "stop", "NAME...", "write stop into the pid field: the watcher ends within a second", NEEDS_FILE, "", handle_stop },
+	{ "start", "NAME...", "write - into the pid field: the supervisor starts it", NEEDS_FILE, "", handle_start },
+	{ "add", "[-i INTERVAL] [--filter CHAIN] [--notify COND] NAME URL", "add a row (interval 1h unless given)", 0, "interval filter notify", handle_add },
+	{ "import", "[-i INTERVAL] URLS.YAML", "append urlwatch's url jobs (its urls.yaml) as rows", 0, "interval", handle_import },
+	{ "remove", "NAME...", "delete the row: its watcher ends", NEEDS_FILE, "", handle_remove },
+	{ "edit", "", "edit the jobs file in $VISUAL or $EDITOR, checked before it is installed", 0, "", handle_edit },
+	{ "check", "NAME [--show] | --url URL [--filter CHAIN]", "check now and print the result (--url, --show: a dry run that prints the compared text)", NEEDS_FILE, "show url filter", handle_check },
+	{ "diff", "NAME [-r K]", "the diff of the last change (or K changes back)", NEEDS_FILE, "revision", handle_diff },
+	{ "history", "NAME", "the kept snapshots: time, lines added and removed", NEEDS_FILE, "", handle_history },
+	{ "watch", "NAME", "run one watcher in the foreground, without a supervisor", NEEDS_FILE, "", handle_watch },
+	{ "next", "SCHEDULE [-n N]", "print the next N (5) run times of a schedule, in local time", NO_FILE, "count", handle_next },
+	{ "help", "[COMMAND]", "this help, or the usage of COMMAND", NO_FILE | BARE, "", handle_help },
+	{ "version", "", "print the version", NO_FILE | BARE, "", handle_version },
+	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
 /* Returns 1 when the long option name (without "--") is one of c's own
@@ -497,16 +511,155 @@ misplaced_option(const struct opts *op, const struct command *c)
 	return NULL;
 }
 
+static int
+handle_status(const struct opts *op, char **args, int nargs)
+{
+	(void)args;
+	if (nargs != 0)
+		return USAGE;
+	return cmd_status(op->file, op->fmt_given ? op->fmt :
+	    isatty(STDOUT_FILENO) ? STATUS_TABLE : STATUS_PLAIN);
+}
+
+static int
+handle_stop(const struct opts *op, char **args, int nargs)
+{
+	return nargs > 0 ? cmd_stop_start(op->file, args, nargs, 1) : USAGE;
+}
+
+static int
+handle_start(const struct opts *op, char **args, int nargs)
+{
+	return nargs > 0 ? cmd_stop_start(op->file, args, nargs, 0) : USAGE;
+}
+
+static int
+handle_add(const struct opts *op, char **args, int nargs)
+{
+	if (nargs != 2)
+		return USAGE;
+	return cmd_add(op->file, op->interval != NULL ? op->interval : "1h",
+	    args[0], args[1], op->filter, op->notify);
+}
+
+static int
+handle_import(const struct opts *op, char **args, int nargs)
+{
+	if (nargs != 1)
+		return USAGE;
+	return cmd_import(op->file, op->interval != NULL ? op->interval :
+	    "1h", args[0]);
+}
+
+static int
+handle_remove(const struct opts *op, char **args, int nargs)
+{
+	return nargs > 0 ? cmd_remove(op->file, args, nargs) : USAGE;
+}
+
+static int
+handle_edit(const struct opts *op, char **args, int nargs)
+{
+	(void)args;
+	return nargs == 0 ? cmd_edit(op->file) : USAGE;
+}
+
+/* `check --url URL`, `check NAME --show` or `check NAME`. */
+static int
+handle_check(const struct opts *op, char **args, int nargs)
+{
+	struct watcher_opts wo;
+
+	watcher_opts_from(op, &wo);
+	if (op->url != NULL && nargs == 0 && !op->show)
+		return cmd_check_url(op->url, op->filter, &wo);
+	if (op->url != NULL || op->filter != NULL || nargs != 1)
+		return USAGE;
+	if (op->show)
+		return cmd_check_show(op->file, args[0], &wo);
+	if (fetch_global_init(op->cafile) == -1)
+		return 1;
+	return cmd_check(op->file, args[0], &wo, op->exec_argv, op->desktop);
+}
+
+static int
+handle_diff(const struct opts *op, char **args, int nargs)
+{
+	if (nargs != 1)
+		return USAGE;
+	return cmd_diff(op->file, args[0], op->back != 0 ? op->back : 1);
+}
+
+static int
+handle_history(const struct opts *op, char **args, int nargs)
+{
+	return nargs == 1 ? cmd_history(op->file, args[0]) : USAGE;
+}
+
+static int
+handle_watch(const struct opts *op, char **args, int nargs)
+{
+	return nargs == 1 ? cmd_watch(op, args[0]) : USAGE;
+}
+
+/* `next SCHEDULE`: the schedule may come as one word or as several. */
+static int
+handle_next(const struct opts *op, char **args, int nargs)
+{
+	char text[1024] = "";
+	int i;
+
+	if (nargs < 1)
+		return USAGE;
+	for (i = 0; i < nargs; i++) {
+		if (i > 0)
+			(void)strncat(text, " ", sizeof(text) - strlen(text) - 1);
+		(void)strncat(text, args[i], sizeof(text) - strlen(text) - 1);
+	}
+	return cmd_next(text, op->count != 0 ? (int)op->count : 5);
+}
+
+static int
+handle_help(const struct opts *op, char **args, int nargs)
+{
+	const struct command *h;
+
+	(void)op;
+	if (nargs > 1)
+		return USAGE;
+	h = nargs == 1 ? find_command(args[0]) : NULL;
+	if (nargs == 1 && h == NULL)
+		return unknown_command(args[0]);
+	if (h != NULL)
+		command_usage(stdout, h);
+	else
+		usage(stdout);
+	return 0;
+}
+
+static int
+handle_version(const struct opts *op, char **args, int nargs)
+{
+	(void)op;
+	(void)args;
+	if (nargs != 0)
+		return USAGE;
+	(void)printf("sitewatch %s\n", SITEWATCH_VERSION);
+	return 0;
+}
+
 /*
- * Runs subcommand cmd with its arguments args[0..nargs).  Returns the exit
+ * Runs command c with its arguments args[0..nargs): its help when asked,
+ * else its handler, after the checks every command but help and version
+ * needs (its options, --exec, the jobs file there).  Returns the exit
  * code.
  */
 static int
 run_command(const struct opts *op, const struct command *c, char **args,
     int nargs)
 {
-	struct watcher_opts wo;
-	const char *name = c->name, *bad;
+	const char *bad;
+	int rc = USAGE;
 
 	if (op->help) {
 		command_usage(stdout, c);
@@ -514,81 +667,25 @@ run_command(const struct opts *op, const struct command *c, char **args,
 	}
 	if ((bad = misplaced_option(op, c)) != NULL) {
 		(void)fprintf(stderr, "sitewatch: %s does not go with '%s' ("
-		    "see sitewatch %s --help)\n", bad, name, name);
+		    "see sitewatch %s --help)\n", bad, c->name, c->name);
 		return 2;
 	}
-	if (strcmp(name, "help") == 0 && nargs <= 1) {
-		const struct command *h = nargs == 1 ? find_command(args[0]) :
-		    NULL;
-
-		if (nargs == 1 && h == NULL)
-			return unknown_command(args[0]);
-		if (h != NULL)
-			command_usage(stdout, h);
-		else
-			usage(stdout);
-		return 0;
-	}
-	if (strcmp(name, "version") == 0 && nargs == 0) {
-		(void)printf("sitewatch %s\n", SITEWATCH_VERSION);
-		return 0;
-	}
+	if (c->flags & BARE)
+		rc = c->run(op, args, nargs);
+	if (rc != USAGE)
+		return rc;
 	if (exec_runnable(op->exec_argv) != 0)
 		return 2;
 	if ((c->flags & NEEDS_FILE) && op->url == NULL &&
 	    access(op->file, F_OK) == -1 && errno == ENOENT)
 		return first_run(op->file, op->file_given);
-	watcher_opts_from(op, &wo);
-	if (strcmp(name, "status") == 0 && nargs == 0)
-		return cmd_status(op->file, op->fmt_given ? op->fmt :
-		    isatty(STDOUT_FILENO) ? STATUS_TABLE : STATUS_PLAIN);
-	if ((strcmp(name, "stop") == 0 || strcmp(name, "start") == 0) &&
-	    nargs > 0)
-		return cmd_stop_start(op->file, args, nargs,
-		    strcmp(name, "stop") == 0);
-	if (strcmp(name, "add") == 0 && nargs == 2)
-		return cmd_add(op->file, op->interval != NULL ? op->interval :
-		    "1h", args[0], args[1], op->filter, op->notify);
-	if (strcmp(name, "import") == 0 && nargs == 1)
-		return cmd_import(op->file, op->interval != NULL ?
-		    op->interval : "1h", args[0]);
-	if (strcmp(name, "remove") == 0 && nargs > 0)
-		return cmd_remove(op->file, args, nargs);
-	if (strcmp(name, "edit") == 0 && nargs == 0)
-		return cmd_edit(op->file);
-	if (strcmp(name, "check") == 0 && op->url != NULL && nargs == 0 &&
-	    !op->show)
-		return cmd_check_url(op->url, op->filter, &wo);
-	if (strcmp(name, "check") == 0 && op->show && op->url == NULL &&
-	    op->filter == NULL && nargs == 1)
-		return cmd_check_show(op->file, args[0], &wo);
-	if (strcmp(name, "diff") == 0 && nargs == 1)
-		return cmd_diff(op->file, args[0], op->back != 0 ? op->back : 1);
-	if (strcmp(name, "history") == 0 && nargs == 1)
-		return cmd_history(op->file, args[0]);
-	if (strcmp(name, "check") == 0 && op->url == NULL && op->filter == NULL &&
-	    !op->show && nargs == 1) {
-		if (fetch_global_init(op->cafile) == -1)
-			return 1;
-		return cmd_check(op->file, args[0], &wo, op->exec_argv,
-		    op->desktop);
+	if (!(c->flags & BARE))
+		rc = c->run(op, args, nargs);
+	if (rc == USAGE) {
+		command_usage(stderr, c);
+		return 2;
 	}
-	if (strcmp(name, "watch") == 0 && nargs == 1)
-		return cmd_watch(op, args[0]);
-	if (strcmp(name, "next") == 0 && nargs >= 1) {
-		/* The schedule may come as one word or as several. */
-		char text[1024] = "";
-		int i;
-
-		for (i = 0; i < nargs; i++) {
-			if (i > 0)
-				(void)strncat(text, " ", sizeof(text) - strlen(text) - 1);
-			(void)strncat(text, args[i], sizeof(text) - strlen(text) - 1);
-		}
-		return cmd_next(text, op->count != 0 ? (int)op->count : 5);
-	}
-	command_usage(stderr, c);
-	return 2;
+	return rc;
 }
 
 /*
@@ -620,50 +717,47 @@ bad_option(int argc, char **argv, const struct option *longopts)
 	return unknown_option(word, longopts, command_in(argc, argv));
 }
 
-/*
- * The command line's work: parses argv into *op and runs what it asks
- * for.  Returns the exit code; what *op holds is main's to free.
- */
-static int
-run(int argc, char **argv, struct opts *op)
-{
-	enum { O_CHECK = 256, O_VERSION, O_EXEC, O_NODESKTOP, O_LOG,
-	    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT, O_PLAIN, O_JSON,
-	    O_URL, O_FILTER, O_NOTIFY, O_KEEP, O_ALERT, O_SHOW };
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, O_CHECK },
-		{ "file", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "exec", required_argument, NULL, O_EXEC },
-		{ "no-desktop", no_argument, NULL, O_NODESKTOP },
-		{ "log", required_argument, NULL, O_LOG },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "connect-timeout", required_argument, NULL, O_CTIMEOUT },
-		{ "max-body", required_argument, NULL, O_MAXBODY },
-		{ "cacert", required_argument, NULL, O_CACERT },
-		{ "plain", no_argument, NULL, O_PLAIN },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "url", required_argument, NULL, O_URL },
-		{ "filter", required_argument, NULL, O_FILTER },
-		{ "notify", required_argument, NULL, O_NOTIFY },
-		{ "keep", required_argument, NULL, O_KEEP },
-		{ "show", no_argument, NULL, O_SHOW },
-		{ "revision", required_argument, NULL, 'r' },
-		{ "alert-after", required_argument, NULL, O_ALERT },
-		{ "count", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct command *c;
-	const char *bad;
-	char err[256];
-	long v;
-	int ch, rc;
+/* The long options, and the codes of those without a letter. */
+enum { O_CHECK = 256, O_VERSION, O_EXEC, O_NODESKTOP, O_LOG,
+    O_TIMEOUT, O_CTIMEOUT, O_MAXBODY, O_CACERT, O_PLAIN, O_JSON,
+    O_URL, O_FILTER, O_NOTIFY, O_KEEP, O_ALERT, O_SHOW };
+static const struct option longopts[] = {
+	{ "check", no_argument, NULL, O_CHECK },
+	{ "file", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ "exec", required_argument, NULL, O_EXEC },
+	{ "no-desktop", no_argument, NULL, O_NODESKTOP },
+	{ "log", required_argument, NULL, O_LOG },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "connect-timeout", required_argument, NULL, O_CTIMEOUT },
+	{ "max-body", required_argument, NULL, O_MAXBODY },
+	{ "cacert", required_argument, NULL, O_CACERT },
+	{ "plain", no_argument, NULL, O_PLAIN },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "url", required_argument, NULL, O_URL },
+	{ "filter", required_argument, NULL, O_FILTER },
+	{ "notify", required_argument, NULL, O_NOTIFY },
+	{ "keep", required_argument, NULL, O_KEEP },
+	{ "show", no_argument, NULL, O_SHOW },
+	{ "revision", required_argument, NULL, 'r' },
+	{ "alert-after", required_argument, NULL, O_ALERT },
+	{ "count", required_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 }
+};
 
-	/* First: every later use of argv sees copies, never a title. */
-	proctitle_init(argc, argv);
+/* What a step of the command line returns when the run goes on (an exit
+ * code ends it), and what an option's taker returns for an option that is
+ * not its own. */
+#define GO_ON (-1)
+#define NOT_MINE (-2)
+
+/* The defaults of the options. */
+static void
+opts_init(struct opts *op)
+{
 	memset(op, 0, sizeof(*op));
 	op->desktop = 1;
 	op->connect_timeout = 15;
@@ -671,136 +765,203 @@ run(int argc, char **argv, struct opts *op)
 	op->max_body = 10 * 1024 * 1024;
 	op->keep = SNAPSHOT_KEEP_DEFAULT;
 	op->alert_after = 3;
+}
 
+/*
+ * Takes the option ch whose value is a number (optarg) into *op.  Returns
+ * GO_ON, 2 (the exit code) after saying the value is wrong, or NOT_MINE.
+ */
+static int
+take_number(struct opts *op, int ch)
+{
+	long v;
+
+	switch (ch) {
+	case O_TIMEOUT:
+	case O_CTIMEOUT:
+	case O_MAXBODY:
+		v = positive(ch == O_TIMEOUT ? "--timeout" :
+		    ch == O_CTIMEOUT ? "--connect-timeout" :
+		    "--max-body", optarg);
+		if (v == -1)
+			return 2;
+		if (ch == O_TIMEOUT)
+			op->timeout = v;
+		else if (ch == O_CTIMEOUT)
+			op->connect_timeout = v;
+		else
+			op->max_body = (size_t)v;
+		return GO_ON;
+	case 'r':
+		if ((v = positive("-r", optarg)) == -1)
+			return 2;
+		op->back = v;
+		return GO_ON;
+	case O_KEEP:
+		if ((v = positive("--keep", optarg)) == -1)
+			return 2;
+		op->keep = v > 1000 ? 1000 : (unsigned)v;
+		return GO_ON;
+	case O_ALERT:
+		/* 0 is allowed: never. */
+		v = strcmp(optarg, "0") == 0 ? 0 :
+		    positive("--alert-after", optarg);
+		if (v == -1)
+			return 2;
+		op->alert_after = v > 1000000 ? 1000000 : (unsigned)v;
+		return GO_ON;
+	case 'n':
+		if ((v = positive("-n", optarg)) == -1)
+			return 2;
+		op->count = v > 1000 ? 1000 : v;
+		return GO_ON;
+	}
+	return NOT_MINE;
+}
+
+/*
+ * Takes the option ch, one of those of every command, into *op (its
+ * value in optarg).  Returns GO_ON, an exit code (--version: 0; a wrong
+ * value: 2, said), or NOT_MINE.
+ */
+static int
+take_general(struct opts *op, int ch)
+{
+	char err[256];
+
+	switch (ch) {
+	case O_CHECK:
+		op->check = 1;
+		return GO_ON;
+	case 'f':
+		op->file = optarg;
+		op->file_given = 1;
+		return GO_ON;
+	case 'h':
+		op->help = 1;
+		return GO_ON;
+	case O_VERSION:
+		(void)printf("sitewatch %s\n", SITEWATCH_VERSION);
+		return 0;
+	case O_EXEC:
+		notify_free_argv(op->exec_argv);
+		op->exec_argv = notify_split_command(optarg, err, sizeof(err));
+		if (op->exec_argv == NULL) {
+			(void)fprintf(stderr, "sitewatch: %s\n", err);
+			return 2;
+		}
+		return GO_ON;
+	case O_NODESKTOP:
+		op->desktop = 0;
+		return GO_ON;
+	case O_LOG:
+		if (log_open(optarg) == -1) {
+			(void)fprintf(stderr, "sitewatch: %s: %s\n", optarg,
+			    strerror(errno));
+			return 2;
+		}
+		return GO_ON;
+	case 'v':
+		log_verbose = 1;
+		return GO_ON;
+	case O_CACERT:
+		op->cafile = optarg;
+		return GO_ON;
+	}
+	return NOT_MINE;
+}
+
+/*
+ * Takes the option ch, one of a command's own whose value (optarg), if
+ * any, is kept as given, into *op.  Returns GO_ON, or NOT_MINE.
+ */
+static int
+take_own(struct opts *op, int ch)
+{
+	switch (ch) {
+	case O_PLAIN:
+	case O_JSON:
+		op->fmt = ch == O_JSON ? STATUS_JSON : STATUS_PLAIN;
+		op->fmt_given = 1;
+		return GO_ON;
+	case 'i':
+		op->interval = optarg;
+		return GO_ON;
+	case O_URL:
+		op->url = optarg;
+		return GO_ON;
+	case O_FILTER:
+		op->filter = optarg;
+		return GO_ON;
+	case O_NOTIFY:
+		op->notify = optarg;
+		return GO_ON;
+	case O_SHOW:
+		op->show = 1;
+		return GO_ON;
+	}
+	return NOT_MINE;
+}
+
+/*
+ * Parses the options of argv into *op (optind then at the first word that
+ * is not one).  Returns GO_ON, or the exit code after saying what is
+ * wrong (or printing the version).
+ */
+static int
+parse_options(int argc, char **argv, struct opts *op)
+{
+	int ch, rc;
+
+	opts_init(op);
 	/* Errors are said here, in one line each, not by getopt. */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":f:hvi:n:r:", longopts,
 	    NULL)) != -1) {
-		switch (ch) {
-		case O_CHECK:
-			op->check = 1;
-			break;
-		case 'f':
-			op->file = optarg;
-			op->file_given = 1;
-			break;
-		case 'h':
-			op->help = 1;
-			break;
-		case O_VERSION:
-			(void)printf("sitewatch %s\n", SITEWATCH_VERSION);
-			return 0;
-		case O_EXEC:
-			notify_free_argv(op->exec_argv);
-			op->exec_argv = notify_split_command(optarg, err,
-			    sizeof(err));
-			if (op->exec_argv == NULL) {
-				(void)fprintf(stderr, "sitewatch: %s\n", err);
-				return 2;
-			}
-			break;
-		case O_NODESKTOP:
-			op->desktop = 0;
-			break;
-		case O_LOG:
-			if (log_open(optarg) == -1) {
-				(void)fprintf(stderr, "sitewatch: %s: %s\n",
-				    optarg, strerror(errno));
-				return 2;
-			}
-			break;
-		case 'v':
-			log_verbose = 1;
-			break;
-		case O_TIMEOUT:
-		case O_CTIMEOUT:
-		case O_MAXBODY:
-			v = positive(ch == O_TIMEOUT ? "--timeout" :
-			    ch == O_CTIMEOUT ? "--connect-timeout" :
-			    "--max-body", optarg);
-			if (v == -1)
-				return 2;
-			if (ch == O_TIMEOUT)
-				op->timeout = v;
-			else if (ch == O_CTIMEOUT)
-				op->connect_timeout = v;
-			else
-				op->max_body = (size_t)v;
-			break;
-		case O_CACERT:
-			op->cafile = optarg;
-			break;
-		case O_PLAIN:
-		case O_JSON:
-			op->fmt = ch == O_JSON ? STATUS_JSON : STATUS_PLAIN;
-			op->fmt_given = 1;
-			break;
-		case 'i':
-			op->interval = optarg;
-			break;
-		case O_URL:
-			op->url = optarg;
-			break;
-		case O_FILTER:
-			op->filter = optarg;
-			break;
-		case O_NOTIFY:
-			op->notify = optarg;
-			break;
-		case O_SHOW:
-			op->show = 1;
-			break;
-		case 'r':
-			v = positive("-r", optarg);
-			if (v == -1)
-				return 2;
-			op->back = v;
-			break;
-		case O_KEEP:
-			v = positive("--keep", optarg);
-			if (v == -1)
-				return 2;
-			op->keep = v > 1000 ? 1000 : (unsigned)v;
-			break;
-		case O_ALERT:
-			/* 0 is allowed: never. */
-			v = strcmp(optarg, "0") == 0 ? 0 :
-			    positive("--alert-after", optarg);
-			if (v == -1)
-				return 2;
-			op->alert_after = v > 1000000 ? 1000000 : (unsigned)v;
-			break;
-		case 'n':
-			v = positive("-n", optarg);
-			if (v == -1)
-				return 2;
-			op->count = v > 1000 ? 1000 : v;
-			break;
-		case ':':
+		if (ch == ':') {
 			(void)fprintf(stderr, "sitewatch: option '%s' needs a "
 			    "value (see sitewatch --help)\n", argv[optind - 1]);
 			return 2;
-		default:
-			return bad_option(argc, argv, longopts);
 		}
+		if ((rc = take_general(op, ch)) == NOT_MINE &&
+		    (rc = take_number(op, ch)) == NOT_MINE &&
+		    (rc = take_own(op, ch)) == NOT_MINE)
+			return bad_option(argc, argv, longopts);
+		if (rc != GO_ON)
+			return rc;
 	}
 	if (!op->file_given)
 		op->file = default_file();
-	if (op->check) {
-		if (optind < argc) {
-			(void)fprintf(stderr, "sitewatch: unexpected argument "
-			    "'%s' after --check (see sitewatch --help)\n",
-			    argv[optind]);
-			return 2;
-		}
-		/* A validator for scripts: its one-line reason stands. */
-		return check_file(op->file);
+	return GO_ON;
+}
+
+/*
+ * `sitewatch --check`: the jobs file checked, and nothing else on the
+ * command line (its words from argv[first]).  Returns the exit code.
+ */
+static int
+run_check_file(const struct opts *op, int argc, char **argv, int first)
+{
+	if (first < argc) {
+		(void)fprintf(stderr, "sitewatch: unexpected argument "
+		    "'%s' after --check (see sitewatch --help)\n",
+		    argv[first]);
+		return 2;
 	}
-	if (optind < argc) {
-		if ((c = find_command(argv[optind])) == NULL)
-			return unknown_command(argv[optind]);
-		return run_command(op, c, argv + optind + 1, argc - optind - 1);
-	}
+	/* A validator for scripts: its one-line reason stands. */
+	return check_file(op->file);
+}
+
+/*
+ * `sitewatch` with no command: the supervisor in the foreground, once the
+ * options and the jobs file are known to be right.  Returns the exit code.
+ */
+static int
+run_supervisor(const struct opts *op)
+{
+	struct supervisor_opts so;
+	const char *bad;
+
 	if (op->help) {
 		usage(stdout);
 		return 0;
@@ -814,22 +975,42 @@ run(int argc, char **argv, struct opts *op)
 		return 2;
 	if (access(op->file, F_OK) == -1 && errno == ENOENT)
 		return first_run(op->file, op->file_given);
-	{
-		struct supervisor_opts so;
+	memset(&so, 0, sizeof(so));
+	so.jobsfile = op->file;
+	so.exec_argv = op->exec_argv;
+	so.desktop = op->desktop;
+	so.connect_timeout = op->connect_timeout;
+	so.timeout = op->timeout;
+	so.max_body = op->max_body;
+	so.cafile = op->cafile;
+	so.keep = op->keep;
+	so.alert_after = op->alert_after;
+	return supervisor_run(&so);
+}
 
-		memset(&so, 0, sizeof(so));
-		so.jobsfile = op->file;
-		so.exec_argv = op->exec_argv;
-		so.desktop = op->desktop;
-		so.connect_timeout = op->connect_timeout;
-		so.timeout = op->timeout;
-		so.max_body = op->max_body;
-		so.cafile = op->cafile;
-		so.keep = op->keep;
-		so.alert_after = op->alert_after;
-		rc = supervisor_run(&so);
+/*
+ * The command line's work, in its steps: the options parsed into *op,
+ * then --check, a command (its handler in commands[]) or the supervisor.
+ * Returns the exit code; what *op holds is main's to free.
+ */
+static int
+run(int argc, char **argv, struct opts *op)
+{
+	const struct command *c;
+	int rc;
+
+	/* First: every later use of argv sees copies, never a title. */
+	proctitle_init(argc, argv);
+	if ((rc = parse_options(argc, argv, op)) != GO_ON)
+		return rc;
+	if (op->check)
+		return run_check_file(op, argc, argv, optind);
+	if (optind < argc) {
+		if ((c = find_command(argv[optind])) == NULL)
+			return unknown_command(argv[optind]);
+		return run_command(op, c, argv + optind + 1, argc - optind - 1);
 	}
-	return rc;
+	return run_supervisor(op);
 }
 
 int
