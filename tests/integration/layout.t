@@ -3,7 +3,8 @@
 # and script is named in it, once, and every path it names exists.  The
 # includes in src/ keep to the folders by process (issue 22.1): each names
 # its folder, common/ includes only common/, and a process folder only its
-# own headers and common/'s.
+# own headers, common/'s and the start-up header of a process it starts
+# (issue 22.2).
 . "$(dirname "$0")/lib.sh"
 table=$(sed -n '/^## Layout/,/^Exit codes/p' "$ROOT/HACKING.md")
 
@@ -27,25 +28,31 @@ twice=$(sort <<<"$named" | uniq -d | tr '\n' ' ')
 [ -z "$twice" ] || _failed "named twice: $twice"
 ok
 
-# The includes from one process folder into another that remain, one
-# "FILE HEADER" a line with the reason after it: they become work for
-# issue 22.2 (the record and event formats, the lock holder and the
-# command-line splitter moved into common/).  Each is allowed only where
-# it is listed, and an entry no longer needed fails below, so the list
-# only shrinks.  Starting a process is a call into its folder (sitewatch
-# forks every process but the helper from one binary): supervisor_run,
-# watcher_run, watcher_check_once, notify_setup and notify_spawn.
-include_exceptions='
-src/cli/main.c notifier/notify.h           starts the notifier for check; notify_split_command (--exec)
-src/cli/main.c supervisor/supervisor.h     supervisor_run
-src/cli/main.c watcher/watcher.h           watcher_run (a standalone watcher), struct watcher_opts
-src/cli/commands.h watcher/watcher.h       struct watcher_opts in cmd_check
-src/cli/show.h watcher/watcher.h           struct watcher_opts (the fetch options) in cmd_check_url and cmd_check_show
-src/cli/commands.c notifier/notify.h       check NAME starts a notifier (notify_wanted, notify_setup, notify_spawn)
-src/cli/commands.c watcher/watcher.h       check NAME runs watcher_check_once
-src/supervisor/supervisor.c notifier/notify.h starts the notifier (notify_setup, notify_spawn)
-src/supervisor/supervisor.c watcher/watcher.h the spawned child runs watcher_run; watcher_write_records (the record pipe)
+# The start-up headers (issue 22.2): each process folder that another
+# process starts exposes exactly one header with its start-up entry
+# (supervisor_run; watcher_run, watcher_check_once; notify_setup,
+# notify_spawn), and only the folders whose code starts that process may
+# include it: sitewatch forks every process but the helper from one
+# binary, so starting one is a call into its folder.  One "HEADER
+# FOLDER..." a line: the header, then the folders that start its process.
+# No other include crosses process folders: they meet only through
+# common/'s formats and channels (the helper is exec'd by common/compare.c
+# and has none).
+start_headers='
+supervisor/supervisor.h  cli
+watcher/watcher.h        cli supervisor
+notifier/notify.h        cli supervisor
 '
+
+# may_start DIR INC: true when INC is the start-up header of a process
+# the code in folder DIR starts.
+may_start() {
+	local h folders
+	while read -r h folders; do
+		[ "$h" = "$2" ] && [[ " $folders " == *" $1 "* ]] && return 0
+	done <<<"$start_headers"
+	return 1
+}
 
 # include_check SRC: prints one "FILE:LINE: why" line per include in the
 # tree SRC (a src/ folder) that breaks the layout's rules, the paths from
@@ -75,43 +82,54 @@ include_check() {
 				:
 			elif [ "$dir" = common ]; then
 				echo "$rel:$line: \"$inc\": common/ includes only common/"
-			elif ! grep -q "^$rel $inc " <<<"$include_exceptions"; then
-				echo "$rel:$line: \"$inc\": a process folder includes only its own and common/'s headers"
+			elif ! may_start "$dir" "$inc"; then
+				echo "$rel:$line: \"$inc\": a process folder includes only its own and common/'s headers, and the start-up header of a process it starts"
 			fi
 		done
 	done
 }
 
-try "every file in src/ is in a folder with a README.md; every include in src/ names its folder; common/ includes only common/, a process folder only itself and common/ (issue 22.1)"
+try "every file in src/ is in a folder with a README.md; every include in src/ names its folder; common/ includes only common/, a process folder only itself, common/ and the start-up header of a process it starts (issue 22.1, 22.2)"
 bad=$(include_check "$ROOT/src")
 [ -z "$bad" ] || _failed "includes that break the layout:" "$bad"
 ok
 
-try "each listed exception to the include rule is still needed"
-while read -r f inc _; do
-	[ -n "$f" ] || continue
-	grep -q "^[[:space:]]*#[[:space:]]*include[[:space:]]*\"$inc\"" "$ROOT/$f" ||
-		_failed "$f no longer includes $inc: remove it from include_exceptions"
-done <<<"$include_exceptions"
+try "each process folder but cli/ and helper/ has one start-up header, in its folder, including only common/'s headers"
+for d in "$ROOT"/src/*/; do
+	d=$(basename "$d")
+	case $d in cli|helper|common) continue ;; esac
+	n=$(grep -c "^$d/" <<<"$start_headers")
+	[ "$n" = 1 ] || _failed "src/$d/ has $n start-up headers in start_headers, not 1"
+done
+while read -r h _; do
+	[ -n "$h" ] || continue
+	[ -f "$ROOT/src/$h" ] || { _failed "start-up header src/$h does not exist"; continue; }
+	bad=$(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$ROOT/src/$h" | grep -v '"common/')
+	[ -z "$bad" ] || _failed "src/$h includes more than common/'s headers:" "$bad"
+done <<<"$start_headers"
 ok
 
 try "the include check names the file and line of each include that breaks the rules"
-# A copy of src/ with four bad includes: outside common/ from common/,
-# from one process folder into another, a header without its folder, and
-# a folder-qualified header that is not there.
+# A copy of src/ with five bad includes: outside common/ from common/,
+# a start-up header from a folder that does not start that process, a
+# process's header that is not its start-up header, a header without its
+# folder, and a folder-qualified header that is not there.
 cp -r "$ROOT/src" "$T/src"
 n=$(wc -l <"$T/src/common/util.c")
 printf '#include "cli/commands.h"\n' >>"$T/src/common/util.c"
 printf '#include "watcher/watcher.h"\n' >>"$T/src/helper/strbuf.c"
 m=$(wc -l <"$T/src/helper/strbuf.c")
+printf '#include "notifier/desktop.h"\n' >>"$T/src/supervisor/spawn.c"
+sp=$(wc -l <"$T/src/supervisor/spawn.c")
 printf '#include "jobs.h"\n' >>"$T/src/notifier/desktop.c"
 d=$(wc -l <"$T/src/notifier/desktop.c")
 printf '#include "common/nosuch.h"\n' >>"$T/src/watcher/watcher.c"
 w=$(wc -l <"$T/src/watcher/watcher.c")
 bad=$(include_check "$T/src")
 assert_eq "$bad" "src/common/util.c:$((n + 1)): \"cli/commands.h\": common/ includes only common/
-src/helper/strbuf.c:$m: \"watcher/watcher.h\": a process folder includes only its own and common/'s headers
+src/helper/strbuf.c:$m: \"watcher/watcher.h\": a process folder includes only its own and common/'s headers, and the start-up header of a process it starts
 src/notifier/desktop.c:$d: \"jobs.h\" does not name its folder (\"common/util.h\")
+src/supervisor/spawn.c:$sp: \"notifier/desktop.h\": a process folder includes only its own and common/'s headers, and the start-up header of a process it starts
 src/watcher/watcher.c:$w: \"common/nosuch.h\" does not name its folder (\"common/util.h\")" "the check's report"
 ok
 
