@@ -76,6 +76,7 @@ static struct {
 } trust;
 
 #define STORE_RECHECK_MS 10000L	/* how often a check looks at the bundle */
+#define WAIT_FDS_MAX 4	/* the caller's fds a transfer watches, at most */
 
 /*
  * Reads the CA bundle file and the CA folder dir (NULL: none) into a new
@@ -420,6 +421,98 @@ not_http(struct fetch_result *res, const char *why)
 		    "not HTTP: status %ld", res->status);
 }
 
+/* The kind of failure a libcurl code is, when nothing more is known:
+ * FETCH_OTHER for a code no other kind covers. */
+static enum fetch_error
+error_kind(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return FETCH_DNS;
+	case CURLE_COULDNT_CONNECT:
+		return FETCH_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return FETCH_TIMEOUT;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		return FETCH_TLS;
+	case CURLE_TOO_MANY_REDIRECTS:
+		return FETCH_REDIRECT;
+	default:
+		return FETCH_OTHER;
+	}
+}
+
+/* Sorts a complete answer by its status: FETCH_OK for 2xx and 304,
+ * FETCH_HTTP for another status, not HTTP out of 100-599. */
+static void
+classify_status(struct fetch_result *res)
+{
+	if (res->status < 100 || res->status > 599) {
+		not_http(res, NULL);
+		return;
+	}
+	if (res->status == 304 || (res->status >= 200 && res->status < 300)) {
+		res->error = FETCH_OK;
+		return;
+	}
+	res->error = FETCH_HTTP;
+	(void)snprintf(res->message, sizeof(res->message), "HTTP %ld",
+	    res->status);
+}
+
+/* Sorts a transfer the body's callback stopped: too large, or the body
+ * could not be kept.  Returns 1 when it said which, 0 when not. */
+static int
+classify_body(struct fetch_result *res, const struct transfer *t,
+    size_t max_body)
+{
+	if (t->too_large || t->wire_too_large) {
+		res->error = FETCH_TOO_LARGE;
+		(void)snprintf(res->message, sizeof(res->message),
+		    "body larger than %zu bytes (--max-body)%s",
+		    max_body, t->wire_too_large && !t->too_large ?
+		    ", counted on the wire" : "");
+		return 1;
+	}
+	if (t->body_errno != 0) {
+		res->error = FETCH_OTHER;
+		(void)snprintf(res->message, sizeof(res->message),
+		    "cannot keep the body: %s", strerror(t->body_errno));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Sorts an out of memory or a receive error while the header was read
+ * as a header too large: libcurl 7.88 refuses a header line over 100 KiB
+ * with "Out of memory", and headers over 300 KiB in all as a receive
+ * error saying "Too large response headers" (a reset while the header is
+ * read is a receive error too).  Returns 1 when it was that, 0 when not.
+ */
+static int
+classify_header(struct fetch_result *res, CURLcode rc,
+    const struct transfer *t, const char *why)
+{
+	if (!t->in_header || (rc != CURLE_OUT_OF_MEMORY &&
+	    strstr(why, "oo large") == NULL))
+		return 0;
+	res->error = FETCH_TOO_LARGE;
+	(void)snprintf(res->message, sizeof(res->message),
+	    "header too large (more than libcurl accepts)%s%s",
+	    rc == CURLE_RECV_ERROR ? ": " : "",
+	    rc == CURLE_RECV_ERROR ? why : "");
+	return 1;
+}
+
 /* Sorts a finished transfer's libcurl code into res->error and message. */
 static void
 classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
@@ -429,76 +522,17 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 
 	switch (rc) {
 	case CURLE_OK:
-		if (res->status < 100 || res->status > 599) {
-			not_http(res, NULL);
-			return;
-		}
-		if (res->status == 304 ||
-		    (res->status >= 200 && res->status < 300)) {
-			res->error = FETCH_OK;
-			return;
-		}
-		res->error = FETCH_HTTP;
-		(void)snprintf(res->message, sizeof(res->message), "HTTP %ld",
-		    res->status);
+		classify_status(res);
 		return;
 	case CURLE_ABORTED_BY_CALLBACK:
 	case CURLE_WRITE_ERROR:
-		if (t->too_large || t->wire_too_large) {
-			res->error = FETCH_TOO_LARGE;
-			(void)snprintf(res->message, sizeof(res->message),
-			    "body larger than %zu bytes (--max-body)%s",
-			    max_body, t->wire_too_large && !t->too_large ?
-			    ", counted on the wire" : "");
+		if (classify_body(res, t, max_body))
 			return;
-		}
-		if (t->body_errno != 0) {
-			res->error = FETCH_OTHER;
-			(void)snprintf(res->message, sizeof(res->message),
-			    "cannot keep the body: %s", strerror(t->body_errno));
-			return;
-		}
-		res->error = FETCH_OTHER;
 		break;
 	case CURLE_OUT_OF_MEMORY:
 	case CURLE_RECV_ERROR:
-		/* libcurl 7.88 refuses a header line over 100 KiB with "Out
-		 * of memory", and headers over 300 KiB in all as a receive
-		 * error saying "Too large response headers" (a reset while
-		 * the header is read is a receive error too). */
-		if (t->in_header && (rc == CURLE_OUT_OF_MEMORY ||
-		    strstr(why, "oo large") != NULL)) {
-			res->error = FETCH_TOO_LARGE;
-			(void)snprintf(res->message, sizeof(res->message),
-			    "header too large (more than libcurl accepts)%s%s",
-			    rc == CURLE_RECV_ERROR ? ": " : "",
-			    rc == CURLE_RECV_ERROR ? why : "");
+		if (classify_header(res, rc, t, why))
 			return;
-		}
-		res->error = FETCH_OTHER;
-		break;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		res->error = FETCH_DNS;
-		break;
-	case CURLE_COULDNT_CONNECT:
-		res->error = FETCH_CONNECT;
-		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		res->error = FETCH_TIMEOUT;
-		break;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-		res->error = FETCH_TLS;
-		break;
-	case CURLE_TOO_MANY_REDIRECTS:
-		res->error = FETCH_REDIRECT;
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		/* The URL itself is http(s): a redirect's Location is not,
@@ -517,9 +551,9 @@ classify(struct fetch_result *res, CURLcode rc, const struct transfer *t,
 		not_http(res, why);
 		return;
 	default:
-		res->error = FETCH_OTHER;
 		break;
 	}
+	res->error = error_kind(rc);
 	if (res->error == FETCH_TIMEOUT)
 		(void)snprintf(res->message, sizeof(res->message),
 		    "timeout: %s", why);
@@ -635,32 +669,13 @@ keep_content_type(CURL *h, struct fetch_result *res)
 	memcpy(res->content_type, ct, n + 1);
 }
 
-int
-fetch_run(const struct fetch_request *rq, struct fetch_result *res,
-    const int *fds, unsigned nfds, fetch_interrupt_fn interrupt, void *arg)
+/* The conditional request's headers for rq's validators (those a
+ * header may hold), or NULL for none. */
+static struct curl_slist *
+validator_headers(const struct fetch_request *rq)
 {
-	struct transfer t;
 	struct curl_slist *hdrs = NULL;
-	struct curl_waitfd wfd[4];
-	struct timespec t0, t1;
-	char errbuf[CURL_ERROR_SIZE] = "", line[FETCH_VALIDATOR_MAX + 32];
-	CURLM *m = NULL;
-	CURL *h;
-	CURLMsg *msg;
-	CURLcode rc = CURLE_OK;
-	int running = 1, left, aborted = 0, failed = 0;
-	long long asked;
-	unsigned i;
-	gsize hashlen = FETCH_HASH_LEN;
-
-	memset(res, 0, sizeof(*res));
-	memset(&t, 0, sizeof(t));
-	t.res = res;
-	t.max_body = rq->max_body;
-	t.body_fd = rq->body_fd;
-	if (nfds > sizeof(wfd) / sizeof(wfd[0]))
-		nfds = sizeof(wfd) / sizeof(wfd[0]);
-	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	char line[FETCH_VALIDATOR_MAX + 32];
 
 	if (header_safe(rq->etag)) {
 		(void)snprintf(line, sizeof(line), "If-None-Match: %s", rq->etag);
@@ -671,24 +686,29 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 		    rq->last_modified);
 		hdrs = curl_slist_append(hdrs, line);
 	}
-	h = handles_get(&m);
-	t.sum = g_checksum_new(G_CHECKSUM_SHA256);
-	if (h == NULL || t.sum == NULL ||
-	    setup(h, rq, &t, hdrs, errbuf) == -1 ||
-	    curl_multi_add_handle(m, h) != CURLM_OK) {
-		res->error = FETCH_OTHER;
-		(void)snprintf(res->message, sizeof(res->message),
-		    "cannot set up the transfer (libcurl too old or out of "
-		    "memory)");
-		failed = 1;
-		goto out;
-	}
+	return hdrs;
+}
+
+/*
+ * Runs the transfer on m until it ends, asking interrupt(arg) when one
+ * of fds[0..nfds) (at most WAIT_FDS_MAX) is readable, and at least once
+ * a second.
+ * Returns 1 when interrupt said to stop, 0 when the transfer ended (or
+ * libcurl failed: the transfer's code says which).
+ */
+static int
+transfer_wait(CURLM *m, const int *fds, unsigned nfds,
+    fetch_interrupt_fn interrupt, void *arg)
+{
+	struct curl_waitfd wfd[WAIT_FDS_MAX];
+	long long asked = util_mono_ms();
+	int running = 1;
+	unsigned i;
+
 	for (i = 0; i < nfds; i++) {
 		wfd[i].fd = fds[i];
 		wfd[i].events = CURL_WAIT_POLLIN;
 	}
-
-	asked = util_mono_ms();
 	while (running) {
 		int ready = 0;
 
@@ -710,13 +730,51 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 		if (interrupt != NULL && (ready ||
 		    util_mono_ms() - asked >= 1000)) {
 			asked = util_mono_ms();
-			if (interrupt(arg)) {
-				aborted = 1;
-				break;
-			}
+			if (interrupt(arg))
+				return 1;
 		}
 	}
-	if (aborted) {
+	return 0;
+}
+
+int
+fetch_run(const struct fetch_request *rq, struct fetch_result *res,
+    const int *fds, unsigned nfds, fetch_interrupt_fn interrupt, void *arg)
+{
+	struct transfer t;
+	struct curl_slist *hdrs;
+	struct timespec t0, t1;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURLM *m = NULL;
+	CURL *h;
+	CURLMsg *msg;
+	CURLcode rc = CURLE_OK;
+	int left, failed = 0;
+	gsize hashlen = FETCH_HASH_LEN;
+
+	memset(res, 0, sizeof(*res));
+	memset(&t, 0, sizeof(t));
+	t.res = res;
+	t.max_body = rq->max_body;
+	t.body_fd = rq->body_fd;
+	if (nfds > WAIT_FDS_MAX)
+		nfds = WAIT_FDS_MAX;
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	hdrs = validator_headers(rq);
+	h = handles_get(&m);
+	t.sum = g_checksum_new(G_CHECKSUM_SHA256);
+	if (h == NULL || t.sum == NULL ||
+	    setup(h, rq, &t, hdrs, errbuf) == -1 ||
+	    curl_multi_add_handle(m, h) != CURLM_OK) {
+		res->error = FETCH_OTHER;
+		(void)snprintf(res->message, sizeof(res->message),
+		    "cannot set up the transfer (libcurl too old or out of "
+		    "memory)");
+		failed = 1;
+		goto out;
+	}
+	if (transfer_wait(m, fds, nfds, interrupt, arg)) {
 		res->error = FETCH_ABORTED;
 		(void)snprintf(res->message, sizeof(res->message), "aborted");
 		goto out;

@@ -342,13 +342,103 @@ lower(struct strbuf *b)
 		b->s[i] = (char)tolower((unsigned char)b->s[i]);
 }
 
+/* Appends to attr the XPath of the attribute called name (lower case):
+ * @name, or a test of name() when name is no safe XPath name. */
+static void
+attrib_path(struct strbuf *attr, const char *name)
+{
+	if (safe_name(name)) {
+		(void)strbuf_addf(attr, "@%s", name);
+		return;
+	}
+	(void)strbuf_adds(attr, "attribute::*[name() = ");
+	xpath_literal(attr, name);
+	(void)strbuf_addc(attr, ']');
+}
+
+/* Reads an attribute selector's operator at p->pos into *op ('=', '~',
+ * '^', '$' or '*').  Returns 0, or -1 with the parser failed. */
+static int
+attrib_op(struct css_parser *p, char *op)
+{
+	size_t oppos = p->pos;
+
+	if (p->s[p->pos] == '=') {
+		*op = '=';
+		p->pos++;
+		return 0;
+	}
+	if (strchr("~^$*", p->s[p->pos]) != NULL && p->s[p->pos] != '\0' &&
+	    p->s[p->pos + 1] == '=') {
+		*op = p->s[p->pos];
+		p->pos += 2;
+		return 0;
+	}
+	if (p->s[p->pos] == '|' && p->s[p->pos + 1] == '=')
+		css_fail(p, oppos, "'|=' is outside the supported CSS subset");
+	else
+		css_fail(p, oppos,
+		    "expected ']' or an operator (=, ~=, ^=, $=, *=)");
+	return -1;
+}
+
+/* Appends to c the XPath condition of [attr OP val], attr as attrib_path
+ * wrote it; "0" (false) where CSS matches nothing (an empty value, or a
+ * ~= value with a blank in it). */
+static void
+attrib_condition(struct strbuf *c, char op, const char *attr,
+    const struct strbuf *val)
+{
+	size_t i;
+
+	if (op == '=') {
+		(void)strbuf_addf(c, "%s = ", attr);
+		xpath_literal(c, strbuf_str(val));
+		return;
+	}
+	if (val->len == 0) {
+		(void)strbuf_adds(c, "0");
+		return;
+	}
+	switch (op) {
+	case '~': {
+		struct strbuf sp = { 0 };
+
+		for (i = 0; i < val->len; i++)
+			if (is_ws(val->s[i])) {
+				/* "a b" is never one word of a list */
+				(void)strbuf_adds(c, "0");
+				return;
+			}
+		(void)strbuf_addf(&sp, " %s ", strbuf_str(val));
+		(void)strbuf_addf(c, "%s and contains(concat(' ', "
+		    "normalize-space(%s), ' '), ", attr, attr);
+		xpath_literal(c, strbuf_str(&sp));
+		(void)strbuf_addc(c, ')');
+		strbuf_free(&sp);
+		break;
+	}
+	case '^':
+	case '*':
+		(void)strbuf_addf(c, "%s and %s(%s, ", attr,
+		    op == '^' ? "starts-with" : "contains", attr);
+		xpath_literal(c, strbuf_str(val));
+		(void)strbuf_addc(c, ')');
+		break;
+	default:	/* '$': XPath 1.0 has starts-with() but no ends-with() */
+		(void)strbuf_addf(c, "%s and substring(%s, string-length(%s)-%zu)"
+		    " = ", attr, attr, attr, utf8_len(strbuf_str(val)) - 1);
+		xpath_literal(c, strbuf_str(val));
+		break;
+	}
+}
+
 /* Parses [attr], [attr=v], [attr~=v], [attr^=v], [attr$=v], [attr*=v]
  * (p->pos after the '[') and adds its condition to x.  Returns 0 or -1. */
 static int
 parse_attrib(struct css_parser *p, struct xexpr *x)
 {
 	struct strbuf name = { 0 }, attr = { 0 }, val = { 0 }, c = { 0 };
-	size_t oppos;
 	char op = 0;
 	int rc = -1;
 
@@ -356,35 +446,16 @@ parse_attrib(struct css_parser *p, struct xexpr *x)
 	if (read_name(p, &name, 1) == -1)
 		goto out;
 	lower(&name);
-	if (safe_name(strbuf_str(&name))) {
-		(void)strbuf_addf(&attr, "@%s", strbuf_str(&name));
-	} else {
-		(void)strbuf_adds(&attr, "attribute::*[name() = ");
-		xpath_literal(&attr, strbuf_str(&name));
-		(void)strbuf_addc(&attr, ']');
-	}
+	attrib_path(&attr, strbuf_str(&name));
 	(void)skip_ws(p);
-	oppos = p->pos;
 	if (p->s[p->pos] == ']') {
 		p->pos++;
 		xexpr_add_condition(x, strbuf_str(&attr));
 		rc = 0;
 		goto out;
 	}
-	if (p->s[p->pos] == '=') {
-		op = '=';
-		p->pos++;
-	} else if (strchr("~^$*", p->s[p->pos]) != NULL && p->s[p->pos] != '\0' &&
-	    p->s[p->pos + 1] == '=') {
-		op = p->s[p->pos];
-		p->pos += 2;
-	} else if (p->s[p->pos] == '|' && p->s[p->pos + 1] == '=') {
-		css_fail(p, oppos, "'|=' is outside the supported CSS subset");
+	if (attrib_op(p, &op) == -1)
 		goto out;
-	} else {
-		css_fail(p, oppos, "expected ']' or an operator (=, ~=, ^=, $=, *=)");
-		goto out;
-	}
 	(void)skip_ws(p);
 	if (p->s[p->pos] == '"' || p->s[p->pos] == '\'') {
 		if (read_string(p, &val) == -1)
@@ -398,54 +469,7 @@ parse_attrib(struct css_parser *p, struct xexpr *x)
 		goto out;
 	}
 	p->pos++;
-	switch (op) {
-	case '=':
-		(void)strbuf_addf(&c, "%s = ", strbuf_str(&attr));
-		xpath_literal(&c, strbuf_str(&val));
-		break;
-	case '~': {
-		struct strbuf sp = { 0 };
-		size_t i;
-		int ws = val.len == 0;
-
-		for (i = 0; i < val.len; i++)
-			if (is_ws(val.s[i]))
-				ws = 1;
-		if (ws) {	/* "a b" is never one word of a list */
-			(void)strbuf_adds(&c, "0");
-			break;
-		}
-		(void)strbuf_addf(&sp, " %s ", strbuf_str(&val));
-		(void)strbuf_addf(&c, "%s and contains(concat(' ', "
-		    "normalize-space(%s), ' '), ", strbuf_str(&attr),
-		    strbuf_str(&attr));
-		xpath_literal(&c, strbuf_str(&sp));
-		(void)strbuf_addc(&c, ')');
-		strbuf_free(&sp);
-		break;
-	}
-	case '^':
-	case '*':
-		if (val.len == 0) {
-			(void)strbuf_adds(&c, "0");
-			break;
-		}
-		(void)strbuf_addf(&c, "%s and %s(%s, ", strbuf_str(&attr),
-		    op == '^' ? "starts-with" : "contains", strbuf_str(&attr));
-		xpath_literal(&c, strbuf_str(&val));
-		(void)strbuf_addc(&c, ')');
-		break;
-	default:	/* '$': XPath 1.0 has starts-with() but no ends-with() */
-		if (val.len == 0) {
-			(void)strbuf_adds(&c, "0");
-			break;
-		}
-		(void)strbuf_addf(&c, "%s and substring(%s, string-length(%s)-%zu)"
-		    " = ", strbuf_str(&attr), strbuf_str(&attr),
-		    strbuf_str(&attr), utf8_len(strbuf_str(&val)) - 1);
-		xpath_literal(&c, strbuf_str(&val));
-		break;
-	}
+	attrib_condition(&c, op, strbuf_str(&attr), &val);
 	xexpr_add_condition(x, strbuf_str(&c));
 	rc = 0;
 out:

@@ -852,6 +852,154 @@ drain(int fd, struct strbuf *b, size_t max)
 	}
 }
 
+/* A running pipe: step's pipes and what came back on them. */
+struct pipe_io {
+	int fds[3];		/* our ends: its stdin, stdout, stderr */
+	int open_out, open_err;	/* its stdout, stderr not at end yet */
+	int timedout;
+	size_t off;		/* how much of the page it has read */
+	struct strbuf out, errs;
+};
+
+/*
+ * Writes to the command's stdin what it takes now of the page; closes it
+ * when all is written, or when the command stopped reading (EPIPE): it
+ * gets end of file and may still answer.
+ */
+static void
+pipe_feed(struct pipe_io *io, const struct page *pg)
+{
+	ssize_t w = write(io->fds[0], pg->text.s + io->off,
+	    pg->text.len - io->off);
+
+	if (w > 0)
+		io->off += (size_t)w;
+	if ((w == -1 && errno != EAGAIN && errno != EINTR) ||
+	    io->off == pg->text.len) {
+		(void)close(io->fds[0]);
+		io->fds[0] = -1;
+	}
+}
+
+/*
+ * Feeds the page to the command and gathers its stdout and stderr until
+ * both end. Stops early when the deadline passes (io->timedout), when its
+ * output passes PIPE_MAX_OUT (io->out.oom) or when poll fails (a stream
+ * is left open, errno says why).
+ */
+static void
+pipe_exchange(struct pipe_io *io, const struct page *pg, double deadline)
+{
+	while (io->open_out || io->open_err) {
+		struct pollfd pfd[3] = {
+			{ io->fds[1], POLLIN, 0 }, { io->fds[2], POLLIN, 0 },
+			{ io->fds[0], POLLOUT, 0 }
+		};
+		double left = deadline - now();
+		int r;
+
+		if (left <= 0) {
+			io->timedout = 1;
+			return;
+		}
+		if (!io->open_out)
+			pfd[0].fd = -1;
+		if (!io->open_err)
+			pfd[1].fd = -1;
+		r = poll(pfd, 3, (int)(left * 1000) + 1);
+		if (r == -1 && errno != EINTR)
+			return;
+		if (r <= 0)
+			continue;
+		if (pfd[0].revents != 0 &&
+		    drain(io->fds[1], &io->out, PIPE_MAX_OUT) != 0) {
+			(void)close(io->fds[1]);
+			io->open_out = 0;
+		}
+		if (pfd[1].revents != 0 &&
+		    drain(io->fds[2], &io->errs, 4096) != 0) {
+			(void)close(io->fds[2]);
+			io->open_err = 0;
+		}
+		if (io->fds[0] != -1 && pfd[2].revents != 0)
+			pipe_feed(io, pg);
+		if (io->out.oom)
+			return;
+	}
+}
+
+/*
+ * Closes our ends of the pipes that are still open, kills the command
+ * (by its pid) when the exchange stopped early, and reaps it. Returns its
+ * wait status (0 when waitpid fails).
+ */
+static int
+pipe_end(struct pipe_io *io, pid_t pid)
+{
+	int status;
+
+	if (io->fds[0] != -1)
+		(void)close(io->fds[0]);
+	if (io->open_out)
+		(void)close(io->fds[1]);
+	if (io->open_err)
+		(void)close(io->fds[2]);
+	if (io->timedout || io->out.oom || io->open_out || io->open_err)
+		(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = 0;
+			break;
+		}
+	return status;
+}
+
+/*
+ * The step's verdict on a command that ended with status: 0 with its
+ * output as the page's new text, or -1 with the reason in err (timed out
+ * after timeout s, poll failed, too much output, a non-zero exit with the
+ * first line of its stderr, a signal). Frees io's buffers or gives them
+ * to the page.
+ */
+static int
+pipe_verdict(struct pipe_io *io, int status, struct page *pg,
+    double timeout, char *err, size_t errsz)
+{
+	int rc = -1;
+
+	if (io->timedout)
+		(void)errf(err, errsz, "timed out after %g s, killed",
+		    timeout);
+	else if (io->open_out || io->open_err)
+		(void)errf(err, errsz, "poll: %s", strerror(errno));
+	else if (io->out.oom)
+		(void)errf(err, errsz, "printed more than %u MiB",
+		    PIPE_MAX_OUT >> 20);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		const char *e = strbuf_str(&io->errs);
+		size_t n = strcspn(e, "\n");
+
+		if (WIFEXITED(status))
+			(void)errf(err, errsz, "exit status %d%s%.*s",
+			    WEXITSTATUS(status), n > 0 ? ": " : "",
+			    (int)(n > 200 ? 200 : n), e);
+		else
+			(void)errf(err, errsz, "killed by signal %d",
+			    WTERMSIG(status));
+	} else
+		rc = 0;
+	strbuf_free(&io->errs);
+	if (rc == -1) {
+		strbuf_free(&io->out);
+		return -1;
+	}
+	strbuf_free(&pg->text);
+	pg->text = io->out;
+	if (pg->text.s == NULL)
+		(void)strbuf_add(&pg->text, "", 0);
+	return 0;
+}
+
 /*
  * pipe: runs the command with the page on its stdin; its stdout is the
  * new text.  It may run o->timeout seconds; then it is killed (by its pid)
@@ -862,114 +1010,21 @@ static int
 step_pipe(struct page *pg, const struct filter_step *st,
     const struct filter_opts *o, char *err, size_t errsz)
 {
-	struct strbuf out = { 0 }, errs = { 0 };
-	double deadline = now() + (o->timeout > 0 ? o->timeout : 30);
-	size_t off = 0;
-	int fds[3], open_out = 1, open_err = 1, status, timedout = 0;
+	struct pipe_io io = { { -1, -1, -1 }, 1, 1, 0, 0, { 0 }, { 0 } };
+	double timeout = o->timeout > 0 ? o->timeout : 30;
 	pid_t pid;
+	int status;
 
-	pid = pipe_start(st->argv, fds, err, errsz);
+	pid = pipe_start(st->argv, io.fds, err, errsz);
 	if (pid == -1)
 		return -1;
 	if (pg->text.len == 0) {
-		(void)close(fds[0]);
-		fds[0] = -1;
+		(void)close(io.fds[0]);
+		io.fds[0] = -1;
 	}
-	while (open_out || open_err) {
-		struct pollfd pfd[3] = {
-			{ fds[1], POLLIN, 0 }, { fds[2], POLLIN, 0 },
-			{ fds[0], POLLOUT, 0 }
-		};
-		double left = deadline - now();
-		int r;
-
-		if (left <= 0) {
-			timedout = 1;
-			break;
-		}
-		if (!open_out)
-			pfd[0].fd = -1;
-		if (!open_err)
-			pfd[1].fd = -1;
-		r = poll(pfd, 3, (int)(left * 1000) + 1);
-		if (r == -1 && errno != EINTR)
-			break;
-		if (r <= 0)
-			continue;
-		if (pfd[0].revents != 0 && (r = drain(fds[1], &out,
-		    PIPE_MAX_OUT)) != 0) {
-			(void)close(fds[1]);
-			open_out = 0;
-		}
-		if (pfd[1].revents != 0 && drain(fds[2], &errs, 4096) != 0) {
-			(void)close(fds[2]);
-			open_err = 0;
-		}
-		if (fds[0] != -1 && pfd[2].revents != 0) {
-			ssize_t w = write(fds[0], pg->text.s + off,
-			    pg->text.len - off);
-
-			if (w > 0)
-				off += (size_t)w;
-			if ((w == -1 && errno != EAGAIN && errno != EINTR) ||
-			    off == pg->text.len) {
-				/* Done, or it stopped reading (EPIPE): it
-				 * gets end of file and may still answer. */
-				(void)close(fds[0]);
-				fds[0] = -1;
-			}
-		}
-		if (out.oom)
-			break;
-	}
-	if (fds[0] != -1)
-		(void)close(fds[0]);
-	if (open_out)
-		(void)close(fds[1]);
-	if (open_err)
-		(void)close(fds[2]);
-	if (timedout || out.oom || open_out || open_err)
-		(void)kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			status = 0;
-			break;
-		}
-	if (timedout || open_out || open_err) {
-		strbuf_free(&out);
-		strbuf_free(&errs);
-		if (timedout)
-			return errf(err, errsz, "timed out after %g s, killed",
-			    o->timeout > 0 ? o->timeout : 30);
-		return errf(err, errsz, "poll: %s", strerror(errno));
-	}
-	if (out.oom) {
-		strbuf_free(&out);
-		strbuf_free(&errs);
-		return errf(err, errsz, "printed more than %u MiB",
-		    PIPE_MAX_OUT >> 20);
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		const char *e = strbuf_str(&errs);
-		size_t n = strcspn(e, "\n");
-
-		if (WIFEXITED(status))
-			(void)errf(err, errsz, "exit status %d%s%.*s",
-			    WEXITSTATUS(status), n > 0 ? ": " : "",
-			    (int)(n > 200 ? 200 : n), e);
-		else
-			(void)errf(err, errsz, "killed by signal %d",
-			    WTERMSIG(status));
-		strbuf_free(&out);
-		strbuf_free(&errs);
-		return -1;
-	}
-	strbuf_free(&errs);
-	strbuf_free(&pg->text);
-	pg->text = out;
-	if (pg->text.s == NULL)
-		(void)strbuf_add(&pg->text, "", 0);
-	return 0;
+	pipe_exchange(&io, pg, now() + timeout);
+	status = pipe_end(&io, pid);
+	return pipe_verdict(&io, status, pg, timeout, err, errsz);
 }
 
 /* Runs one step over the page.  Returns 0, or -1 with the reason (without

@@ -154,6 +154,131 @@ number_lines(const struct textdiff_line *a, size_t na,
 	return cnt;
 }
 
+/* One middle search's box, x[xl..xh) and y[yl..yh), and the diagonals
+ * (k = i - j) each direction has reached so far. */
+struct box {
+	long xl, xh, yl, yh;
+	long dmin, dmax;		/* the box's own diagonals */
+	long fmin, fmax, bmin, bmax;	/* those the searches reached */
+	int odd;	/* the corners' diagonals differ by an odd number */
+};
+
+/* Puts the middle at (i, j), with both halves to be searched in full. */
+static void
+split_at(struct split *sp, long i, long j)
+{
+	sp->x = i;
+	sp->y = j;
+	sp->lo_min = sp->hi_min = 1;
+}
+
+/* One more edit forwards on every diagonal in reach.  Returns 1 with the
+ * middle in *sp when it meets the backward search, else 0. */
+static int
+search_forward(const struct search *s, struct box *b, struct split *sp)
+{
+	long *fd = s->fd, k;
+	const long *bd = s->bd, *x = s->x, *y = s->y;
+
+	if (b->fmin > b->dmin)
+		fd[--b->fmin - 1] = -1;
+	else
+		b->fmin++;
+	if (b->fmax < b->dmax)
+		fd[++b->fmax + 1] = -1;
+	else
+		b->fmax--;
+	for (k = b->fmax; k >= b->fmin; k -= 2) {
+		long i = fd[k - 1] < fd[k + 1] ? fd[k + 1] : fd[k - 1] + 1;
+		long j = i - k;
+
+		while (i < b->xh && j < b->yh && x[i] == y[j])
+			i++, j++;
+		fd[k] = i;
+		if (b->odd && b->bmin <= k && k <= b->bmax && bd[k] <= i) {
+			split_at(sp, i, j);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* One more edit backwards on every diagonal in reach.  Returns 1 with the
+ * middle in *sp when it meets the forward search, else 0. */
+static int
+search_backward(const struct search *s, struct box *b, struct split *sp)
+{
+	long *bd = s->bd, k;
+	const long *fd = s->fd, *x = s->x, *y = s->y;
+
+	if (b->bmin > b->dmin)
+		bd[--b->bmin - 1] = LONG_MAX;
+	else
+		b->bmin++;
+	if (b->bmax < b->dmax)
+		bd[++b->bmax + 1] = LONG_MAX;
+	else
+		b->bmax--;
+	for (k = b->bmax; k >= b->bmin; k -= 2) {
+		long i = bd[k - 1] < bd[k + 1] ? bd[k - 1] : bd[k + 1] - 1;
+		long j = i - k;
+
+		while (i > b->xl && j > b->yl && x[i - 1] == y[j - 1])
+			i--, j--;
+		bd[k] = i;
+		if (!b->odd && b->fmin <= k && k <= b->fmax && i <= fd[k]) {
+			split_at(sp, i, j);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A search too expensive to end: the forward point with the largest
+ * x + y, the backward one with the smallest, and of the two the one
+ * further from its own corner, into *sp. */
+static void
+search_cut(const struct search *s, const struct box *b, struct split *sp)
+{
+	long fbest = -1, fx = b->xl, bbest = LONG_MAX, bx = b->xh, k;
+
+	for (k = b->fmax; k >= b->fmin; k -= 2) {
+		long i = s->fd[k] < b->xh ? s->fd[k] : b->xh, j = i - k;
+
+		if (j > b->yh) {
+			i = b->yh + k;
+			j = b->yh;
+		}
+		if (i + j > fbest) {
+			fbest = i + j;
+			fx = i;
+		}
+	}
+	for (k = b->bmax; k >= b->bmin; k -= 2) {
+		long i = s->bd[k] > b->xl ? s->bd[k] : b->xl, j = i - k;
+
+		if (j < b->yl) {
+			i = b->yl + k;
+			j = b->yl;
+		}
+		if (i + j < bbest) {
+			bbest = i + j;
+			bx = i;
+		}
+	}
+	if ((b->xh + b->yh) - bbest < fbest - (b->xl + b->yl)) {
+		sp->x = fx;
+		sp->y = fbest - fx;
+		sp->lo_min = 1;
+		sp->hi_min = 0;
+	} else {
+		sp->x = bx;
+		sp->y = bbest - bx;
+		sp->lo_min = 0;
+		sp->hi_min = 1;
+	}
+}
+
 /*
  * Searches x[xl..xh) and y[yl..yh) (their first lines differ, and their
  * last) from both ends at once for the middle of a shortest edit script,
@@ -164,109 +289,29 @@ static void
 search_middle(const struct search *s, long xl, long xh, long yl, long yh,
     int minimal, struct split *sp)
 {
-	long *fd = s->fd, *bd = s->bd;
-	const long *x = s->x, *y = s->y;
-	const long dmin = xl - yh, dmax = xh - yl;
-	const long fmid = xl - yl, bmid = xh - yh;
-	long fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid, cost, k;
+	struct box b;
+	long cost;
+
+	b.xl = xl;
+	b.xh = xh;
+	b.yl = yl;
+	b.yh = yh;
+	b.dmin = xl - yh;
+	b.dmax = xh - yl;
+	b.fmin = b.fmax = xl - yl;
+	b.bmin = b.bmax = xh - yh;
 	/* The two searches meet on a diagonal in the forward half of a round
 	 * when the corners' diagonals differ by an odd number. */
-	int odd = (fmid - bmid) % 2 != 0;
-
-	fd[fmid] = xl;
-	bd[bmid] = xh;
+	b.odd = (b.fmin - b.bmin) % 2 != 0;
+	s->fd[b.fmin] = xl;
+	s->bd[b.bmin] = xh;
 	for (cost = 1;; cost++) {
-		/* One more edit forwards on every diagonal in reach. */
-		if (fmin > dmin)
-			fd[--fmin - 1] = -1;
-		else
-			fmin++;
-		if (fmax < dmax)
-			fd[++fmax + 1] = -1;
-		else
-			fmax--;
-		for (k = fmax; k >= fmin; k -= 2) {
-			long i = fd[k - 1] < fd[k + 1] ? fd[k + 1] : fd[k - 1] + 1;
-			long j = i - k;
-
-			while (i < xh && j < yh && x[i] == y[j])
-				i++, j++;
-			fd[k] = i;
-			if (odd && bmin <= k && k <= bmax && bd[k] <= i) {
-				sp->x = i;
-				sp->y = j;
-				sp->lo_min = sp->hi_min = 1;
-				return;
-			}
-		}
-		/* And one more backwards. */
-		if (bmin > dmin)
-			bd[--bmin - 1] = LONG_MAX;
-		else
-			bmin++;
-		if (bmax < dmax)
-			bd[++bmax + 1] = LONG_MAX;
-		else
-			bmax--;
-		for (k = bmax; k >= bmin; k -= 2) {
-			long i = bd[k - 1] < bd[k + 1] ? bd[k - 1] : bd[k + 1] - 1;
-			long j = i - k;
-
-			while (i > xl && j > yl && x[i - 1] == y[j - 1])
-				i--, j--;
-			bd[k] = i;
-			if (!odd && fmin <= k && k <= fmax && i <= fd[k]) {
-				sp->x = i;
-				sp->y = j;
-				sp->lo_min = sp->hi_min = 1;
-				return;
-			}
-		}
+		if (search_forward(s, &b, sp) || search_backward(s, &b, sp))
+			return;
 		if (!minimal && cost >= s->expensive)
 			break;
 	}
-	/* Too expensive: the forward point with the largest x + y, the
-	 * backward one with the smallest, and of the two the one further
-	 * from its own corner. */
-	{
-		long fbest = -1, fx = xl, bbest = LONG_MAX, bx = xh;
-
-		for (k = fmax; k >= fmin; k -= 2) {
-			long i = fd[k] < xh ? fd[k] : xh, j = i - k;
-
-			if (j > yh) {
-				i = yh + k;
-				j = yh;
-			}
-			if (i + j > fbest) {
-				fbest = i + j;
-				fx = i;
-			}
-		}
-		for (k = bmax; k >= bmin; k -= 2) {
-			long i = bd[k] > xl ? bd[k] : xl, j = i - k;
-
-			if (j < yl) {
-				i = yl + k;
-				j = yl;
-			}
-			if (i + j < bbest) {
-				bbest = i + j;
-				bx = i;
-			}
-		}
-		if ((xh + yh) - bbest < fbest - (xl + yl)) {
-			sp->x = fx;
-			sp->y = fbest - fx;
-			sp->lo_min = 1;
-			sp->hi_min = 0;
-		} else {
-			sp->x = bx;
-			sp->y = bbest - bx;
-			sp->lo_min = 0;
-			sp->hi_min = 1;
-		}
-	}
+	search_cut(s, &b, sp);
 }
 
 /*
