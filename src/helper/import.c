@@ -25,14 +25,9 @@
 
 #include "common/util.h"
 #include "helper/import.h"
+#include "helper/strbuf.h"
 
 #define STEP_MAX_OPTS 8
-
-/* A growing string.  s is NULL until something is added. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
 
 /* The conversion of one file: where results go and the current job. */
 struct conv {
@@ -54,30 +49,21 @@ struct step {
 	} opt[STEP_MAX_OPTS];
 };
 
-/* Appends s[0..n) to b.  Returns 0, or -1 (and sets c->nomem). */
+/* Appends s[0..n) to b (the helper's strbuf; its s is NULL until
+ * something is added).  Returns 0, or -1 (and sets c->nomem). */
 static int
-sbuf_add(struct conv *c, struct sbuf *b, const char *s, size_t n)
+sbuf_add(struct conv *c, struct strbuf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->s, cap);
-
-		if (p == NULL) {
-			c->nomem = 1;
-			return -1;
-		}
-		b->s = p;
-		b->cap = cap;
+	if (strbuf_add(b, s, n) == -1) {
+		c->nomem = 1;
+		return -1;
 	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
 	return 0;
 }
 
 /* Appends the NUL-terminated s to b.  Returns 0 or -1. */
 static int
-sbuf_puts(struct conv *c, struct sbuf *b, const char *s)
+sbuf_puts(struct conv *c, struct strbuf *b, const char *s)
 {
 	return sbuf_add(c, b, s, strlen(s));
 }
@@ -244,7 +230,7 @@ opt_get(struct step *st, const char *key)
  * punctuation character gets a backslash.  Returns 0 or -1.
  */
 static int
-add_literal(struct conv *c, struct sbuf *b, const char *s)
+add_literal(struct conv *c, struct strbuf *b, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		char two[2] = { '\\', *s };
@@ -260,7 +246,7 @@ add_literal(struct conv *c, struct sbuf *b, const char *s)
 
 /* css: SELECTOR, with `exclude` as a remove: step after it. */
 static int
-conv_css(struct conv *c, struct step *st, struct sbuf *out)
+conv_css(struct conv *c, struct step *st, struct strbuf *out)
 {
 	const char *sel = opt_get(st, "selector"), *ex = opt_get(st, "exclude");
 	const char *method = opt_get(st, "method");
@@ -286,7 +272,7 @@ conv_css(struct conv *c, struct step *st, struct sbuf *out)
 
 /* xpath: EXPR. */
 static int
-conv_xpath(struct conv *c, struct step *st, struct sbuf *out)
+conv_xpath(struct conv *c, struct step *st, struct strbuf *out)
 {
 	const char *path = opt_get(st, "path"), *method = opt_get(st, "method");
 
@@ -307,7 +293,7 @@ conv_xpath(struct conv *c, struct step *st, struct sbuf *out)
 
 /* element-by-id, -class, -tag: the CSS selector that says the same. */
 static int
-conv_element(struct conv *c, struct step *st, struct sbuf *out)
+conv_element(struct conv *c, struct step *st, struct strbuf *out)
 {
 	const char *v, *prefix;
 
@@ -328,7 +314,7 @@ conv_element(struct conv *c, struct step *st, struct sbuf *out)
 
 /* html2text, whatever its method: sitewatch's text step. */
 static int
-conv_text(struct conv *c, struct step *st, struct sbuf *out)
+conv_text(struct conv *c, struct step *st, struct strbuf *out)
 {
 	(void)opt_get(st, "method");
 	return sbuf_puts(c, out, "text");
@@ -339,7 +325,7 @@ conv_text(struct conv *c, struct step *st, struct sbuf *out)
  * or ignore:RE; a plain `text` option becomes a literal pattern.
  */
 static int
-conv_grep(struct conv *c, struct step *st, struct sbuf *out)
+conv_grep(struct conv *c, struct step *st, struct strbuf *out)
 {
 	int keep = strcmp(st->kind, "grep") == 0 ||
 	    strcmp(st->kind, "keep_lines_containing") == 0;
@@ -362,7 +348,7 @@ conv_grep(struct conv *c, struct step *st, struct sbuf *out)
  * Returns 0, or -1 after recording why (another escape) or without memory.
  */
 static int
-add_repl(struct conv *c, struct step *st, struct sbuf *b, const char *repl)
+add_repl(struct conv *c, struct step *st, struct strbuf *b, const char *repl)
 {
 	const char *p, *end;
 
@@ -406,11 +392,11 @@ add_repl(struct conv *c, struct step *st, struct sbuf *b, const char *repl)
 
 /* re.sub: s/PATTERN/REPL/g, with a delimiter neither of them holds. */
 static int
-conv_sub(struct conv *c, struct step *st, struct sbuf *out)
+conv_sub(struct conv *c, struct step *st, struct strbuf *out)
 {
 	static const char delims[] = "/#|!@%,:~=";
 	const char *pat = opt_get(st, "pattern"), *repl = opt_get(st, "repl");
-	struct sbuf r = { NULL, 0, 0 };
+	struct strbuf r = { 0 };
 	const char *d;
 	int rc = -1;
 
@@ -444,7 +430,7 @@ out:
 
 /* sort (not reversed: sitewatch's sort is ascending). */
 static int
-conv_sort(struct conv *c, struct step *st, struct sbuf *out)
+conv_sort(struct conv *c, struct step *st, struct strbuf *out)
 {
 	const char *rev = opt_get(st, "reverse");
 
@@ -458,7 +444,7 @@ conv_sort(struct conv *c, struct step *st, struct sbuf *out)
 
 /* remove-duplicate-lines: uniq. */
 static int
-conv_uniq(struct conv *c, struct step *st, struct sbuf *out)
+conv_uniq(struct conv *c, struct step *st, struct strbuf *out)
 {
 	(void)st;
 	return sbuf_puts(c, out, "uniq");
@@ -466,7 +452,7 @@ conv_uniq(struct conv *c, struct step *st, struct sbuf *out)
 
 /* format-json: json (pretty-printed with sorted keys). */
 static int
-conv_json(struct conv *c, struct step *st, struct sbuf *out)
+conv_json(struct conv *c, struct step *st, struct strbuf *out)
 {
 	(void)opt_get(st, "indentation");
 	(void)opt_get(st, "sort_keys");
@@ -476,7 +462,7 @@ conv_json(struct conv *c, struct step *st, struct sbuf *out)
 /* The urlwatch filters sitewatch can do, with their default options. */
 static const struct kind {
 	const char *name, *deflt;
-	int (*conv)(struct conv *, struct step *, struct sbuf *);
+	int (*conv)(struct conv *, struct step *, struct strbuf *);
 } kinds[] = {
 	{ "css", "selector", conv_css },
 	{ "xpath", "path", conv_xpath },
@@ -500,10 +486,10 @@ static const struct kind {
  * is recorded as a problem and left out.
  */
 static void
-convert_step(struct conv *c, struct step *st, struct sbuf *chain)
+convert_step(struct conv *c, struct step *st, struct strbuf *chain)
 {
 	const struct kind *k = NULL;
-	struct sbuf s = { NULL, 0, 0 };
+	struct strbuf s = { 0 };
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(kinds); i++)
@@ -621,7 +607,7 @@ read_step(struct conv *c, yaml_node_t *item, struct step *st)
 static char *
 convert_filter(struct conv *c, yaml_node_t *f)
 {
-	struct sbuf chain = { NULL, 0, 0 };
+	struct strbuf chain = { 0 };
 	struct step st;
 
 	if (is_null(f))
