@@ -35,18 +35,10 @@
 static int
 load(const char *file, struct jobs_file *jf, char **buf)
 {
-	size_t len;
+	char err[JOBSFILE_LOAD_ERR];
 
-	if (jobsfile_read(file, buf, &len, NULL) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
-		    strerror(errno));
-		return 2;
-	}
-	if (jobs_parse(jf, *buf, len) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s is not usable (see "
-		    "sitewatch --check -f %s)\n", file, file);
-		jobs_free(jf);
-		free(*buf);
+	if (jobsfile_load(file, jf, buf, err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
 		return 2;
 	}
 	return 0;

@@ -190,20 +190,11 @@ cmd_check_show(const char *file, const char *name,
 {
 	struct jobs_file jf;
 	const struct job *j;
-	char *buf;
-	size_t len;
+	char *buf, lerr[JOBSFILE_LOAD_ERR];
 	int rc;
 
-	if (jobsfile_read(file, &buf, &len, NULL) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
-		    strerror(errno));
-		return 2;
-	}
-	if (jobs_parse(&jf, buf, len) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s is not usable (see "
-		    "sitewatch --check -f %s)\n", file, file);
-		jobs_free(&jf);
-		free(buf);
+	if (jobsfile_load(file, &jf, &buf, lerr, sizeof(lerr)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s\n", lerr);
 		return 2;
 	}
 	j = jobs_find(&jf, name);

@@ -292,21 +292,14 @@ cmd_status(const char *file, enum status_format fmt)
 	struct line *lines;
 	struct svstatus *pub = NULL;
 	char *buf, statedir[4096], pubpath[4200], err[600];
-	size_t len, i, c;
+	char lerr[JOBSFILE_LOAD_ERR];
+	size_t i, c;
 	long holder = svlock_holder(file);
 	long long now = (long long)time(NULL);
 	int supervised = holder > 0;
 
-	if (jobsfile_read(file, &buf, &len, NULL) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
-		    strerror(errno));
-		return 2;
-	}
-	if (jobs_parse(&jf, buf, len) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s is not usable (see "
-		    "sitewatch --check -f %s)\n", file, file);
-		jobs_free(&jf);
-		free(buf);
+	if (jobsfile_load(file, &jf, &buf, lerr, sizeof(lerr)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s\n", lerr);
 		return 2;
 	}
 	/* The rows --check and the supervisor refuse are not shown, and

@@ -121,6 +121,24 @@ jobsfile_read(const char *path, char **buf, size_t *len, struct stat *st)
 	return rc;
 }
 
+int
+jobsfile_load(const char *path, struct jobs_file *jf, char **buf,
+    char *err, size_t errsz)
+{
+	size_t len;
+
+	if (jobsfile_read(path, buf, &len, NULL) == -1)
+		return errf(err, errsz, "%s: %s", path, strerror(errno));
+	if (jobs_parse(jf, *buf, len) == -1) {
+		jobs_free(jf);
+		free(*buf);
+		*buf = NULL;
+		return errf(err, errsz, "%s is not usable (see sitewatch "
+		    "--check -f %s)", path, path);
+	}
+	return 0;
+}
+
 /* Until when a call may wait: see jobsfile_set_deadline(). */
 static long long deadline = JOBSFILE_NO_DEADLINE;
 

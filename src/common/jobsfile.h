@@ -55,6 +55,19 @@ pid_t jobsfile_lock_holder(const char *path);
 int jobsfile_read(const char *path, char **buf, size_t *len, struct stat *st);
 
 /*
+ * Reads and parses the jobs file at path, for a command that needs a
+ * usable file: 0 with jf and *buf (the text jf points into) filled, the
+ * caller frees both (jobs_free, free); or -1 with both freed and what to
+ * say in err: "PATH: REASON" when it cannot be read, or "PATH is not
+ * usable (see sitewatch --check -f PATH)".
+ */
+int jobsfile_load(const char *path, struct jobs_file *jf, char **buf,
+    char *err, size_t errsz);
+
+/* Room enough for any message of jobsfile_load. */
+#define JOBSFILE_LOAD_ERR (2 * PATH_MAX + 64)
+
+/*
  * Applies edits to the file at path, crash-safely and without losing any
  * concurrent change: under the lock it re-reads the file, builds the new
  * contents, writes them to a temporary file in the same directory, fsyncs

@@ -338,6 +338,41 @@ t_unsettled_deadline(void)
 	free(s);
 }
 
+/*
+ * The one read-and-parse of a command (issue 22.4): a usable file comes
+ * back parsed; a missing or unusable one gives the message the commands
+ * print, with nothing left to free.
+ */
+static void
+t_load(void)
+{
+	struct jobs_file jf;
+	char err[JOBSFILE_LOAD_ERR], want[JOBSFILE_LOAD_ERR], missing[300];
+	char *buf = NULL;
+
+	put("interval;name;url;last-modified;pid\n1h;a;http://x/;-;-\n",
+	    0644);
+	if (check_int(jobsfile_load(path, &jf, &buf, err, sizeof(err)), ==,
+	    0)) {
+		check_uint(jf.njobs, ==, 1);
+		check_str(jf.jobs[0].name, "a");
+		jobs_free(&jf);
+		free(buf);
+	}
+	put("this is not a jobs file\n", 0644);
+	buf = NULL;
+	check_int(jobsfile_load(path, &jf, &buf, err, sizeof(err)), ==, -1);
+	(void)snprintf(want, sizeof(want), "%s is not usable (see sitewatch "
+	    "--check -f %s)", path, path);
+	check_str(err, want);
+	check(buf == NULL);
+	(void)snprintf(missing, sizeof(missing), "%s/none.csv", dir);
+	check_int(jobsfile_load(missing, &jf, &buf, err, sizeof(err)), ==, -1);
+	(void)snprintf(want, sizeof(want), "%s: No such file or directory",
+	    missing);
+	check_str(err, want);
+}
+
 int
 main(void)
 {
@@ -356,6 +391,7 @@ main(void)
 	TEST(t_records_through_pipe(), "the record pipe's records in one rewrite, the latest per row; a bad value refused alone");
 	TEST(t_lock_deadline(), "issue 21.6: a held lock ends a call with a deadline (LOCKED, holder's pid), then writes");
 	TEST(t_unsettled_deadline(), "issue 21.6: an unparsable file ends a call with a deadline at once (UNSETTLED)");
+	TEST(t_load(), "issue 22.4: a command's read and parse: the file, or the message");
 	{
 		char cmd[400];
 
