@@ -276,6 +276,36 @@ append_rows(const char *file, const char *interval,
 	return added;
 }
 
+/*
+ * Reads the jobs file that the rows are imported into: *jfp = jf, parsed
+ * from *buf (the caller frees both), or NULL when there is none yet.  A
+ * blank file is a missing one: it gets its header with the rows.
+ * Returns 0, or 2 (the exit code) after saying why it cannot be used.
+ */
+static int
+existing_file(const char *file, char **buf, struct jobs_file *jf,
+    struct jobs_file **jfp)
+{
+	size_t len;
+
+	*jfp = NULL;
+	if (jobsfile_read(file, buf, &len, NULL) == 0 &&
+	    !commands_file_blank(*buf, len)) {
+		if (jobs_parse(jf, *buf, len) == -1) {
+			(void)fprintf(stderr, "sitewatch: %s is not usable (see "
+			    "sitewatch --check -f %s)\n", file, file);
+			jobs_free(jf);
+			return 2;
+		}
+		*jfp = jf;
+	} else if (*buf == NULL && errno != ENOENT) {
+		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
+		    strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
 int
 cmd_import(const char *file, const char *interval, const char *yaml)
 {
@@ -309,25 +339,8 @@ cmd_import(const char *file, const char *interval, const char *yaml)
 		rc = 1;
 		goto out;
 	}
-	/* A blank file is a missing one: it gets its header with the
-	 * rows. */
-	if (jobsfile_read(file, &buf, &len, NULL) == 0 &&
-	    !commands_file_blank(buf, len)) {
-		if (jobs_parse(&jf, buf, len) == -1) {
-			(void)fprintf(stderr, "sitewatch: %s is not usable (see "
-			    "sitewatch --check -f %s)\n", file, file);
-			jobs_free(&jf);
-			rc = 2;
-			goto out;
-		}
-		jfp = &jf;
-	} else if (buf == NULL && errno != ENOENT) {
-		(void)fprintf(stderr, "sitewatch: %s: %s\n", file,
-		    strerror(errno));
-		rc = 2;
+	if ((rc = existing_file(file, &buf, &jf, &jfp)) != 0)
 		goto out;
-	}
-	rc = 0;
 	for (i = 0; i < njobs; i++) {
 		int r = plan_row(yaml, file, jfp, rows, i, &problems);
 

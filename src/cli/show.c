@@ -23,6 +23,61 @@
 #include "common/redact.h"
 
 /*
+ * Prints the error of a failed filter run: the helper's last line after
+ * its timings in steps (changed in place), or err when it said none or
+ * when trouble is set (the helper could not run or answer).
+ */
+static void
+show_error(char *steps, int trouble, const char *err)
+{
+	char *nl, *last = steps, *p;
+
+	for (p = steps; (p = strchr(p, '\n')) != NULL; p++) {
+		if (p[1] == '\0')
+			break;
+		last = p + 1;
+	}
+	nl = strchr(last, '\n');
+	if (nl != NULL)
+		*nl = '\0';
+	(void)printf("error:         %s\n", *last != '\0' && !trouble ? last :
+	    err);
+}
+
+/*
+ * Prints the timed steps of a filter run (the helper's "STEP TAB MS TAB
+ * BYTES" lines in steps, changed in place), then the compared text it
+ * wrote into outfd.
+ */
+static void
+show_steps(char *steps, int outfd)
+{
+	char *line = steps, *nl, step[256], buf[65536];
+	unsigned long long bytes;
+	double ms;
+	ssize_t got;
+	off_t off = 0;
+
+	(void)printf("steps:\n");
+	for (; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		if (sscanf(line, "%255[^\t]\t%lf\t%llu", step, &ms, &bytes) == 3)
+			(void)printf("  %-30s %9.3f ms %10llu bytes\n", step, ms,
+			    bytes);
+	}
+	(void)printf("compared text:\n");
+	(void)fflush(stdout);
+	while ((got = pread(outfd, buf, sizeof(buf), off)) > 0) {
+		if (fwrite(buf, 1, (size_t)got, stdout) != (size_t)got)
+			break;
+		off += got;
+	}
+}
+
+/*
  * Prints the text sitewatch-helper's filter (chain filter, NULL or "-":
  * the default) makes of the body in body_fd, after its steps' times.
  * Returns 0, or 1 when the chain failed (said on stdout).
@@ -36,8 +91,6 @@ show_text(int body_fd, const char *ctype, const char *filter,
 	struct compare_run r;
 	int k = 0, rc, errfd, outfd;
 	ssize_t got;
-	char buf[65536];
-	off_t off = 0;
 
 	(void)snprintf(tbuf, sizeof(tbuf), "%ld", timeout);
 	args[k++] = "filter";
@@ -73,53 +126,13 @@ show_text(int body_fd, const char *ctype, const char *filter,
 	    "(default: the visible text of HTML, else the bytes)" : filter);
 	got = pread(errfd, steps, sizeof(steps) - 1, 0);
 	steps[got > 0 ? got : 0] = '\0';
-	if (rc != 0) {
-		char *nl = NULL, *last = steps, *p;
-
-		/* The error is the helper's last line after the timings. */
-		for (p = steps; (p = strchr(p, '\n')) != NULL; p++) {
-			if (p[1] == '\0')
-				break;
-			last = p + 1;
-		}
-		nl = strchr(last, '\n');
-		if (nl != NULL)
-			*nl = '\0';
-		(void)printf("error:         %s\n", *last != '\0' &&
-		    rc != COMPARE_TROUBLE ? last : err);
-		(void)close(errfd);
-		(void)close(outfd);
-		return 1;
-	}
-	(void)printf("steps:\n");
-	{
-		char *line = steps, *nl;
-
-		for (; *line != '\0'; line = nl + 1) {
-			char step[256];
-			double ms;
-			unsigned long long bytes;
-
-			nl = strchr(line, '\n');
-			if (nl == NULL)
-				break;
-			*nl = '\0';
-			if (sscanf(line, "%255[^\t]\t%lf\t%llu", step, &ms,
-			    &bytes) == 3)
-				(void)printf("  %-30s %9.3f ms %10llu bytes\n",
-				    step, ms, bytes);
-		}
-	}
-	(void)printf("compared text:\n");
-	(void)fflush(stdout);
-	while ((got = pread(outfd, buf, sizeof(buf), off)) > 0) {
-		if (fwrite(buf, 1, (size_t)got, stdout) != (size_t)got)
-			break;
-		off += got;
-	}
+	if (rc != 0)
+		show_error(steps, rc == COMPARE_TROUBLE, err);
+	else
+		show_steps(steps, outfd);
 	(void)close(errfd);
 	(void)close(outfd);
-	return 0;
+	return rc != 0 ? 1 : 0;
 }
 
 
