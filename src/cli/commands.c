@@ -472,6 +472,47 @@ check_with_notifier(struct watcher_opts *o, char *const *exec_argv,
 	return rc;
 }
 
+/*
+ * `check NAME` with the row's watcher running as pid: signals it to check
+ * now, waits for the check to land in its state (timeout seconds and 10
+ * more at most) and prints the result.  Returns the exit code.
+ */
+static int
+check_by_watcher(const char *file, const char *name, pid_t pid,
+    long timeout)
+{
+	struct state before, after;
+	char result[512];
+	long long until;
+
+	(void)job_state(file, name, &before);
+	if (kill(pid, SIGUSR1) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s: cannot signal pid %ld: "
+		    "%s\n", name, (long)pid, strerror(errno));
+		return 1;
+	}
+	until = (long long)time(NULL) + timeout + 10;
+	for (;;) {
+		if (job_state(file, name, &after) == 0 &&
+		    after.checks != before.checks)
+			break;
+		if (kill(pid, 0) == -1) {
+			(void)fprintf(stderr, "sitewatch: %s: its watcher (pid "
+			    "%ld) ended before checking\n", name, (long)pid);
+			return 1;
+		}
+		if ((long long)time(NULL) > until) {
+			(void)fprintf(stderr, "sitewatch: %s: no result from "
+			    "pid %ld\n", name, (long)pid);
+			return 1;
+		}
+		util_sleep_ms(50);
+	}
+	state_describe(&after, result, sizeof(result));
+	(void)printf("%s: %s\n", name, result);
+	return after.failures > 0 ? 1 : 0;
+}
+
 int
 cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
     char *const *exec_argv, int desktop)
@@ -493,40 +534,11 @@ cmd_check(const char *file, const char *name, const struct watcher_opts *wo,
 	}
 	if (svlock_holder(file) > 0 && j->pid_kind == JOBS_PID_NUMBER &&
 	    kill(j->pid, 0) == 0) {
-		/* Its watcher checks now; wait for the check to land. */
-		struct state before, after;
 		pid_t pid = j->pid;
-		long long until;
 
-		(void)job_state(file, name, &before);
 		jobs_free(&jf);
 		free(buf);
-		if (kill(pid, SIGUSR1) == -1) {
-			(void)fprintf(stderr, "sitewatch: %s: cannot signal "
-			    "pid %ld: %s\n", name, (long)pid, strerror(errno));
-			return 1;
-		}
-		until = (long long)time(NULL) + wo->timeout + 10;
-		for (;;) {
-			if (job_state(file, name, &after) == 0 &&
-			    after.checks != before.checks)
-				break;
-			if (kill(pid, 0) == -1) {
-				(void)fprintf(stderr, "sitewatch: %s: its watcher "
-				    "(pid %ld) ended before checking\n", name,
-				    (long)pid);
-				return 1;
-			}
-			if ((long long)time(NULL) > until) {
-				(void)fprintf(stderr, "sitewatch: %s: no "
-				    "result from pid %ld\n", name, (long)pid);
-				return 1;
-			}
-			util_sleep_ms(50);
-		}
-		state_describe(&after, result, sizeof(result));
-		(void)printf("%s: %s\n", name, result);
-		return after.failures > 0 ? 1 : 0;
+		return check_by_watcher(file, name, pid, wo->timeout);
 	}
 	jobs_free(&jf);
 	free(buf);

@@ -66,6 +66,48 @@ ago(long long t, long long now)
 	return strdup(out);
 }
 
+/*
+ * The word of a row's state: from its pid field (j), and with a
+ * supervisor (supervised) from what it published of the row's watcher
+ * (word, NULL: nothing yet) and the failures in a row of its last
+ * checks.  Returns a static string.
+ */
+static const char *
+state_word(const struct job *j, const char *word, int supervised,
+    unsigned failures)
+{
+	if (j->pid_kind == JOBS_PID_STOP)
+		return "stopped";
+	if (j->pid_kind == JOBS_PID_DONE)
+		return "done";
+	if (!supervised)
+		return "not running";
+	if (word == NULL)
+		return "starting";
+	if (strcmp(word, "backoff") == 0)
+		return "restarting";
+	if (strcmp(word, "down") == 0)
+		return "stopped";
+	return failures > 0 ? "error" : "running";
+}
+
+/* The next-check cell: "now", "in SPAN" until next (Unix time), or "-"
+ * when next is 0 (not known, or no watcher running).  Returns a malloc'd
+ * string, or NULL. */
+static char *
+next_check(long long next, long long now)
+{
+	char b[32], out[96];
+
+	if (next <= 0)
+		return strdup("-");
+	if (next <= now)
+		return strdup("now");
+	span(next - now, b, sizeof(b));
+	(void)snprintf(out, sizeof(out), "in %s", b);
+	return strdup(out);
+}
+
 /* Fills line l for job j. */
 static void
 fill(struct line *l, const struct job *j, const char *statedir,
@@ -89,22 +131,8 @@ fill(struct line *l, const struct job *j, const char *statedir,
 
 	l->cell[0] = strdup(j->name);
 	l->cell[1] = strdup(j->interval_text);
-	if (j->pid_kind == JOBS_PID_STOP)
-		l->word = "stopped";
-	else if (j->pid_kind == JOBS_PID_DONE)
-		l->word = "done";
-	else if (!supervised)
-		l->word = "not running";
-	else if (word == NULL)
-		l->word = "starting";
-	else if (strcmp(word, "backoff") == 0) {
-		l->word = "restarting";
-		restarting = 1;
-	}
-	else if (strcmp(word, "down") == 0)
-		l->word = "stopped";
-	else
-		l->word = l->st.failures > 0 ? "error" : "running";
+	l->word = state_word(j, word, supervised, l->st.failures);
+	restarting = strcmp(l->word, "restarting") == 0;
 	if (restarting) {
 		struct timespec ts;
 		long long now_ms;
@@ -130,20 +158,8 @@ fill(struct line *l, const struct job *j, const char *statedir,
 	l->cell[4] = ago(l->st.last_check, now);
 	l->cell[5] = strdup(l->st.last_result[0] ? l->st.last_result : "-");
 	l->cell[6] = ago(l->st.last_change, now);
-	if (supervised && word != NULL && strcmp(word, "running") == 0 &&
-	    l->st.next_check > 0) {
-		if (l->st.next_check <= now) {
-			l->cell[7] = strdup("now");
-		} else {
-			char out[96];
-
-			span(l->st.next_check - now, b, sizeof(b));
-			(void)snprintf(out, sizeof(out), "in %s", b);
-			l->cell[7] = strdup(out);
-		}
-	} else {
-		l->cell[7] = strdup("-");
-	}
+	l->cell[7] = next_check(supervised && word != NULL &&
+	    strcmp(word, "running") == 0 ? l->st.next_check : 0, now);
 }
 
 /* Returns the number of characters (not bytes) of UTF-8 text s. */
