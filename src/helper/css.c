@@ -676,89 +676,112 @@ parse_pseudo(struct css_parser *p, struct xexpr *x)
 	return rc;
 }
 
+/* Parses a compound selector's type or '*' at p->pos into x's element
+ * ('*' when it has none).  Returns 1 when there was one, 0 when not, -1
+ * on an error. */
+static int
+parse_type(struct css_parser *p, struct xexpr *x)
+{
+	struct strbuf name = { 0 };
+	char c = p->s[p->pos];
+
+	if (c == '*') {
+		p->pos++;
+		(void)strbuf_addc(&x->element, '*');
+		return 1;
+	}
+	if (!(c == '\\' || (c != '-' && name_char((unsigned char)c) &&
+	    !isdigit((unsigned char)c)) || (c == '-' &&
+	    name_char((unsigned char)p->s[p->pos + 1])))) {
+		(void)strbuf_addc(&x->element, '*');
+		return 0;
+	}
+	if (read_name(p, &name, 1) == -1) {
+		strbuf_free(&name);
+		return -1;
+	}
+	lower(&name);
+	(void)strbuf_add(&x->element, strbuf_str(&name), name.len);
+	strbuf_free(&name);
+	if (!safe_name(strbuf_str(&x->element)))
+		xexpr_add_name_test(x);
+	return 1;
+}
+
+/* Parses #id or .class (kind, p->pos after it) and adds its condition to
+ * x.  Returns 0 or -1. */
+static int
+parse_id_class(struct css_parser *p, struct xexpr *x, char kind)
+{
+	struct strbuf v = { 0 }, cond = { 0 };
+
+	if (read_name(p, &v, kind == '.') == -1) {
+		strbuf_free(&v);
+		return -1;
+	}
+	if (kind == '#') {
+		(void)strbuf_adds(&cond, "@id = ");
+		xpath_literal(&cond, strbuf_str(&v));
+	} else {
+		struct strbuf sp = { 0 };
+
+		(void)strbuf_addf(&sp, " %s ", strbuf_str(&v));
+		(void)strbuf_adds(&cond, "@class and contains(concat("
+		    "' ', normalize-space(@class), ' '), ");
+		xpath_literal(&cond, strbuf_str(&sp));
+		(void)strbuf_addc(&cond, ')');
+		strbuf_free(&sp);
+	}
+	xexpr_add_condition(x, strbuf_str(&cond));
+	strbuf_free(&v);
+	strbuf_free(&cond);
+	return 0;
+}
+
+/* Fails p at start for a compound selector with no part, c the byte
+ * found there.  Returns -1. */
+static int
+fail_empty(struct css_parser *p, size_t start, char c)
+{
+	char msg[64];
+
+	if (c == '\0')
+		return css_fail(p, start, "expected a selector");
+	if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7F)
+		(void)snprintf(msg, sizeof(msg), "unexpected '%c'", c);
+	else
+		(void)snprintf(msg, sizeof(msg), "unexpected byte 0x%02x",
+		    (unsigned char)c);
+	return css_fail(p, start, msg);
+}
+
 /* Parses a compound selector (a type or '*', then #id, .class, [attr] and
  * pseudo-classes) into x.  Returns 0 or -1. */
 static int
 parse_compound(struct css_parser *p, struct xexpr *x)
 {
 	size_t start = p->pos;
-	int parts = 0;
-	char c = p->s[p->pos];
+	int parts = parse_type(p, x), rc;
+	char c;
 
-	if (c == '*') {
-		p->pos++;
-		(void)strbuf_addc(&x->element, '*');
-		parts++;
-	} else if (c == '\\' || (c != '-' && name_char((unsigned char)c) &&
-	    !isdigit((unsigned char)c)) || (c == '-' &&
-	    name_char((unsigned char)p->s[p->pos + 1]))) {
-		struct strbuf name = { 0 };
-
-		if (read_name(p, &name, 1) == -1) {
-			strbuf_free(&name);
-			return -1;
-		}
-		lower(&name);
-		(void)strbuf_add(&x->element, strbuf_str(&name), name.len);
-		strbuf_free(&name);
-		if (!safe_name(strbuf_str(&x->element)))
-			xexpr_add_name_test(x);
-		parts++;
-	} else {
-		(void)strbuf_addc(&x->element, '*');
-	}
+	if (parts == -1)
+		return -1;
 	for (;;) {
-		struct strbuf v = { 0 }, cond = { 0 };
-
 		c = p->s[p->pos];
-		if (c == '#' || c == '.') {
-			p->pos++;
-			if (read_name(p, &v, c == '.') == -1) {
-				strbuf_free(&v);
-				return -1;
-			}
-			if (c == '#') {
-				(void)strbuf_adds(&cond, "@id = ");
-				xpath_literal(&cond, strbuf_str(&v));
-			} else {
-				struct strbuf sp = { 0 };
-
-				(void)strbuf_addf(&sp, " %s ", strbuf_str(&v));
-				(void)strbuf_adds(&cond, "@class and contains(concat("
-				    "' ', normalize-space(@class), ' '), ");
-				xpath_literal(&cond, strbuf_str(&sp));
-				(void)strbuf_addc(&cond, ')');
-				strbuf_free(&sp);
-			}
-			xexpr_add_condition(x, strbuf_str(&cond));
-			strbuf_free(&v);
-			strbuf_free(&cond);
-		} else if (c == '[') {
-			p->pos++;
-			if (parse_attrib(p, x) == -1)
-				return -1;
-		} else if (c == ':') {
-			p->pos++;
-			if (parse_pseudo(p, x) == -1)
-				return -1;
-		} else {
+		if (c != '#' && c != '.' && c != '[' && c != ':')
 			break;
-		}
+		p->pos++;
+		if (c == '[')
+			rc = parse_attrib(p, x);
+		else if (c == ':')
+			rc = parse_pseudo(p, x);
+		else
+			rc = parse_id_class(p, x, c);
+		if (rc == -1)
+			return -1;
 		parts++;
 	}
-	if (parts == 0) {
-		char msg[64];
-
-		if (c == '\0')
-			return css_fail(p, start, "expected a selector");
-		if ((unsigned char)c >= 0x20 && (unsigned char)c < 0x7F)
-			(void)snprintf(msg, sizeof(msg), "unexpected '%c'", c);
-		else
-			(void)snprintf(msg, sizeof(msg), "unexpected byte 0x%02x",
-			    (unsigned char)c);
-		return css_fail(p, start, msg);
-	}
-	return 0;
+	return parts == 0 ? fail_empty(p, start, c) : 0;
 }
 
 /* Parses one complex selector (compounds joined by combinators) into x.

@@ -187,14 +187,71 @@ parse_subst(const char *s, struct filter_step *st, char *err, size_t errsz)
 	return 0;
 }
 
+/* Returns 0 when re compiles (caseless when asked), or -1 with the
+ * reason in err. */
+static int
+regex_check(const char *re, int caseless, char *err, size_t errsz)
+{
+	pcre2_code *code = regex_compile(re, 0, caseless, err, errsz);
+
+	if (code == NULL)
+		return -1;
+	pcre2_code_free(code);
+	return 0;
+}
+
+/* Finds the kind that the step s names in its first namelen bytes.
+ * Returns its index in kinds[], or -1 with the reason in err. */
+static int
+step_kind(const char *s, size_t namelen, char *err, size_t errsz)
+{
+	size_t k;
+	const char *blank;
+
+	for (k = 0; k < ARRAY_LEN(kinds); k++)
+		if (strlen(kinds[k].name) == namelen &&
+		    strncmp(s, kinds[k].name, namelen) == 0 && k != FILTER_SUBST)
+			return (int)k;
+	blank = s + strspn(s, " \t");
+	if (*blank == '\0')
+		return errf(err, errsz, "an empty step (two '|' in a row, "
+		    "or one at an end?)");
+	return errf(err, errsz, "unknown step (known: css:, xpath:, "
+	    "remove:, text, raw, grep:, ignore:, s///, sort, uniq, json, "
+	    "pipe:)");
+}
+
+/* Checks the argument of st (of a kind that takes one) and keeps what
+ * running it needs: the XPath of a CSS selector, a command's words.
+ * Returns 0, or -1 with the reason in err. */
+static int
+step_check_arg(struct filter_step *st, char *err, size_t errsz)
+{
+	switch (st->kind) {
+	case FILTER_CSS:
+	case FILTER_REMOVE:
+		st->xpath = css_to_xpath(st->arg, err, errsz);
+		return st->xpath == NULL ? -1 : 0;
+	case FILTER_XPATH:
+		return html_xpath_check(st->arg, err, errsz);
+	case FILTER_GREP:
+	case FILTER_IGNORE:
+		return regex_check(st->arg, 0, err, errsz);
+	default:		/* FILTER_PIPE */
+		st->argv = util_split_command(st->arg, err, errsz);
+		return st->argv == NULL ? -1 : 0;
+	}
+}
+
 /* Parses and checks one step, written s[0..n), into st.  Returns 0, or -1
  * with the reason (without the step) in err. */
 static int
 parse_step(const char *s, size_t n, struct filter_step *st, char *err,
     size_t errsz)
 {
-	size_t k, namelen;
+	size_t namelen;
 	const char *arg;
+	int k;
 
 	memset(st, 0, sizeof(*st));
 	st->text = util_strndup(s, n);
@@ -203,32 +260,15 @@ parse_step(const char *s, size_t n, struct filter_step *st, char *err,
 	s = st->text;
 	if (s[0] == 's' && s[1] != '\0' && s[1] != ':' &&
 	    !(s[1] >= 'a' && s[1] <= 'z')) {
-		pcre2_code *code;
-
 		st->kind = FILTER_SUBST;
 		if (parse_subst(s, st, err, errsz) == -1)
 			return -1;
-		code = regex_compile(st->arg, 0, st->caseless, err, errsz);
-		if (code == NULL)
-			return -1;
-		pcre2_code_free(code);
-		return 0;
+		return regex_check(st->arg, st->caseless, err, errsz);
 	}
 	namelen = strcspn(s, ": \t");
-	for (k = 0; k < ARRAY_LEN(kinds); k++)
-		if (strlen(kinds[k].name) == namelen &&
-		    strncmp(s, kinds[k].name, namelen) == 0 && k != FILTER_SUBST)
-			break;
-	if (k == ARRAY_LEN(kinds)) {
-		const char *blank = s + strspn(s, " \t");
-
-		if (*blank == '\0')
-			return errf(err, errsz, "an empty step (two '|' in a row, "
-			    "or one at an end?)");
-		return errf(err, errsz, "unknown step (known: css:, xpath:, "
-		    "remove:, text, raw, grep:, ignore:, s///, sort, uniq, json, "
-		    "pipe:)");
-	}
+	k = step_kind(s, namelen, err, errsz);
+	if (k == -1)
+		return -1;
 	st->kind = (enum filter_kind)k;
 	if (!kinds[k].arg) {
 		if (s[namelen + strspn(s + namelen, " \t")] != '\0')
@@ -248,26 +288,7 @@ parse_step(const char *s, size_t n, struct filter_step *st, char *err,
 	st->arg = strdup(arg);
 	if (st->arg == NULL)
 		return errf(err, errsz, "out of memory");
-	switch (st->kind) {
-	case FILTER_CSS:
-	case FILTER_REMOVE:
-		st->xpath = css_to_xpath(arg, err, errsz);
-		return st->xpath == NULL ? -1 : 0;
-	case FILTER_XPATH:
-		return html_xpath_check(arg, err, errsz);
-	case FILTER_GREP:
-	case FILTER_IGNORE: {
-		pcre2_code *code = regex_compile(arg, 0, 0, err, errsz);
-
-		if (code == NULL)
-			return -1;
-		pcre2_code_free(code);
-		return 0;
-	}
-	default:		/* FILTER_PIPE */
-		st->argv = util_split_command(arg, err, errsz);
-		return st->argv == NULL ? -1 : 0;
-	}
+	return step_check_arg(st, err, errsz);
 }
 
 int
