@@ -244,6 +244,42 @@ attached(const struct html_page *pg, xmlNodePtr node)
 	return 0;
 }
 
+/* Merges the node set of r, one item's result, into *acc.  Returns 0,
+ * or -1 with the reason in err. */
+static int
+eval_nodes(xmlXPathObjectPtr r, xmlNodeSetPtr *acc, char *err, size_t errsz)
+{
+	if (r->nodesetval == NULL || r->nodesetval->nodeNr == 0)
+		return 0;
+	*acc = xmlXPathNodeSetMerge(*acc, r->nodesetval);
+	if (*acc == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends the value r, one item's result, to vals as a line ("css:li |
+ * xpath:string(a/@href)"), an empty one left out.  Returns 0, or -1
+ * with the reason in err. */
+static int
+eval_value(xmlXPathObjectPtr r, struct strbuf *vals, char *err,
+    size_t errsz)
+{
+	xmlChar *s = xmlXPathCastToString(r);
+
+	if (s == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (*s != '\0') {
+		(void)strbuf_adds(vals, (const char *)s);
+		(void)strbuf_addc(vals, '\n');
+	}
+	xmlFree(s);
+	return 0;
+}
+
 /*
  * Evaluates comp with each item of the page as context node and merges
  * the node sets, in document order, into *out (NULL when nothing
@@ -277,26 +313,9 @@ html_eval(const struct html_page *pg, xmlXPathCompExprPtr comp,
 			    last_error : "the XPath expression failed");
 			rc = -1;
 		} else if (r->type == XPATH_NODESET) {
-			if (r->nodesetval != NULL && r->nodesetval->nodeNr > 0) {
-				acc = xmlXPathNodeSetMerge(acc, r->nodesetval);
-				if (acc == NULL) {
-					(void)snprintf(err, errsz, "out of memory");
-					rc = -1;
-				}
-			}
+			rc = eval_nodes(r, &acc, err, errsz);
 		} else if (text != NULL && acc == NULL) {
-			/* A value: one line per item ("css:li |
-			 * xpath:string(a/@href)"), empty ones left out. */
-			xmlChar *s = xmlXPathCastToString(r);
-
-			if (s == NULL) {
-				(void)snprintf(err, errsz, "out of memory");
-				rc = -1;
-			} else if (*s != '\0') {
-				(void)strbuf_adds(&vals, (const char *)s);
-				(void)strbuf_addc(&vals, '\n');
-			}
-			xmlFree(s);
+			rc = eval_value(r, &vals, err, errsz);
 			values = 1;
 		} else {
 			(void)snprintf(err, errsz, "the result is not a node set");
