@@ -154,6 +154,51 @@ read_all(int fd, struct strbuf *b)
 }
 
 /*
+ * Reads filter's options and its chain (CHAIN, or "" when there is none)
+ * from argv into o and *chain.  Returns 0, or 2 (usage error, said on
+ * stderr).
+ */
+static int
+filter_options(int argc, char **argv, struct filter_opts *o,
+    const char **chain)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--type") == 0 && i + 1 < argc) {
+			o->ctype = argv[++i];
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			char *end;
+
+			o->timeout = strtod(argv[++i], &end);
+			if (*end != '\0' ||
+			    !(o->timeout > 0 && o->timeout <= 86400)) {
+				(void)fprintf(stderr, "filter: bad --timeout %s\n",
+				    argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--time") == 0) {
+			o->timelog = stderr;
+		} else {
+			if (strcmp(argv[i], "--") == 0)
+				i++;
+			break;
+		}
+	}
+	if (i < argc && argv[i][0] == '-' && argv[i][1] == '-') {
+		(void)fprintf(stderr, "filter: unknown option %s\n", argv[i]);
+		return 2;
+	}
+	*chain = i < argc ? argv[i++] : "";
+	if (i < argc) {
+		(void)fprintf(stderr, "usage: sitewatch-helper filter [--type "
+		    "CONTENT-TYPE] [--timeout SECS] [--time] CHAIN\n");
+		return 2;
+	}
+	return 0;
+}
+
+/*
  * filter [--type CONTENT-TYPE] [--timeout SECS] [--time] [CHAIN]: runs the
  * chain over the body on stdin and prints the text to compare.  Exit 0,
  * 1 when the chain failed (one line on stderr naming the step), 2 on a
@@ -165,44 +210,12 @@ cmd_filter(int argc, char **argv)
 	struct filter_opts o = { NULL, 30, NULL };
 	struct filter_chain fc;
 	struct strbuf body = { 0 }, out = { 0 };
-	const char *chain = "";
+	const char *chain;
 	char err[1024];
-	int i, rc;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--type") == 0 && i + 1 < argc) {
-			o.ctype = argv[++i];
-		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			char *end;
-
-			o.timeout = strtod(argv[++i], &end);
-			if (*end != '\0' || !(o.timeout > 0 && o.timeout <= 86400)) {
-				(void)fprintf(stderr, "filter: bad --timeout %s\n",
-				    argv[i]);
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--time") == 0) {
-			o.timelog = stderr;
-		} else if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			break;
-		} else {
-			break;
-		}
-	}
-	if (i < argc && argv[i][0] == '-' && argv[i][1] == '-') {
-		(void)fprintf(stderr, "filter: unknown option %s\n", argv[i]);
+	if (filter_options(argc, argv, &o, &chain) != 0)
 		return 2;
-	}
-	if (i < argc)
-		chain = argv[i++];
-	if (i < argc) {
-		(void)fprintf(stderr, "usage: sitewatch-helper filter [--type "
-		    "CONTENT-TYPE] [--timeout SECS] [--time] CHAIN\n");
-		return 2;
-	}
 	if (filter_parse(chain, &fc, err, sizeof(err)) == -1) {
 		(void)fprintf(stderr, "%s\n", err);
 		return 1;
@@ -473,6 +486,30 @@ write_path(const char *cmd, const char *path, const char *s, size_t len)
 }
 
 /*
+ * Whether the change d says to tell, by the notify condition cond ("-",
+ * "added" or "match:REGEX" over all, the added lines).  Returns 1 or 0,
+ * or -1 when the regex fails (said on stderr).
+ */
+static int
+changes_tell(const struct textdiff *d, const char *cond,
+    const struct strbuf *all)
+{
+	char err[512];
+	int notify;
+
+	if (strncmp(cond, "match:", 6) == 0) {
+		notify = filter_match_lines(cond + 6, strbuf_str(all),
+		    all->len, err, sizeof(err));
+		if (notify == -1)
+			(void)fprintf(stderr, "%s: %s\n", cond, err);
+		return notify;
+	}
+	if (strcmp(cond, "added") == 0)
+		return d->added > 0;
+	return d->added + d->removed > 0;
+}
+
+/*
  * changes [--notify COND] [--diff-out FILE] [--label-old L] [--label-new
  * L] OLD NEW: the lines added and removed from OLD to NEW, whether COND
  * says to tell, and the added lines; the unified diff into FILE.  Exit 0,
@@ -508,16 +545,7 @@ cmd_changes(int argc, char **argv)
 		goto out;
 	}
 	added_lines(&d, &added, &all);
-	if (strncmp(da.notify, "match:", 6) == 0) {
-		notify = filter_match_lines(da.notify + 6, strbuf_str(&all),
-		    all.len, err, sizeof(err));
-		if (notify == -1)
-			(void)fprintf(stderr, "%s: %s\n", da.notify, err);
-	} else if (strcmp(da.notify, "added") == 0) {
-		notify = d.added > 0;
-	} else {
-		notify = d.added + d.removed > 0;
-	}
+	notify = changes_tell(&d, da.notify, &all);
 	if (notify != -1 && da.diff_out != NULL &&
 	    (textdiff_unified(&d, da.lold, da.lnew, 3, 0, &udiff) == -1 ||
 	    write_path("changes", da.diff_out, strbuf_str(&udiff),
