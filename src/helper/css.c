@@ -603,6 +603,41 @@ nth_child(struct xexpr *x, long a, long b)
 
 static int parse_compound(struct css_parser *p, struct xexpr *x);
 
+/* Parses the compound selector of :not( (p->pos after the '(') and its
+ * ')', and adds the negated condition to x.  Returns 0 or -1. */
+static int
+parse_not(struct css_parser *p, struct xexpr *x)
+{
+	struct xexpr sub = { 0 };
+	struct strbuf cond = { 0 };
+	int rc = -1;
+
+	p->depth++;
+	(void)skip_ws(p);
+	if (parse_compound(p, &sub) == 0) {
+		(void)skip_ws(p);
+		if (p->s[p->pos] != ')') {
+			css_fail(p, p->pos, ":not() takes one compound "
+			    "selector (no combinators, no lists); expected ')'");
+		} else {
+			p->pos++;
+			xexpr_add_name_test(&sub);
+			if (sub.cond.len > 0) {
+				(void)strbuf_addf(&cond, "not(%s)",
+				    strbuf_str(&sub.cond));
+				xexpr_add_condition(x, strbuf_str(&cond));
+			} else {
+				xexpr_add_condition(x, "0");
+			}
+			rc = 0;
+		}
+	}
+	p->depth--;
+	xexpr_free(&sub);
+	strbuf_free(&cond);
+	return rc;
+}
+
 /* Parses a pseudo-class (p->pos after the ':') and adds its condition to
  * x.  Returns 0, or -1 for one outside the subset, saying which. */
 static int
@@ -641,31 +676,8 @@ parse_pseudo(struct css_parser *p, struct xexpr *x)
 		}
 	} else if (strcmp(strbuf_str(&name), "not") == 0 &&
 	    p->s[p->pos] == '(' && p->depth == 0) {
-		struct xexpr sub = { 0 };
-
 		p->pos++;
-		p->depth++;
-		(void)skip_ws(p);
-		if (parse_compound(p, &sub) == 0) {
-			(void)skip_ws(p);
-			if (p->s[p->pos] != ')') {
-				css_fail(p, p->pos, ":not() takes one compound "
-				    "selector (no combinators, no lists); expected ')'");
-			} else {
-				p->pos++;
-				xexpr_add_name_test(&sub);
-				if (sub.cond.len > 0) {
-					(void)strbuf_addf(&msg, "not(%s)",
-					    strbuf_str(&sub.cond));
-					xexpr_add_condition(x, strbuf_str(&msg));
-				} else {
-					xexpr_add_condition(x, "0");
-				}
-				rc = 0;
-			}
-		}
-		p->depth--;
-		xexpr_free(&sub);
+		rc = parse_not(p, x);
 	} else {
 		(void)strbuf_addf(&msg, "':%s%s' is outside the supported CSS "
 		    "subset", strbuf_str(&name), p->s[p->pos] == '(' ? "()" : "");

@@ -775,6 +775,29 @@ nonblock(int fd)
 }
 
 /*
+ * The child of a pipe: step: in, out and err become its stdin, stdout and
+ * stderr, SIGPIPE is as it was, then the command; one that cannot be run
+ * says so on its stderr and exits 127.  Never returns.
+ */
+static void __attribute__((noreturn))
+pipe_child(char **argv, int in, int out, int err)
+{
+	char msg[512];
+	int n;
+
+	if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
+		_exit(127);
+	(void)signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], argv);
+	n = snprintf(msg, sizeof(msg), "cannot run %s: %s\n", argv[0],
+	    strerror(errno));
+	if (n > 0)
+		(void)util_write_all(2, msg, (size_t)n < sizeof(msg) ?
+		    (size_t)n : sizeof(msg) - 1);
+	_exit(127);
+}
+
+/*
  * Starts argv with its stdin, stdout and stderr on new pipes (our ends
  * close-on-exec and non-blocking) and SIGPIPE at its default.  (fork and
  * exec: the helper is small, and a command that cannot be run says so on
@@ -797,23 +820,8 @@ pipe_start(char **argv, int fds[3], char *err, size_t errsz)
 		(void)errf(err, errsz, "fork: %s", strerror(errno));
 		goto fail;
 	}
-	if (pid == 0) {
-		/* The child: its pipes, SIGPIPE as it was, the command. */
-		char msg[512];
-		int n;
-
-		if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
-		    dup2(er[1], 2) == -1)
-			_exit(127);
-		(void)signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		n = snprintf(msg, sizeof(msg), "cannot run %s: %s\n", argv[0],
-		    strerror(errno));
-		if (n > 0)
-			(void)util_write_all(2, msg, (size_t)n < sizeof(msg) ?
-			    (size_t)n : sizeof(msg) - 1);
-		_exit(127);
-	}
+	if (pid == 0)
+		pipe_child(argv, in[0], out[1], er[1]);
 	(void)close(in[0]);
 	(void)close(out[1]);
 	(void)close(er[1]);
