@@ -600,6 +600,67 @@ read_step(struct conv *c, yaml_node_t *item, struct step *st)
 	return 0;
 }
 
+/* Converts a filter in the old string form, "KIND[:VALUE],KIND[:VALUE]
+ * ...", onto chain. */
+static void
+convert_filter_string(struct conv *c, yaml_node_t *f, struct strbuf *chain)
+{
+	char *copy = strdup(scalar(f)), *item, *save = NULL;
+	struct step st;
+
+	if (copy == NULL) {
+		c->nomem = 1;
+		return;
+	}
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(item, ':');
+
+		memset(&st, 0, sizeof(st));
+		st.line = line_of(f);
+		st.kind = item;
+		if (colon != NULL) {
+			*colon = '\0';
+			st.nopts = 1;
+			st.opt[0].val = colon + 1;
+			st.opt[0].line = st.line;
+		}
+		convert_step(c, &st, chain);
+	}
+	free(copy);
+}
+
+/* Converts a filter written as a list of steps onto chain. */
+static void
+convert_filter_list(struct conv *c, yaml_node_t *f, struct strbuf *chain)
+{
+	yaml_node_item_t *it;
+	struct step st;
+
+	for (it = f->data.sequence.items.start;
+	    it < f->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(c->doc, *it);
+		char *copy = NULL;
+
+		if (read_step(c, item, &st) == -1)
+			continue;
+		if (st.nopts == 0 && strchr(st.kind, ':') != NULL) {
+			/* An item written "css:div.x" in a list. */
+			if ((copy = strdup(st.kind)) == NULL) {
+				c->nomem = 1;
+				return;
+			}
+			*strchr(copy, ':') = '\0';
+			st.kind = copy;
+			st.nopts = 1;
+			st.opt[0].val = copy + strlen(copy) + 1;
+			st.opt[0].line = st.line;
+		}
+		convert_step(c, &st, chain);
+		free(copy);
+	}
+}
+
 /*
  * Converts a job's filter node (a string or a list) into a sitewatch
  * chain.  Returns the chain (malloc'd) or NULL when no step carried over.
@@ -608,63 +669,16 @@ static char *
 convert_filter(struct conv *c, yaml_node_t *f)
 {
 	struct strbuf chain = { 0 };
-	struct step st;
 
 	if (is_null(f))
 		return NULL;
-	if (f->type == YAML_SCALAR_NODE) {
-		/* The old string form: "KIND[:VALUE],KIND[:VALUE]...". */
-		char *copy = strdup(scalar(f)), *item, *save = NULL;
-
-		if (copy == NULL) {
-			c->nomem = 1;
-			return NULL;
-		}
-		for (item = strtok_r(copy, ",", &save); item != NULL;
-		    item = strtok_r(NULL, ",", &save)) {
-			char *colon = strchr(item, ':');
-
-			memset(&st, 0, sizeof(st));
-			st.line = line_of(f);
-			st.kind = item;
-			if (colon != NULL) {
-				*colon = '\0';
-				st.nopts = 1;
-				st.opt[0].val = colon + 1;
-				st.opt[0].line = st.line;
-			}
-			convert_step(c, &st, &chain);
-		}
-		free(copy);
-	} else if (f->type == YAML_SEQUENCE_NODE) {
-		yaml_node_item_t *it;
-
-		for (it = f->data.sequence.items.start;
-		    it < f->data.sequence.items.top; it++) {
-			yaml_node_t *item = yaml_document_get_node(c->doc, *it);
-			char *copy = NULL;
-
-			if (read_step(c, item, &st) == -1)
-				continue;
-			if (st.nopts == 0 && strchr(st.kind, ':') != NULL) {
-				/* An item written "css:div.x" in a list. */
-				if ((copy = strdup(st.kind)) == NULL) {
-					c->nomem = 1;
-					break;
-				}
-				*strchr(copy, ':') = '\0';
-				st.kind = copy;
-				st.nopts = 1;
-				st.opt[0].val = copy + strlen(copy) + 1;
-				st.opt[0].line = st.line;
-			}
-			convert_step(c, &st, &chain);
-			free(copy);
-		}
-	} else {
+	if (f->type == YAML_SCALAR_NODE)
+		convert_filter_string(c, f, &chain);
+	else if (f->type == YAML_SEQUENCE_NODE)
+		convert_filter_list(c, f, &chain);
+	else
 		problem(c, line_of(f), "job \"%s\": filter must be a string or "
 		    "a list", c->label);
-	}
 	return chain.s;
 }
 
