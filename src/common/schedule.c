@@ -554,15 +554,72 @@ syntax:
 	return fail(p, "expected at YYYY-MM-DD HH:MM");
 }
 
+/*
+ * Reads the jitter, " ~DURATION" at the end of *t, when there is one, into
+ * r->jitter, and takes it off *t.  Returns 0, or -1 (p's error filled).
+ */
+static int
+parse_jitter(struct parse *p, struct span *t, struct schedule *r)
+{
+	const char *tilde = memchr(t->s, '~', (size_t)(t->e - t->s));
+	struct span j;
+
+	if (tilde == NULL)
+		return 0;
+	if (tilde == t->s)
+		return fail(p, "a schedule must come before the jitter");
+	if (!is_space(tilde[-1]))
+		return fail(p, "the jitter needs a space before '~'");
+	j.s = tilde + 1;
+	j.e = t->e;
+	while (j.s < j.e && is_space(*j.s))
+		j.s++;
+	r->jitter = parse_duration(p, j, "jitter: ");
+	if (r->jitter == -1)
+		return -1;
+	/* "~0s" says "no jitter" explicitly: allowed. */
+	t->e = tilde;
+	while (is_space(t->e[-1]))
+		t->e--;	/* stops at t->s, which is not a space */
+	return 0;
+}
+
+/*
+ * Reads the schedule t (no jitter) into r: an @nickname, "at ...", one
+ * word without cron punctuation (a duration), or a cron line.  Returns 0,
+ * or -1 (p's error filled).
+ */
+static int
+parse_kind(struct parse *p, struct span t, struct schedule *r)
+{
+	struct span first = next_word(t);
+	size_t n = (size_t)(t.e - t.s);
+
+	if (*t.s == '@')
+		return parse_nickname(p, t, r);
+	if (span_is(first, "at")) {
+		first.s = first.e;
+		first.e = t.e;
+		return parse_at(p, first, r);
+	}
+	if (first.e == t.e && memchr(t.s, '*', n) == NULL &&
+	    memchr(t.s, ',', n) == NULL && memchr(t.s, '/', n) == NULL) {
+		r->kind = SCHEDULE_EVERY;
+		r->every = parse_duration(p, t, "");
+		if (r->every == 0)
+			return fail(p, "must be at least 1 second");
+		return r->every == -1 ? -1 : 0;
+	}
+	return parse_cron(p, t, r);
+}
+
 int
 schedule_parse(const char *text, struct schedule *s, char *err,
     size_t errsz)
 {
 	struct parse p;
 	struct schedule r;
-	struct span t, first;
-	const char *tilde;
-	int rc;
+	struct span t;
 
 	t.s = text;
 	t.e = text + strlen(text);
@@ -577,49 +634,7 @@ schedule_parse(const char *text, struct schedule *s, char *err,
 	p.err = err;
 	p.errsz = errsz;
 	memset(&r, 0, sizeof(r));
-
-	tilde = memchr(t.s, '~', (size_t)(t.e - t.s));
-	if (tilde != NULL) {
-		struct span j;
-
-		if (tilde == t.s)
-			return fail(&p, "a schedule must come before the "
-			    "jitter");
-		if (!is_space(tilde[-1]))
-			return fail(&p, "the jitter needs a space before '~'");
-		j.s = tilde + 1;
-		j.e = t.e;
-		while (j.s < j.e && is_space(*j.s))
-			j.s++;
-		r.jitter = parse_duration(&p, j, "jitter: ");
-		if (r.jitter == -1)
-			return -1;
-		/* "~0s" says "no jitter" explicitly: allowed. */
-		t.e = tilde;
-		while (is_space(t.e[-1]))
-			t.e--;	/* stops at t.s, which is not a space */
-	}
-
-	first = next_word(t);
-	if (*t.s == '@') {
-		rc = parse_nickname(&p, t, &r);
-	} else if (span_is(first, "at")) {
-		first.s = first.e;
-		first.e = t.e;
-		rc = parse_at(&p, first, &r);
-	} else if (first.e == t.e && memchr(t.s, '*', (size_t)(t.e - t.s))
-	    == NULL && memchr(t.s, ',', (size_t)(t.e - t.s)) == NULL &&
-	    memchr(t.s, '/', (size_t)(t.e - t.s)) == NULL) {
-		/* One word without cron punctuation: a duration. */
-		r.kind = SCHEDULE_EVERY;
-		r.every = parse_duration(&p, t, "");
-		rc = r.every == -1 ? -1 : 0;
-		if (r.every == 0)
-			return fail(&p, "must be at least 1 second");
-	} else {
-		rc = parse_cron(&p, t, &r);
-	}
-	if (rc == -1)
+	if (parse_jitter(&p, &t, &r) == -1 || parse_kind(&p, t, &r) == -1)
 		return -1;
 	if (r.kind == SCHEDULE_EVERY && r.jitter >= r.every)
 		return fail(&p, "jitter must be smaller than the interval");
