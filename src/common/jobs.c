@@ -635,18 +635,20 @@ jobs_diff(const struct job *was, const struct job *now)
 }
 
 /*
- * Turns a row's fields into *j, checking each known column.  Takes the
- * strings it keeps out of f (setting them to NULL).  Returns 0, or -1 with
- * a reason in err (errno ENOMEM when memory ran out).
+ * Checks a row's fields: as many as the header's columns, and each known
+ * column by its one rule, in the order the reasons are most useful.
+ * Returns 0, or -1 with a reason in err.
  */
 static int
-read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
-    char *err, size_t errsz)
+row_check(const struct jobs_file *jf, const struct fields *f, char *err,
+    size_t errsz)
 {
-	char **v = f->val;
+	static const enum jobs_col order[] = {
+		JOBS_COL_NAME, JOBS_COL_URL, JOBS_COL_INTERVAL, JOBS_COL_PID,
+		JOBS_COL_LASTMOD, JOBS_COL_FILTER, JOBS_COL_NOTIFY
+	};
+	size_t k;
 
-	memset(j, 0, sizeof(*j));
-	errno = EINVAL;
 	if (f->n < jf->ncols) {
 		size_t c;
 
@@ -661,22 +663,29 @@ read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
 	if (f->n > jf->ncols)
 		return errf(err, errsz, "%zu fields, the header has %zu "
 		    "(quote a field that holds ';')", f->n, jf->ncols);
-	{
-		/* The one rule for a field, in the order the reasons are
-		 * most useful. */
-		static const enum jobs_col order[] = {
-			JOBS_COL_NAME, JOBS_COL_URL, JOBS_COL_INTERVAL,
-			JOBS_COL_PID, JOBS_COL_LASTMOD, JOBS_COL_FILTER,
-			JOBS_COL_NOTIFY
-		};
-		size_t k;
+	for (k = 0; k < ARRAY_LEN(order); k++)
+		if (jf->col[order[k]] != -1 &&
+		    jobs_check_field(order[k], f->val[jf->col[order[k]]], err,
+		    errsz) == -1)
+			return -1;
+	return 0;
+}
 
-		for (k = 0; k < ARRAY_LEN(order); k++)
-			if (jf->col[order[k]] != -1 &&
-			    jobs_check_field(order[k], v[jf->col[order[k]]],
-			    err, errsz) == -1)
-				return -1;
-	}
+/*
+ * Turns a row's fields into *j, checking each known column.  Takes the
+ * strings it keeps out of f (setting them to NULL).  Returns 0, or -1 with
+ * a reason in err (errno ENOMEM when memory ran out).
+ */
+static int
+read_row(const struct jobs_file *jf, struct fields *f, struct job *j,
+    char *err, size_t errsz)
+{
+	char **v = f->val;
+
+	memset(j, 0, sizeof(*j));
+	errno = EINVAL;
+	if (row_check(jf, f, err, errsz) == -1)
+		return -1;
 	(void)schedule_parse(v[jf->col[JOBS_COL_INTERVAL]], &j->sched, NULL, 0);
 	j->interval = schedule_period_hint(&j->sched);
 	if (j->interval < 1)
