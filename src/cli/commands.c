@@ -320,6 +320,37 @@ clock_now(void)
 	return mktime(&tm);
 }
 
+/*
+ * Checks the values of `add` before anything is written, saying what is
+ * wrong, and parses interval into *sched.  Returns 0, or the exit code: 2
+ * for a bad value, 1 when a filter or notify value cannot be checked.
+ */
+static int
+add_valid(const char *interval, struct schedule *sched, const char *name,
+    const char *url, const char *filter, const char *notify)
+{
+	char err[512];
+	int r;
+
+	if (jobs_check_name(name, err, sizeof(err)) == -1 ||
+	    jobs_check_url(url, err, sizeof(err)) == -1 ||
+	    schedule_parse(interval, sched, err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return 2;
+	}
+	/* A one-shot time already past would only take a baseline: there
+	 * is nothing after it to compare with. */
+	if (schedule_at_past(sched, clock_now(), err, sizeof(err))) {
+		(void)fprintf(stderr, "sitewatch: interval: %s: give a time "
+		    "to come\n", err);
+		return 2;
+	}
+	r = commands_valid_value("filter", "check-filter", filter);
+	if (r == 0)
+		r = commands_valid_value("notify", "check-notify", notify);
+	return r;
+}
+
 int
 cmd_add(const char *file, const char *interval, const char *name,
     const char *url, const char *filter, const char *notify)
@@ -327,28 +358,10 @@ cmd_add(const char *file, const char *interval, const char *name,
 	struct jobs_edit e;
 	struct schedule sched;
 	char err[512], shown[REDACT_MAX];
+	int r;
 
-	if (jobs_check_name(name, err, sizeof(err)) == -1 ||
-	    jobs_check_url(url, err, sizeof(err)) == -1 ||
-	    schedule_parse(interval, &sched, err, sizeof(err)) == -1) {
-		(void)fprintf(stderr, "sitewatch: %s\n", err);
-		return 2;
-	}
-	/* A one-shot time already past would only take a baseline: there
-	 * is nothing after it to compare with. */
-	if (schedule_at_past(&sched, clock_now(), err, sizeof(err))) {
-		(void)fprintf(stderr, "sitewatch: interval: %s: give a time "
-		    "to come\n", err);
-		return 2;
-	}
-	{
-		int r = commands_valid_value("filter", "check-filter", filter);
-
-		if (r == 0)
-			r = commands_valid_value("notify", "check-notify", notify);
-		if (r != 0)
-			return r;
-	}
+	if ((r = add_valid(interval, &sched, name, url, filter, notify)) != 0)
+		return r;
 	if (commands_create_file(file) == -1)
 		return commands_file_error(errno);
 	memset(&e, 0, sizeof(e));

@@ -358,6 +358,28 @@ install(const char *file, const char *orig, size_t origlen, const char *mine,
 	return 1;
 }
 
+/*
+ * Judges the edited text mine[0..len) of file as --check does, saying
+ * what is wrong with it.  Returns 1 when a row is refused (the text is
+ * not saved), else 0.
+ */
+static int
+refused(const char *file, const char *mine, size_t len)
+{
+	struct jobs_file jf;
+	char err[600];
+	int bad = jobs_parse(&jf, mine, len) == -1;
+
+	if (!bad && check_judge(&jf, NULL, err, sizeof(err)) == -1) {
+		(void)fprintf(stderr, "%s: %s\n", file, err);
+		bad = 1;
+	}
+	(void)check_report(stderr, file, &jf);
+	bad = bad || jf.nproblems > 0;
+	jobs_free(&jf);
+	return bad;
+}
+
 int
 cmd_edit(const char *file)
 {
@@ -382,9 +404,7 @@ cmd_edit(const char *file)
 		return 1;
 	}
 	for (;;) {
-		struct jobs_file jf;
-		char err[600];
-		int st = run_editor(copy), bad;
+		int st = run_editor(copy);
 
 		if (st != 0) {
 			(void)fprintf(stderr, "sitewatch: the editor exited "
@@ -404,16 +424,7 @@ cmd_edit(const char *file)
 			rc = 0;
 			goto out;
 		}
-		/* The verdicts of --check: a row it refuses is not saved. */
-		bad = jobs_parse(&jf, mine, minelen) == -1;
-		if (!bad && check_judge(&jf, NULL, err, sizeof(err)) == -1) {
-			(void)fprintf(stderr, "%s: %s\n", file, err);
-			bad = 1;
-		}
-		(void)check_report(stderr, file, &jf);
-		bad = bad || jf.nproblems > 0;
-		jobs_free(&jf);
-		if (!bad)
+		if (!refused(file, mine, minelen))
 			break;
 		if (!again()) {
 			(void)fprintf(stderr, "sitewatch: abandoned; %s is "
