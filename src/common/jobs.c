@@ -11,6 +11,7 @@
 #define _GNU_SOURCE		/* memmem */
 #include <csv.h>
 #include <errno.h>
+#include <glib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1066,52 +1067,19 @@ jobs_find(const struct jobs_file *jf, const char *name)
 	return NULL;
 }
 
-/* A growable output buffer for jobs_apply(). */
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static int
-out_put(struct out *o, const char *s, size_t n)
-{
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 256;
-		char *q;
-
-		while (o->len + n + 1 > cap)
-			cap *= 2;
-		q = realloc(o->p, cap);
-		if (q == NULL)
-			return -1;
-		o->p = q;
-		o->cap = cap;
-	}
-	if (n > 0)
-		memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-	return 0;
-}
-
-/* Appends value to o as one field, quoted where needed.  Returns 0 or -1. */
-static int
-out_field(struct out *o, const char *value)
+/* Appends value to o as one field, quoted where needed. */
+static void
+out_field(GString *o, const char *value)
 {
 	char small[256];
-	size_t n = jobs_quote_field(small, sizeof(small), value);
-	char *big;
-	int rc;
+	size_t at = o->len, n = jobs_quote_field(small, sizeof(small), value);
 
-	if (n < sizeof(small))
-		return out_put(o, small, n);
-	big = malloc(n + 1);
-	if (big == NULL)
-		return -1;
-	(void)jobs_quote_field(big, n + 1, value);
-	rc = out_put(o, big, n);
-	free(big);
-	return rc;
+	if (n < sizeof(small)) {
+		g_string_append_len(o, small, (gssize)n);
+		return;
+	}
+	g_string_set_size(o, at + n);
+	(void)jobs_quote_field(o->str + at, n + 1, value);
 }
 
 /* What jobs_apply() will do to one row. */
@@ -1130,7 +1098,7 @@ struct pending {
 static int
 rebuild_line(const struct jobs_file *jf, const char *buf,
     const struct jobs_line *l, const struct pending *pd, const char *suffix,
-    struct out *o)
+    GString *o)
 {
 	struct csv_parser p;
 	struct fields f;
@@ -1155,23 +1123,20 @@ rebuild_line(const struct jobs_file *jf, const char *buf,
 	for (i = 0; i < f.n; i++) {
 		const char *nv = NULL;
 
-		if (i > 0 && out_put(o, ";", 1) == -1)
-			goto nomem;
+		if (i > 0)
+			g_string_append_c(o, ';');
 		if ((long)i == jf->col[JOBS_COL_LASTMOD])
 			nv = pd->lastmod;
 		else if ((long)i == jf->col[JOBS_COL_PID])
 			nv = pd->pid;
-		if (nv != NULL && strcmp(nv, f.val[i]) != 0) {
-			if (out_field(o, nv) == -1)
-				goto nomem;
-		} else if (out_put(o, s + f.start[i],
-		    f.end[i] - f.start[i]) == -1) {
-			goto nomem;
-		}
+		if (nv != NULL && strcmp(nv, f.val[i]) != 0)
+			out_field(o, nv);
+		else
+			g_string_append_len(o, s + f.start[i],
+			    (gssize)(f.end[i] - f.start[i]));
 	}
-	if (out_put(o, suffix, strlen(suffix)) == -1 ||
-	    out_put(o, s + l->len, l->eol) == -1)
-		goto nomem;
+	g_string_append(o, suffix);
+	g_string_append_len(o, s + l->len, (gssize)l->eol);
 	rc = 0;
 	goto out;
 nomem:
@@ -1226,11 +1191,11 @@ name_taken(const struct jobs_file *jf, const char *buf, const char *name)
  * Appends a new row for edit e to o, in the header's column order (ncols
  * columns, the optional ones where col[] says, added ones included) and
  * with the header's line ending; a file that does not end with a line
- * break gets one first.  Returns 0, or -1 when memory ran out.
+ * break gets one first.
  */
-static int
+static void
 append_row(const struct jobs_file *jf, const char *buf, size_t len,
-    const struct jobs_edit *e, const long *col, size_t ncols, struct out *o)
+    const struct jobs_edit *e, const long *col, size_t ncols, GString *o)
 {
 	const struct jobs_line *h = &jf->lines[jf->header];
 	const char *eol = h->eol == 2 ? "\r\n" : "\n";
@@ -1239,15 +1204,13 @@ append_row(const struct jobs_file *jf, const char *buf, size_t len,
 	/* A last line that ends in a bare CR is a bad row (its field holds
 	 * a CR): a LF after it would make that CR part of a CRLF and the
 	 * row good again, so it is ended with a CRLF of its own. */
-	if (len > 0 && buf[len - 1] != '\n' &&
-	    out_put(o, buf[len - 1] == '\r' ? "\r\n" : eol,
-	    buf[len - 1] == '\r' ? 2 : strlen(eol)) == -1)
-		return -1;
+	if (len > 0 && buf[len - 1] != '\n')
+		g_string_append(o, buf[len - 1] == '\r' ? "\r\n" : eol);
 	for (i = 0; i < ncols; i++) {
 		const char *v = "";
 
-		if (i > 0 && out_put(o, ";", 1) == -1)
-			return -1;
+		if (i > 0)
+			g_string_append_c(o, ';');
 		if ((long)i == jf->col[JOBS_COL_INTERVAL])
 			v = e->interval;
 		else if ((long)i == jf->col[JOBS_COL_NAME])
@@ -1261,10 +1224,9 @@ append_row(const struct jobs_file *jf, const char *buf, size_t len,
 			v = e->filter;
 		else if ((long)i == col[JOBS_COL_NOTIFY] && e->notify != NULL)
 			v = e->notify;
-		if (out_field(o, v) == -1)
-			return -1;
+		out_field(o, v);
 	}
-	return out_put(o, eol, strlen(eol));
+	g_string_append(o, eol);
 }
 
 /*
@@ -1305,12 +1267,12 @@ edit_valid(struct jobs_edit *e, const struct jobs_file *jf)
 /* Returns the length of the last line in o, which starts at from,
  * without its line ending. */
 static size_t
-line_len(const struct out *o, size_t from)
+line_len(const GString *o, size_t from)
 {
 	size_t n = o->len - from;
 
-	while (n > 0 && (o->p[from + n - 1] == '\n' ||
-	    o->p[from + n - 1] == '\r'))
+	while (n > 0 && (o->str[from + n - 1] == '\n' ||
+	    o->str[from + n - 1] == '\r'))
 		n--;
 	return n;
 }
@@ -1463,7 +1425,7 @@ apply_resolve(const struct jobs_file *jf, const char *buf,
 static int
 apply_copy(const struct jobs_file *jf, const char *buf, size_t len,
     struct jobs_edit *edits, size_t n, const struct pending *pd,
-    const char *header_suffix, const char *row_suffix, struct out *o,
+    const char *header_suffix, const char *row_suffix, GString *o,
     size_t *changed)
 {
 	size_t i, prev = 0;
@@ -1477,25 +1439,23 @@ apply_copy(const struct jobs_file *jf, const char *buf, size_t len,
 		    (row && !pd[l->job].remove &&
 		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))) {
 			/* A row the new columns reach: one empty field more. */
-			if (out_put(o, buf + prev, l->off + l->len - prev) == -1 ||
-			    out_put(o, row_suffix, strlen(row_suffix)) == -1)
-				return -1;
+			g_string_append_len(o, buf + prev,
+			    (gssize)(l->off + l->len - prev));
+			g_string_append(o, row_suffix);
 			prev = l->off + l->len;
 			continue;
 		}
 		if ((long)i == jf->header && header_suffix[0] != '\0') {
-			if (out_put(o, buf + prev, l->off + l->len - prev) == -1 ||
-			    out_put(o, header_suffix,
-			    strlen(header_suffix)) == -1)
-				return -1;
+			g_string_append_len(o, buf + prev,
+			    (gssize)(l->off + l->len - prev));
+			g_string_append(o, header_suffix);
 			prev = l->off + l->len;
 			continue;
 		}
 		if (!row || (!pd[l->job].remove &&
 		    !pending_changes(&pd[l->job], &jf->jobs[l->job])))
 			continue;
-		if (out_put(o, buf + prev, l->off - prev) == -1)
-			return -1;
+		g_string_append_len(o, buf + prev, (gssize)(l->off - prev));
 		if (!pd[l->job].remove) {
 			size_t from = o->len;
 
@@ -1505,7 +1465,7 @@ apply_copy(const struct jobs_file *jf, const char *buf, size_t len,
 			if (line_len(o, from) > JOBS_MAX_LINE) {
 				/* The reader would refuse the row: keep it
 				 * as it was, and say why. */
-				o->len = from;
+				g_string_truncate(o, from);
 				refuse_row(edits, n, jf->jobs[l->job].name,
 				    "the row would be longer than the line "
 				    "limit");
@@ -1516,18 +1476,19 @@ apply_copy(const struct jobs_file *jf, const char *buf, size_t len,
 		prev = l->off + l->len + l->eol;
 		(*changed)++;
 	}
-	return out_put(o, buf + prev, len - prev);
+	g_string_append_len(o, buf + prev, (gssize)(len - prev));
+	return 0;
 }
 
 /*
  * Append: adds a row to o for each applied add of edits[0..n), with the
  * columns col[0..ncols) after the copy; an added row longer than the line
  * limit is left out and its add refused. Counts the rows added in
- * *changed. Returns 0, or -1 when memory runs out.
+ * *changed.
  */
-static int
+static void
 apply_append(const struct jobs_file *jf, struct jobs_edit *edits, size_t n,
-    const long *col, size_t ncols, struct out *o, size_t *changed)
+    const long *col, size_t ncols, GString *o, size_t *changed)
 {
 	size_t i;
 
@@ -1537,11 +1498,9 @@ apply_append(const struct jobs_file *jf, struct jobs_edit *edits, size_t n,
 		if (edits[i].op != JOBS_EDIT_ADD ||
 		    edits[i].result != JOBS_EDIT_DONE)
 			continue;
-		if (append_row(jf, o->p != NULL ? o->p : "", o->len,
-		    &edits[i], col, ncols, o) == -1)
-			return -1;
+		append_row(jf, o->str, o->len, &edits[i], col, ncols, o);
 		if (line_len(o, from) > JOBS_MAX_LINE) {
-			o->len = from;
+			g_string_truncate(o, from);
 			edits[i].result = JOBS_EDIT_INVALID;
 			(void)errf(edits[i].why, sizeof(edits[i].why),
 			    "the row would be longer than the line limit");
@@ -1549,7 +1508,6 @@ apply_append(const struct jobs_file *jf, struct jobs_edit *edits, size_t n,
 		}
 		(*changed)++;
 	}
-	return 0;
 }
 
 int
@@ -1558,7 +1516,7 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
     size_t *changed)
 {
 	struct pending *pd;
-	struct out o = { NULL, 0, 0 };
+	GString *o;
 	size_t ncols;
 	long col[JOBS_NCOLS];
 	char header_suffix[32], row_suffix[8];
@@ -1574,18 +1532,18 @@ jobs_apply(const struct jobs_file *jf, const char *buf, size_t len,
 		return -1;
 	}
 	new_columns(jf, edits, n, col, &ncols, header_suffix, row_suffix);
+	o = g_string_sized_new(len + 256);
 	if (apply_copy(jf, buf, len, edits, n, pd, header_suffix, row_suffix,
-	    &o, changed) == -1 ||
-	    apply_append(jf, edits, n, col, ncols, &o, changed) == -1)
-		goto fail;
+	    o, changed) == -1) {
+		free(pd);
+		(void)g_string_free(o, TRUE);
+		if (errno != EINVAL)
+			errno = ENOMEM;
+		return -1;
+	}
+	apply_append(jf, edits, n, col, ncols, o, changed);
 	free(pd);
-	*out = o.p;
-	*outlen = o.len;
+	*outlen = o->len;
+	*out = g_string_free(o, FALSE);
 	return 0;
-fail:
-	free(pd);
-	free(o.p);
-	if (errno != EINVAL)
-		errno = ENOMEM;
-	return -1;
 }

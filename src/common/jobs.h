@@ -235,7 +235,8 @@ enum jobs_edit_result {
 };
 
 /*
- * Builds in *out (malloc'd, length *outlen, owned by the caller) a copy of
+ * Builds in *out (a GString's text, which free() frees: GLib allocates with
+ * malloc; length *outlen, owned by the caller) a copy of
  * buf in which the rows named by edits[0..n) have their fields changed,
  * are removed, or are added at the end (with the header's line ending;
  * other columns empty, last-modified and pid "-").  An added row with a
