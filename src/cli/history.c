@@ -61,17 +61,61 @@ local_time(long long t, char *buf, size_t bufsz)
 	(void)strftime(buf, bufsz, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/*
+ * Prints the diff between the snapshots from and to of job name (in the
+ * folder dir), by sitewatch-helper's diff, each side labelled with the
+ * name and its time.  Returns the exit code: 0, or 1 after saying why
+ * the helper failed.
+ */
+static int
+diff_show(const char *name, const char *dir, const struct snapshot *from,
+    const struct snapshot *to)
+{
+	char oldp[PATH_MAX], newp[PATH_MAX], lold[300], lnew[300], t[64],
+	    err[512];
+	const char *args[10];
+	struct compare_run r;
+	int rc, k = 0;
+
+	(void)snapshot_path(dir, from->seq, NULL, oldp, sizeof(oldp));
+	(void)snapshot_path(dir, to->seq, NULL, newp, sizeof(newp));
+	local_time(from->time, t, sizeof(t));
+	(void)snprintf(lold, sizeof(lold), "%.200s %s", name, t);
+	local_time(to->time, t, sizeof(t));
+	(void)snprintf(lnew, sizeof(lnew), "%.200s %s", name, t);
+	args[k++] = "diff";
+	/* Coloured like git diff on a terminal, plain when piped. */
+	if (isatty(STDOUT_FILENO))
+		args[k++] = "--color";
+	args[k++] = "--label-old";
+	args[k++] = lold;
+	args[k++] = "--label-new";
+	args[k++] = lnew;
+	args[k++] = oldp;
+	args[k++] = newp;
+	args[k] = NULL;
+	memset(&r, 0, sizeof(r));
+	r.args = args;
+	r.in_fd = -1;
+	r.out_fd = STDOUT_FILENO;
+	r.timeout = 60;
+	(void)fflush(stdout);
+	rc = compare_helper(&r, err, sizeof(err));
+	/* The helper's diff says 1 for "different", which is the point. */
+	if (rc == 0 || rc == 1)
+		return 0;
+	(void)fprintf(stderr, "sitewatch: %s: %s\n", name, err);
+	return 1;
+}
+
 int
 cmd_diff(const char *file, const char *name, long back)
 {
 	struct snapshot *list;
 	size_t n;
-	char dir[PATH_MAX], oldp[PATH_MAX], newp[PATH_MAX], lold[300],
-	    lnew[300], t[64], err[512];
-	const char *args[10];
-	struct compare_run r;
+	char dir[PATH_MAX], t[64];
 	const struct snapshot *s;
-	int rc, k = 0;
+	int rc;
 
 	if ((rc = load_snapshots(file, name, dir, sizeof(dir), &list, &n)) != 0)
 		return rc;
@@ -92,36 +136,9 @@ cmd_diff(const char *file, const char *name, long back)
 		free(list);
 		return 1;
 	}
-	(void)snapshot_path(dir, s[-1].seq, NULL, oldp, sizeof(oldp));
-	(void)snapshot_path(dir, s->seq, NULL, newp, sizeof(newp));
-	local_time(s[-1].time, t, sizeof(t));
-	(void)snprintf(lold, sizeof(lold), "%.200s %s", name, t);
-	local_time(s->time, t, sizeof(t));
-	(void)snprintf(lnew, sizeof(lnew), "%.200s %s", name, t);
-	args[k++] = "diff";
-	/* Coloured like git diff on a terminal, plain when piped. */
-	if (isatty(STDOUT_FILENO))
-		args[k++] = "--color";
-	args[k++] = "--label-old";
-	args[k++] = lold;
-	args[k++] = "--label-new";
-	args[k++] = lnew;
-	args[k++] = oldp;
-	args[k++] = newp;
-	args[k] = NULL;
-	memset(&r, 0, sizeof(r));
-	r.args = args;
-	r.in_fd = -1;
-	r.out_fd = STDOUT_FILENO;
-	r.timeout = 60;
-	(void)fflush(stdout);
-	rc = compare_helper(&r, err, sizeof(err));
+	rc = diff_show(name, dir, &s[-1], s);
 	free(list);
-	/* The helper's diff says 1 for "different", which is the point. */
-	if (rc == 0 || rc == 1)
-		return 0;
-	(void)fprintf(stderr, "sitewatch: %s: %s\n", name, err);
-	return 1;
+	return rc;
 }
 
 int

@@ -313,6 +313,35 @@ watcher_opts_from(const struct opts *op, struct watcher_opts *wo)
 }
 
 /*
+ * Writes pid (ours) into the pid field of the row called name in file,
+ * the edit kept in *e for the end.  Returns 0, or the exit code after
+ * saying why not.
+ */
+static int
+watch_claim(const char *file, const char *name, char *pid,
+    struct jobs_edit *e)
+{
+	char err[512];
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	e->name = name;
+	e->pid = pid;
+	if (jobsfile_edit(file, e, 1, err, sizeof(err)) != 0) {
+		r = commands_file_error(errno);
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return r;
+	}
+	if (e->result == JOBS_EDIT_NOROW) {
+		(void)fprintf(stderr, "sitewatch: %s: no usable row called "
+		    "\"%s\" (see sitewatch --check -f %s)\n", file, name,
+		    file);
+		return 2;
+	}
+	return 0;
+}
+
+/*
  * `sitewatch watch NAME`: one watcher in the foreground, for one row.  It
  * writes its own pid into the row, and sets it back to "-" when a signal
  * ends it.  Returns the exit code.
@@ -339,20 +368,8 @@ cmd_watch(const struct opts *op, const char *name)
 		return 1;
 	}
 	(void)snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	memset(&e, 0, sizeof(e));
-	e.name = name;
-	e.pid = pid;
-	if (jobsfile_edit(op->file, &e, 1, err, sizeof(err)) != 0) {
-		r = commands_file_error(errno);
-		(void)fprintf(stderr, "sitewatch: %s\n", err);
+	if ((r = watch_claim(op->file, name, pid, &e)) != 0)
 		return r;
-	}
-	if (e.result == JOBS_EDIT_NOROW) {
-		(void)fprintf(stderr, "sitewatch: %s: no usable row called "
-		    "\"%s\" (see sitewatch --check -f %s)\n", op->file, name,
-		    op->file);
-		return 2;
-	}
 	if (notify_setup(&n, op->exec_argv, op->desktop) == -1 ||
 	    notify_spawn(&n) == -1) {
 		(void)fprintf(stderr, "sitewatch: cannot start the notifier: "
