@@ -87,8 +87,8 @@ SRCS     = $(addprefix src/cli/,        main.c commands.c edit.c history.c \
            $(addprefix src/notifier/,   notify.c desktop.c) \
            $(addprefix src/common/,     check.c compare.c event.c fetch.c \
                                         frame.c httpval.c jobs.c jobsfile.c \
-                                        judge.c log.c proctitle.c redact.c \
-                                        schedule.c snapshot.c state.c \
+                                        judge.c log.c proctitle.c record.c \
+                                        redact.c schedule.c snapshot.c state.c \
                                         svlock.c svstatus.c util.c verdict.c)
 OBJS     = $(SRCS:src/%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/cli/main.o,$(OBJS))

@@ -21,7 +21,7 @@
  * one, "stop" when a person killed one, "-" at shutdown (waiting for the
  * lock EXIT_LOCK_MS at most).  Watchers write
  * their own last-modified, through the record pipe the supervisor makes
- * and every watcher shares (see record() in watcher.c); at shutdown the
+ * and every watcher shares (see common/record.h); at shutdown the
  * supervisor writes what is left in that pipe.
  */
 #define _GNU_SOURCE		/* signalfd, inotify, close_range */
@@ -50,6 +50,7 @@
 #include "common/judge.h"
 #include "common/log.h"
 #include "common/proctitle.h"
+#include "common/record.h"
 #include "common/state.h"
 #include "common/svlock.h"
 #include "common/svstatus.h"
@@ -68,7 +69,6 @@
 #define STAT_POLL_MS 2000L		/* fallback when inotify misses a save */
 #define SETTLE_MS 50L			/* let a save finish before reading it */
 #define FIRST_SPREAD_MAX_MS 5000L	/* first checks spread over at most this */
-#define RECORD_PIPE_SIZE (1 << 20)	/* room for every watcher's record at once */
 #define WATCHER_NICE 5			/* watchers' niceness, added to ours */
 #define PID_BATCH_MS 250L		/* pids that come one by one are
 					 * written together, this late at most */
@@ -1207,7 +1207,7 @@ shutdown_all(struct supervisor *s)
 	GHashTableIter it;
 	gpointer key, val;
 	struct jobs_edit *edits;
-	char (*pids)[16];
+	char (*pids)[16], err[512];
 	size_t n = 0, i = 0, k;
 
 	/* A start the spawner has not answered is dropped: a watcher it
@@ -1251,7 +1251,8 @@ shutdown_all(struct supervisor *s)
 	 * the pid fields, after any still queued (a stop written by a
 	 * person's kill stays). */
 	jobsfile_set_deadline(util_mono_ms() + EXIT_LOCK_MS);
-	watcher_write_records(s->path, s->recfd[0]);
+	if (record_write(s->path, s->recfd[0], err, sizeof(err)) == -1)
+		log_msg("sitewatch", "cannot record changes: %s", err);
 	for (k = 0; edits != NULL && k < i; k++)
 		field_write(s, edits[k].name, "-", edits[k].if_pid);
 	if (s->npw > 0) {
@@ -1503,15 +1504,11 @@ init(struct supervisor *s)
 		s->ifd = -1;
 	}
 
-	if (pipe2(s->recfd, O_CLOEXEC) == -1 ||
-	    fcntl(s->recfd[0], F_SETFL, O_NONBLOCK) == -1) {
+	/* The supervisor keeps both ends, so no watcher ever sees EPIPE. */
+	if (record_pipe(s->recfd) == -1) {
 		(void)fprintf(stderr, "sitewatch: pipe: %s\n", strerror(errno));
 		return 1;
 	}
-	/* A bigger pipe, so a storm of changes does not hold watchers up
-	 * in write(2) while a rewrite runs; the default works too.  The
-	 * supervisor keeps both ends, so no watcher ever sees EPIPE. */
-	(void)fcntl(s->recfd[1], F_SETPIPE_SZ, RECORD_PIPE_SIZE);
 
 	/* The notifier is forked before anything touches D-Bus. */
 	if (notify_setup(&s->n, s->o->exec_argv, s->o->desktop) == -1 ||

@@ -34,12 +34,12 @@
 #include "common/compare.h"
 #include "common/event.h"
 #include "common/fetch.h"
-#include "common/frame.h"
 #include "common/httpval.h"
 #include "common/jobs.h"
 #include "common/jobsfile.h"
 #include "common/log.h"
 #include "common/proctitle.h"
+#include "common/record.h"
 #include "common/redact.h"
 #include "common/schedule.h"
 #include "common/snapshot.h"
@@ -628,154 +628,6 @@ check_interrupt(void *arg)
 	return 0;
 }
 
-size_t
-watcher_record_pack(char *buf, size_t bufsz, const char *name,
-    const char *value)
-{
-	char msg[PIPE_BUF];
-	struct frame_writer w;
-	size_t n;
-
-	frame_start(&w, msg, sizeof(msg));
-	frame_put_str(&w, name, 0);
-	frame_put_str(&w, value, 0);
-	n = frame_end(&w);
-	if (n == 0)
-		return 0;
-	return frame_stream_put(buf, bufsz < PIPE_BUF ? bufsz : PIPE_BUF, msg,
-	    n);
-}
-
-long
-watcher_record_unpack(const char *buf, size_t len, const char **name,
-    const char **value)
-{
-	struct frame_reader r;
-	const char *msg;
-	size_t msglen;
-	long used = frame_stream_get(buf, len, &msg, &msglen);
-
-	if (used <= 0)
-		return used;
-	frame_read(&r, msg, msglen);
-	*name = frame_get_str(&r);
-	*value = frame_get_str(&r);
-	if (frame_done(&r) == -1 || *name == NULL || **name == '\0' ||
-	    *value == NULL)
-		return -1;
-	return used;
-}
-
-/* The records a lock holder took from the record pipe, as edits. */
-struct gathered {
-	int rfd;		/* the pipe's read end */
-	GHashTable *byname;	/* name -> index in edits: the latest wins */
-	GPtrArray *strings;	/* what the edits point to */
-	struct jobs_edit *edits;
-	size_t n;
-};
-
-/*
- * The jobsfile_gather_fn of a record: reads every record in the pipe (each
- * went in whole, in one write) into edits.  The holder of the lock writes
- * them all in its one rewrite; the writers waiting for the lock find
- * their record written and the pipe empty.
- */
-static void
-gather_records(void *arg, struct jobs_edit **edits, size_t *n)
-{
-	struct gathered *g = arg;
-	GByteArray *in = g_byte_array_new();
-	char chunk[65536];
-	ssize_t got;
-	size_t off = 0;
-
-	while ((got = read(g->rfd, chunk, sizeof(chunk))) > 0 ||
-	    (got == -1 && errno == EINTR))
-		if (got > 0)
-			g_byte_array_append(in, (const guint8 *)chunk,
-			    (guint)got);
-	for (;;) {
-		const char *rn, *rv;
-		char *name, *value;
-		gpointer idx;
-		struct jobs_edit *e;
-		long used = watcher_record_unpack((const char *)in->data + off,
-		    in->len - off, &rn, &rv);
-
-		if (used <= 0)
-			break;
-		off += (size_t)used;
-		name = g_strdup(rn);
-		value = g_strdup(rv);
-		g_ptr_array_add(g->strings, name);
-		g_ptr_array_add(g->strings, value);
-		if (g_hash_table_lookup_extended(g->byname, name, NULL, &idx)) {
-			g->edits[GPOINTER_TO_SIZE(idx)].lastmod = value;
-			continue;
-		}
-		e = realloc(g->edits, (g->n + 1) * sizeof(*e));
-		if (e == NULL)
-			break;
-		g->edits = e;
-		memset(&g->edits[g->n], 0, sizeof(*e));
-		g->edits[g->n].name = name;
-		g->edits[g->n].lastmod = value;
-		g_hash_table_insert(g->byname, name, GSIZE_TO_POINTER(g->n));
-		g->n++;
-	}
-	g_byte_array_free(in, TRUE);
-	*edits = g->edits;
-	*n = g->n;
-}
-
-/* Logs each of edits[0..n) that the rewrite refused, with its reason:
- * a bad record is refused alone, the others are written. */
-static void
-log_refused(const struct jobs_edit *edits, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (edits[i].result == JOBS_EDIT_INVALID)
-			log_msg(edits[i].name, "last-modified not recorded: %s",
-			    edits[i].why);
-}
-
-/*
- * Writes the records waiting in the record pipe (read end rfd) into the
- * jobs file at path, in one rewrite.  Returns the number written, or -1
- * with a message in err.
- */
-static long
-write_records(const char *path, int rfd, char *err, size_t errsz)
-{
-	struct gathered g;
-	long r;
-
-	memset(&g, 0, sizeof(g));
-	g.rfd = rfd;
-	g.byname = g_hash_table_new(g_str_hash, g_str_equal);
-	g.strings = g_ptr_array_new_with_free_func(g_free);
-	r = jobsfile_edit_gather(path, gather_records, &g, err, errsz) == 0 ?
-	    (long)g.n : -1;
-	if (r != -1)
-		log_refused(g.edits, g.n);
-	free(g.edits);
-	g_hash_table_destroy(g.byname);
-	g_ptr_array_free(g.strings, TRUE);
-	return r;
-}
-
-void
-watcher_write_records(const char *path, int rfd)
-{
-	char err[512];
-
-	if (write_records(path, rfd, err, sizeof(err)) == -1)
-		log_msg("sitewatch", "cannot record changes: %s", err);
-}
-
 /*
  * Puts the row's new last-modified value into the record pipe, whole.
  * Returns 0, or -1 (no pipe: a watcher alone; or a record too long for one
@@ -784,19 +636,9 @@ watcher_write_records(const char *path, int rfd)
 static int
 send_record(struct watcher *w, const char *value)
 {
-	char buf[PIPE_BUF];
-	size_t n;
-	ssize_t r;
-
 	if (w->o->record_fd == -1 || w->o->record_rfd == -1)
 		return -1;
-	n = watcher_record_pack(buf, sizeof(buf), w->o->name, value);
-	if (n == 0)
-		return -1;
-	do
-		r = write(w->o->record_fd, buf, n);
-	while (r == -1 && errno == EINTR);
-	return r == (ssize_t)n ? 0 : -1;
+	return record_send(w->o->record_fd, w->o->name, value);
 }
 
 /*
@@ -814,7 +656,7 @@ record(struct watcher *w, const char *value)
 	char err[512];
 
 	if (send_record(w, value) == 0) {
-		long n = write_records(w->o->jobsfile, w->o->record_rfd, err,
+		long n = record_write(w->o->jobsfile, w->o->record_rfd, err,
 		    sizeof(err));
 
 		if (n == -1) {
@@ -831,7 +673,7 @@ record(struct watcher *w, const char *value)
 	} else if (e.result == JOBS_EDIT_NOROW) {
 		return 1;
 	} else if (e.result == JOBS_EDIT_INVALID) {
-		log_refused(&e, 1);
+		record_log_refused(&e, 1);
 		return 0;
 	}
 	free(w->row.lastmod);

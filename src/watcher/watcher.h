@@ -56,31 +56,4 @@ int watcher_run(const struct watcher_opts *o);
 int watcher_check_once(const struct watcher_opts *o, char *result,
     size_t resultsz);
 
-/*
- * The record pipe: a watcher puts "row name gets last-modified value"
- * there, and whoever takes the jobs file's lock next writes every record
- * in it in one rewrite.  A record is a message of frame.c (the name, the
- * value) on the pipe's byte stream (frame_stream_put), at most PIPE_BUF
- * bytes, so that one write(2) puts it in the pipe whole.
- *
- * watcher_record_pack writes the record into buf (bufsz bytes) and returns
- * its length, or 0 when it does not fit in bufsz or PIPE_BUF bytes.
- * watcher_record_unpack reads the record at the start of buf[0..len),
- * points *name and *value into buf, and returns the bytes it takes, 0 when
- * buf holds only part of one, -1 when buf does not start with a record
- * (an empty name is none).
- */
-size_t watcher_record_pack(char *buf, size_t bufsz, const char *name,
-    const char *value);
-long watcher_record_unpack(const char *buf, size_t len, const char **name,
-    const char **value);
-
-/*
- * Writes the records waiting in the record pipe (read end rfd) into the
- * jobs file at path, in one rewrite; logs a failure.  The supervisor calls
- * it at shutdown for records whose watcher ended before writing them.
- */
-void watcher_write_records(const char *path, int rfd);
-
-
 #endif

@@ -2,12 +2,10 @@
  * t-frame.c - unit tests of src/common/frame.c, the one framing of messages
  * between sitewatch's processes.
  */
-#include <limits.h>
 #include <string.h>
 
 #include "common/frame.h"
 #include "tap.h"
-#include "watcher/watcher.h"
 
 /* Strings (present, empty, absent, capped), numbers and a blob come back
  * as they went. */
@@ -115,44 +113,11 @@ t_stream(void)
 	check_uint(frame_stream_put(buf, 9, "first", 5), ==, 0);
 }
 
-/* A record of the record pipe comes back through frame.c as sent (a value
- * the jobs file would refuse too: refusing it is the writer's job); a cut
- * record is not whole yet; a record longer than PIPE_BUF, one with an
- * empty name and one that is not a record are refused. */
-static void
-t_record(void)
-{
-	char buf[PIPE_BUF + 64], big[PIPE_BUF];
-	const char *name, *value;
-	size_t n, i;
-
-	n = watcher_record_pack(buf, sizeof(buf), "Grüße; \"x\"",
-	    "two\nlines");
-	check_uint(n, >, 0);
-	check_int(watcher_record_unpack(buf, n, &name, &value), ==, (long)n);
-	check_str(name, "Grüße; \"x\"");
-	check_str(value, "two\nlines");
-	for (i = 0; i < n; i++)
-		if (watcher_record_unpack(buf, i, &name, &value) != 0)
-			break;
-	check_uint(i, ==, n);
-
-	memset(big, 'x', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	check_uint(watcher_record_pack(buf, sizeof(buf), "a", big), ==, 0);
-	n = watcher_record_pack(buf, sizeof(buf), "", "v");
-	check_uint(n, >, 0);
-	check_int(watcher_record_unpack(buf, n, &name, &value), ==, -1);
-	n = frame_stream_put(buf, sizeof(buf), "\1a", 2);
-	check_int(watcher_record_unpack(buf, n, &name, &value), ==, -1);
-}
-
 int
 main(void)
 {
 	TEST(t_round_trip(), "strings, absent strings, capped strings, numbers and blobs come back as sent");
 	TEST(t_refused(), "a message too big is refused whole; cuts, wrong kinds and leftovers are refused");
 	TEST(t_stream(), "on a byte stream each message comes back whole, a cut one is not whole yet, bytes that are none are refused");
-	TEST(t_record(), "the record pipe's record: name and value back through frame.c; too long, no name, malformed refused");
 	return test_done();
 }

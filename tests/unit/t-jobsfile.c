@@ -7,7 +7,6 @@
 #define _DEFAULT_SOURCE		/* flock */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -19,7 +18,6 @@
 #include "common/jobsfile.h"
 #include "common/util.h"
 #include "tap.h"
-#include "watcher/watcher.h"
 
 static char dir[] = "/tmp/t-jobsfile.XXXXXX";
 static char path[256];
@@ -211,44 +209,6 @@ t_lock_file_beside(void)
 	check_int(access(p, F_OK), ==, 0);
 }
 
-/* Puts the record "name gets value" into the pipe's write end fd. */
-static void
-send_record(int fd, const char *name, const char *value)
-{
-	char buf[PIPE_BUF];
-	size_t n = watcher_record_pack(buf, sizeof(buf), name, value);
-
-	if (n == 0 || write(fd, buf, n) != (ssize_t)n)
-		abort();
-}
-
-/* The records in the record pipe are written in one rewrite, the latest
- * of a row winning; a value the file would refuse is refused alone. */
-static void
-t_records_through_pipe(void)
-{
-	int fd[2];
-	char *s;
-
-	put("interval;name;url;last-modified;pid\n"
-	    "1h;a;http://x/;-;1\n1h;b;http://y/;-;2\n1h;c;http://z/;-;3\n",
-	    0644);
-	if (pipe(fd) == -1 || fcntl(fd[0], F_SETFL, O_NONBLOCK) == -1)
-		abort();
-	send_record(fd[1], "a", "old");
-	send_record(fd[1], "b", "two\nlines");
-	send_record(fd[1], "c", "Mon, 02 Jan 2026 10:00:00 GMT");
-	send_record(fd[1], "a", "new");
-	watcher_write_records(path, fd[0]);
-	s = get();
-	check_str(s, "interval;name;url;last-modified;pid\n"
-	    "1h;a;http://x/;new;1\n1h;b;http://y/;-;2\n"
-	    "1h;c;http://z/;Mon, 02 Jan 2026 10:00:00 GMT;3\n");
-	free(s);
-	(void)close(fd[0]);
-	(void)close(fd[1]);
-}
-
 /*
  * Forks a child that takes the jobs file's lock and holds it until its
  * pipe *release closes.  Returns its pid once the lock is held.
@@ -388,7 +348,6 @@ main(void)
 	TEST(t_symlink_followed(), "a symlink is followed: the target is replaced");
 	TEST(t_missing_file(), "a missing jobs file is an error, not created");
 	TEST(t_lock_file_beside(), "the lock file is .NAME.lock beside the file");
-	TEST(t_records_through_pipe(), "the record pipe's records in one rewrite, the latest per row; a bad value refused alone");
 	TEST(t_lock_deadline(), "issue 21.6: a held lock ends a call with a deadline (LOCKED, holder's pid), then writes");
 	TEST(t_unsettled_deadline(), "issue 21.6: an unparsable file ends a call with a deadline at once (UNSETTLED)");
 	TEST(t_load(), "issue 22.4: a command's read and parse: the file, or the message");
