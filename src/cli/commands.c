@@ -140,7 +140,7 @@ cmd_stop_start(const char *file, char *const *names, int n, int stop)
 		if (what[i] != SS_EDIT)
 			continue;
 		e[m].name = names[i];
-		e[m].pid = stop ? "stop" : "-";
+		e[m].pid = stop ? JOBS_PIDWORD_STOP : JOBS_PIDWORD_FREE;
 		m++;
 	}
 	if (m > 0 && jobsfile_edit(file, e, (size_t)m, err, sizeof(err)) != 0) {

@@ -387,7 +387,7 @@ cmd_watch(const struct opts *op, const char *name)
 	(void)close(n.wfd);	/* the notifier drains the pipe and exits */
 	if (r < 0) {
 		/* Ended by a signal: the row is free to run again. */
-		e.pid = "-";
+		e.pid = JOBS_PIDWORD_FREE;
 		e.if_pid = pid;
 		(void)jobsfile_edit(op->file, &e, 1, err, sizeof(err));
 		log_msg(name, "ended by signal %d", -r);

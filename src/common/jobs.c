@@ -190,6 +190,22 @@ check_line_bytes(const char *line, size_t len, char *err, size_t errsz)
 	return 0;
 }
 
+const char *
+jobs_pid_word(enum jobs_pid_kind kind)
+{
+	switch (kind) {
+	case JOBS_PID_NONE:
+		return JOBS_PIDWORD_FREE;
+	case JOBS_PID_STOP:
+		return JOBS_PIDWORD_STOP;
+	case JOBS_PID_DONE:
+		return JOBS_PIDWORD_DONE;
+	case JOBS_PID_NUMBER:
+		break;
+	}
+	return NULL;
+}
+
 int
 jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
     char *err, size_t errsz)
@@ -198,15 +214,16 @@ jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
 	long n = 0;
 
 	*pid = 0;
-	if (*s == '\0' || strcmp(s, "-") == 0) {
+	if (*s == '\0' || strcmp(s, JOBS_PIDWORD_FREE) == 0) {
 		*kind = JOBS_PID_NONE;
 		return 0;
 	}
-	if (strcasecmp(s, "stop") == 0 || strcasecmp(s, "commit_suicide") == 0) {
+	if (strcasecmp(s, JOBS_PIDWORD_STOP) == 0 ||
+	    strcasecmp(s, JOBS_PIDWORD_SUICIDE) == 0) {
 		*kind = JOBS_PID_STOP;
 		return 0;
 	}
-	if (strcasecmp(s, "done") == 0) {
+	if (strcasecmp(s, JOBS_PIDWORD_DONE) == 0) {
 		*kind = JOBS_PID_DONE;
 		return 0;
 	}
@@ -216,8 +233,9 @@ jobs_parse_pid(const char *s, enum jobs_pid_kind *kind, pid_t *pid,
 		n = n * 10 + (*p - '0');
 	}
 	if (*p != '\0' || n < 1)
-		return errf(err, errsz, "pid: \"%s\": expected -, a process "
-		    "id, or stop", s);
+		return errf(err, errsz, "pid: \"%s\": expected "
+		    JOBS_PIDWORD_FREE ", a process id, or " JOBS_PIDWORD_STOP,
+		    s);
 	*kind = JOBS_PID_NUMBER;
 	*pid = (pid_t)n;
 	return 0;
@@ -1217,9 +1235,10 @@ append_row(const struct jobs_file *jf, const char *buf, size_t len,
 			v = e->name;
 		else if ((long)i == jf->col[JOBS_COL_URL])
 			v = e->url;
-		else if ((long)i == jf->col[JOBS_COL_LASTMOD] ||
-		    (long)i == jf->col[JOBS_COL_PID])
+		else if ((long)i == jf->col[JOBS_COL_LASTMOD])
 			v = "-";
+		else if ((long)i == jf->col[JOBS_COL_PID])
+			v = jobs_pid_word(JOBS_PID_NONE);
 		else if ((long)i == col[JOBS_COL_FILTER] && e->filter != NULL)
 			v = e->filter;
 		else if ((long)i == col[JOBS_COL_NOTIFY] && e->notify != NULL)

@@ -43,6 +43,16 @@ enum jobs_line_kind {
 	JOBS_LINE_SKIPPED	/* jobs_parse_only(): a row not looked at */
 };
 
+/*
+ * The words of the pid field, their one owner: what the program writes
+ * and what jobs_parse_pid() reads (case-insensitive; "commit_suicide"
+ * reads as stop too, and is never written).
+ */
+#define JOBS_PIDWORD_FREE	"-"
+#define JOBS_PIDWORD_STOP	"stop"
+#define JOBS_PIDWORD_DONE	"done"
+#define JOBS_PIDWORD_SUICIDE	"commit_suicide"
+
 /* What the pid field says. */
 enum jobs_pid_kind {
 	JOBS_PID_NONE,		/* "-" or empty: not running, start it */
@@ -50,6 +60,10 @@ enum jobs_pid_kind {
 	JOBS_PID_STOP,		/* "stop" or "commit_suicide": keep it down */
 	JOBS_PID_DONE		/* "done": a one-shot schedule has run */
 };
+
+/* Returns the word the program writes for a pid field of this kind
+ * ("-", "stop", "done"), or NULL for JOBS_PID_NUMBER. */
+const char *jobs_pid_word(enum jobs_pid_kind kind);
 
 /* Returns 1 when a pid field of this kind keeps the row from running. */
 #define JOBS_PID_DOWN(k) ((k) == JOBS_PID_STOP || (k) == JOBS_PID_DONE)

@@ -1008,7 +1008,7 @@ exited(struct supervisor *s, struct child *c, pid_t pid, int st)
 		log_msg(c->name, "stopped by signal %d (pid %ld); set its pid "
 		    "field to - to start it again", WTERMSIG(st), (long)pid);
 		(void)snprintf(pidtext, sizeof(pidtext), "%ld", (long)pid);
-		field_write(s, c->name, "stop", pidtext);
+		field_write(s, c->name, JOBS_PIDWORD_STOP, pidtext);
 	}
 	if (!(act & CACT_BACKOFF))
 		return;
@@ -1232,7 +1232,7 @@ shutdown_all(struct supervisor *s)
 			(void)snprintf(pids[i], sizeof(pids[0]), "%ld",
 			    (long)shown);
 			edits[i].name = c->name;
-			edits[i].pid = "-";
+			edits[i].pid = JOBS_PIDWORD_FREE;
 			edits[i].if_pid = pids[i];
 			i++;
 		}
@@ -1254,7 +1254,8 @@ shutdown_all(struct supervisor *s)
 	if (record_write(s->path, s->recfd[0], err, sizeof(err)) == -1)
 		log_msg("sitewatch", "cannot record changes: %s", err);
 	for (k = 0; edits != NULL && k < i; k++)
-		field_write(s, edits[k].name, "-", edits[k].if_pid);
+		field_write(s, edits[k].name, JOBS_PIDWORD_FREE,
+		    edits[k].if_pid);
 	if (s->npw > 0) {
 		size_t left = s->npw;
 		int r = flush_pids(s);

@@ -97,13 +97,6 @@ row_from_job(struct job *r, const struct job *j)
 	return jobs_copy(r, j) == 0 ? ROW_OK : ROW_UNREADABLE;
 }
 
-/* The word in a pid field that keeps a row down, for the log. */
-static const char *
-down_word(const struct job *r)
-{
-	return r->pid_kind == JOBS_PID_DONE ? "done" : "stop";
-}
-
 /*
  * Reads the watcher's row from the jobs file into *r.  Returns ROW_OK,
  * ROW_GONE (no usable row of that name), or ROW_UNREADABLE (the file is
@@ -452,7 +445,7 @@ reread_row(struct watcher *w)
 	diff = jobs_diff(&w->row, &r);
 	if (diff & JOBS_DIFF_DOWN) {
 		log_msg(w->o->name, "stopped (pid field says %s; set it "
-		    "to - to start it again)", down_word(&r));
+		    "to - to start it again)", jobs_pid_word(r.pid_kind));
 		jobs_clear(&r);
 		return 1;
 	}
@@ -1389,12 +1382,12 @@ finish_one_shot(struct watcher *w)
 	(void)snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	memset(&e, 0, sizeof(e));
 	e.name = w->o->name;
-	e.pid = "done";
+	e.pid = JOBS_PIDWORD_DONE;
 	e.if_pid = pid;
 	if (jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err)) != 0)
 		log_msg(w->o->name, "cannot write done: %s", err);
 	else if (e.result == JOBS_EDIT_SKIPPED) {
-		e.if_pid = "-";
+		e.if_pid = JOBS_PIDWORD_FREE;
 		(void)jobsfile_edit(w->o->jobsfile, &e, 1, err, sizeof(err));
 	}
 	log_msg(w->o->name, "done: the one-shot check (%s) has run "
@@ -1440,7 +1433,7 @@ start(struct watcher *w)
 	name_self(w);
 	if (JOBS_PID_DOWN(w->row.pid_kind)) {
 		log_msg(o->name, "stopped (pid field says %s; set it to - "
-		    "to start it again)", down_word(&w->row));
+		    "to start it again)", jobs_pid_word(w->row.pid_kind));
 		w->end = WATCHER_STOPPED;
 		return -1;
 	}

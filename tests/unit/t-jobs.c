@@ -386,6 +386,23 @@ t_pid_bad(const char *s)
 	check_str(err, want);
 }
 
+/* The word written for each kind is the word read back as that kind
+ * (issue 22.2: the pid field's words have one owner, jobs.h). */
+static void
+t_pid_words(void)
+{
+	enum jobs_pid_kind kinds[] = { JOBS_PID_NONE, JOBS_PID_STOP,
+	    JOBS_PID_DONE };
+	size_t i;
+
+	check_str(jobs_pid_word(JOBS_PID_NONE), "-");
+	check_str(jobs_pid_word(JOBS_PID_STOP), "stop");
+	check_str(jobs_pid_word(JOBS_PID_DONE), "done");
+	check(jobs_pid_word(JOBS_PID_NUMBER) == NULL);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		t_pid_ok(jobs_pid_word(kinds[i]), kinds[i], 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* URLs: jobs_check_url()                                               */
 /* ------------------------------------------------------------------ */
@@ -2100,6 +2117,9 @@ main(void)
 	TEST(t_pid_ok("commit_suicide", JOBS_PID_STOP, 0),
 	    "pid \"commit_suicide\" is read as stop");
 	TEST(t_pid_ok("4242", JOBS_PID_NUMBER, 4242), "pid \"4242\" is a number");
+	TEST(t_pid_ok("Done", JOBS_PID_DONE, 0), "pid \"Done\" is done");
+	TEST(t_pid_words(), "issue 22.2: the words written into the pid field "
+	    "(-, stop, done) are read back as their kind");
 	TEST(t_pid_bad("0"), "pid \"0\" is refused");
 	TEST(t_pid_bad("12x"), "pid \"12x\" is refused");
 	TEST(t_pid_bad("-5"), "pid \"-5\" is refused");
