@@ -136,14 +136,3 @@ childfsm_step(enum child_state *st, enum child_event ev)
 		*st = (enum child_state)(m->next - 1);
 	return m->act;
 }
-
-const char *
-childfsm_state_name(enum child_state st)
-{
-	static const char *const names[CHILD_NSTATES] = {
-		"down", "starting", "running", "backoff", "restart due",
-		"stopping"
-	};
-
-	return (unsigned)st < CHILD_NSTATES ? names[st] : "?";
-}

@@ -65,7 +65,4 @@ enum child_action {
  */
 unsigned childfsm_step(enum child_state *st, enum child_event ev);
 
-/* Returns the name of a state ("down", "running", ...), for the log. */
-const char *childfsm_state_name(enum child_state st);
-
 #endif

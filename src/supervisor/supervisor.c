@@ -1,8 +1,11 @@
 /*
  * supervisor.c - the parent process.
  *
- * The shape is s6-svscan's: a short main loop of reap(); reconcile();
- * restart(); wait for an event.  What happens to each watcher is decided
+ * The shape is s6-svscan's: a main loop that only dispatches, one named
+ * step each (loop_run): the deadline, the poll, the signals, the file,
+ * the spawner, the reap, the restarts (which only mark a reconcile as
+ * due), the reconcile, the flush of the pid fields, the publish of the
+ * status.  What happens to each watcher is decided
  * by the table in childfsm.c: this file feeds it events (what a row says,
  * how a watcher ended, a timer) and carries out the actions it returns.
  * Events come through one poll(2): a signalfd (SIGCHLD; SIGTERM, SIGINT
@@ -151,6 +154,9 @@ struct supervisor {
 				 * (0: it was free at the last try) */
 	int locked_told;	/* ... and the log said so */
 	int stopping;		/* the shutdown has begun */
+	int chld;		/* a SIGCHLD came: reap */
+	long long next_restart;	/* the next backoff or notifier restart due */
+	short tty_revents;	/* the terminal's events at the last poll */
 };
 
 /* Returns a pseudo-random number in [0, n). */
@@ -209,18 +215,16 @@ take_lock(const char *path, const char *shown)
 }
 
 /*
- * The child side of a fork (ours or the spawner's): becomes the watcher of
- * row j and never returns.  It dies with the
- * supervisor, starts from a clean signal state, and keeps no descriptor
- * but stdin/out/err, the notifier pipe, the record pipe and the log file.
+ * The first thing a child does: dies with the supervisor, takes its own
+ * process group, runs below the supervisor, and starts from a clean
+ * signal state (default actions, nothing blocked, SIGPIPE ignored).
  */
 static void
-child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
+child_reset(const struct supervisor *s)
 {
-	struct watcher_opts wo;
 	struct sigaction sa;
 	sigset_t none;
-	int logfd = log_file_fd(), r, sig, fd, nfd, wfd, rfd;
+	int sig;
 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != s->pid)
@@ -242,6 +246,17 @@ child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * A child's descriptors: the notifier pipe, the record pipe's two ends and
+ * the log file at their fixed numbers, close-on-exec, and nothing else but
+ * stdin/out/err.  Leaves with _exit(1) when they cannot be set.
+ */
+static void
+child_fds(const struct supervisor *s)
+{
+	int logfd = log_file_fd(), fd, nfd, wfd, rfd;
 
 	/* Each descriptor is first moved above the fixed ones, so that no
 	 * dup2() below overwrites one that is still to be moved. */
@@ -264,7 +279,22 @@ child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
 	    ~0U, 0);
 	for (fd = CHILD_NOTIFY_FD; fd <= CHILD_RECORD_RFD; fd++)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
 
+/*
+ * The child side of a fork (ours or the spawner's): becomes the watcher of
+ * row j and never returns.  It dies with the supervisor, starts from a
+ * clean signal state, and keeps no descriptor but stdin/out/err, the
+ * notifier pipe, the record pipe and the log file.
+ */
+static void
+child_main(struct supervisor *s, const struct job *j, long first_delay_ms)
+{
+	struct watcher_opts wo;
+	int r;
+
+	child_reset(s);
+	child_fds(s);
 	/* A watcher may wait for the lock: it has nothing else to do. */
 	jobsfile_set_deadline(JOBSFILE_NO_DEADLINE);
 	memset(&wo, 0, sizeof(wo));
@@ -1070,10 +1100,20 @@ reap(struct supervisor *s, int shutting_down)
 	return n;
 }
 
-/* Restarts the children whose backoff is over (through a reconcile, so
- * the row is looked at first), and the notifier.  Returns the time of the
- * next restart due, or LLONG_MAX. */
-static long long
+/* Marks a reconcile as due at time at, or keeps the earlier one due. */
+static void
+reconcile_soon(struct supervisor *s, long long at)
+{
+	if (!s->reconcile_due || at < s->reconcile_at)
+		s->reconcile_at = at;
+	s->reconcile_due = 1;
+}
+
+/* Restarts the notifier when its time has come, and marks the children
+ * whose backoff is over for a reconcile (which looks at the row first and
+ * starts them again if it still wants them).  Sets s->next_restart to the
+ * time of the next restart due, or LLONG_MAX. */
+static void
 restarts(struct supervisor *s)
 {
 	GHashTableIter it;
@@ -1110,8 +1150,8 @@ restarts(struct supervisor *s)
 		}
 	}
 	if (due)
-		reconcile(s);
-	return next;
+		reconcile_soon(s, now);
+	s->next_restart = next;
 }
 
 /*
@@ -1195,33 +1235,19 @@ reap_until(struct supervisor *s, long long deadline,
 }
 
 /*
- * Stops every watcher: SIGTERM, SIGKILL to those still there after
- * KILL_AFTER_MS, everything reaped; then the pid fields go back to "-" in
- * one rewrite, and the notifier is let go.  The lock is waited for
- * EXIT_LOCK_MS at most: a file locked by another process longer keeps
- * the pids it shows (said in the log), which the next start finds stale.
+ * Sends SIGTERM to every watcher (fed CEV_SHUTDOWN), and puts into
+ * edits[0..n) the "-" to write into the pid field of each running child
+ * and of each one waiting to restart (it still shows its dead pid), if
+ * the field still reads that pid (kept in pids).  Returns how many edits.
  */
-static void
-shutdown_all(struct supervisor *s)
+static size_t
+shutdown_term(struct supervisor *s, struct jobs_edit *edits,
+    char (*pids)[16], size_t n)
 {
 	GHashTableIter it;
 	gpointer key, val;
-	struct jobs_edit *edits;
-	char (*pids)[16], err[512];
-	size_t n = 0, i = 0, k;
+	size_t i = 0;
 
-	/* A start the spawner has not answered is dropped: a watcher it
-	 * cloned all the same dies with us (PR_SET_PDEATHSIG), and its pid
-	 * was never written. */
-	s->stopping = 1;
-	spawn_stop(&s->sp);
-	/* A batch of verdicts out is not waited for. */
-	judge_kill(&s->jb);
-	/* Every running child's field, and the field of each one waiting to
-	 * restart (it still shows its dead pid), goes back to "-". */
-	n = g_hash_table_size(s->by_name);
-	edits = calloc(n ? n : 1, sizeof(*edits));
-	pids = calloc(n ? n : 1, sizeof(*pids));
 	g_hash_table_iter_init(&it, s->by_name);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
 		struct child *c = val;
@@ -1239,7 +1265,18 @@ shutdown_all(struct supervisor *s)
 		if (feed(s, c, CEV_SHUTDOWN) & CACT_TERM)
 			(void)kill(c->pid, SIGTERM);
 	}
-	n = g_hash_table_size(s->by_pid);
+	return i;
+}
+
+/* Reaps the watchers told to end; SIGKILL to those still there after
+ * KILL_AFTER_MS, and reaps them too. */
+static void
+shutdown_reap(struct supervisor *s)
+{
+	GHashTableIter it;
+	gpointer key, val;
+	size_t n = g_hash_table_size(s->by_pid);
+
 	log_msg("sitewatch", "stopping %zu watcher%s", n, n == 1 ? "" : "s");
 	if (!reap_until(s, util_mono_ms() + KILL_AFTER_MS, no_watchers)) {
 		g_hash_table_iter_init(&it, s->by_pid);
@@ -1247,13 +1284,24 @@ shutdown_all(struct supervisor *s)
 			(void)kill(((struct child *)val)->pid, SIGKILL);
 		(void)reap_until(s, util_mono_ms() + KILL_AFTER_MS, no_watchers);
 	}
-	/* A record a watcher sent but did not write before it ended; then
-	 * the pid fields, after any still queued (a stop written by a
-	 * person's kill stays). */
+}
+
+/*
+ * Writes, waiting EXIT_LOCK_MS at most for the lock, a record a watcher
+ * sent but did not write before it ended; then the pid fields of
+ * edits[0..n), after any still queued (a stop written by a person's kill
+ * stays).  Says in the log which fields were left as they were.
+ */
+static void
+shutdown_write(struct supervisor *s, const struct jobs_edit *edits, size_t n)
+{
+	char err[512];
+	size_t k;
+
 	jobsfile_set_deadline(util_mono_ms() + EXIT_LOCK_MS);
 	if (record_write(s->path, s->recfd[0], err, sizeof(err)) == -1)
 		log_msg("sitewatch", "cannot record changes: %s", err);
-	for (k = 0; edits != NULL && k < i; k++)
+	for (k = 0; edits != NULL && k < n; k++)
 		field_write(s, edits[k].name, JOBS_PIDWORD_FREE,
 		    edits[k].if_pid);
 	if (s->npw > 0) {
@@ -1270,6 +1318,35 @@ shutdown_all(struct supervisor *s)
 			    "is stale at the next start)", s->path, why,
 			    EXIT_LOCK_MS / 1000, left, left == 1 ? "" : "s");
 	}
+}
+
+/*
+ * Stops every watcher: SIGTERM, SIGKILL to those still there after
+ * KILL_AFTER_MS, everything reaped; then the pid fields go back to "-" in
+ * one rewrite, and the notifier is let go.  The lock is waited for
+ * EXIT_LOCK_MS at most: a file locked by another process longer keeps
+ * the pids it shows (said in the log), which the next start finds stale.
+ */
+static void
+shutdown_all(struct supervisor *s)
+{
+	struct jobs_edit *edits;
+	char (*pids)[16];
+	size_t n, i;
+
+	/* A start the spawner has not answered is dropped: a watcher it
+	 * cloned all the same dies with us (PR_SET_PDEATHSIG), and its pid
+	 * was never written. */
+	s->stopping = 1;
+	spawn_stop(&s->sp);
+	/* A batch of verdicts out is not waited for. */
+	judge_kill(&s->jb);
+	n = g_hash_table_size(s->by_name);
+	edits = calloc(n ? n : 1, sizeof(*edits));
+	pids = calloc(n ? n : 1, sizeof(*pids));
+	i = shutdown_term(s, edits, pids, n);
+	shutdown_reap(s);
+	shutdown_write(s, edits, i);
 	free(edits);
 	free(pids);
 	/* The notifier hands out what is queued, then exits. */
@@ -1379,22 +1456,18 @@ tty_ended(struct supervisor *s, short revents)
 	return r == 0 ? "end of input at the terminal" : NULL;
 }
 
-/*
- * Init phase: checks the file, takes the lock, starts the notifier, sets
- * up the events.  Returns 0, or the exit code to leave with.
- */
+/* Init phase: resolves the file's name (a symbolic link is supervised as
+ * the file it points to: its lock, its directory's events, its state) and
+ * checks that the file parses.  Returns 0, or the exit code 2. */
 static int
-init(struct supervisor *s)
+init_file(struct supervisor *s)
 {
 	struct jobs_file jf;
-	sigset_t set;
-	char *buf, dir[PATH_MAX];
+	char *buf;
 	const char *slash;
 	size_t len;
 	int bad;
 
-	/* A file named through a symbolic link is supervised as the file
-	 * it points to: its lock, its directory's events, its state. */
 	if (util_resolve_link(s->o->jobsfile, s->path, sizeof(s->path)) == -1) {
 		(void)fprintf(stderr, "sitewatch: %s: %s\n", s->o->jobsfile,
 		    strerror(errno));
@@ -1415,46 +1488,57 @@ init(struct supervisor *s)
 	}
 	jobs_free(&jf);
 	free(buf);
-	if (bad)
-		return 2;
+	return bad ? 2 : 0;
+}
 
-	{
-		char shown[2 * PATH_MAX + 8];
+/*
+ * Init phase: takes the supervisor's lock on the file, and tries the
+ * writers' lock once.  Every pid and change is written under the writers'
+ * lock: one that cannot be taken is a jobs file that cannot be used, as
+ * one that cannot be read (nothing to edit: the lock is taken, the file
+ * read, nothing written).  A lock held by another process past
+ * INIT_LOCK_MS is one that can be taken, later: the pid fields wait for
+ * it (pids_later).  From then on no write waits.  Returns 0, or the exit
+ * code 2.
+ */
+static int
+init_lock(struct supervisor *s)
+{
+	char shown[2 * PATH_MAX + 8], err[512], who[64];
+	int r;
 
-		if (strcmp(s->path, s->o->jobsfile) != 0)
-			(void)snprintf(shown, sizeof(shown), "%s (%s)",
-			    s->o->jobsfile, s->path);
-		else
-			(void)snprintf(shown, sizeof(shown), "%s", s->path);
-		s->lockfd = take_lock(s->path, shown);
-	}
+	if (strcmp(s->path, s->o->jobsfile) != 0)
+		(void)snprintf(shown, sizeof(shown), "%s (%s)",
+		    s->o->jobsfile, s->path);
+	else
+		(void)snprintf(shown, sizeof(shown), "%s", s->path);
+	s->lockfd = take_lock(s->path, shown);
 	if (s->lockfd == -1)
 		return 2;
-	/* Every pid and change is written under the writers' lock: one that
-	 * cannot be taken is a jobs file that cannot be used, as one that
-	 * cannot be read (nothing to edit: the lock is taken, the file
-	 * read, nothing written).  A lock held by another process past
-	 * INIT_LOCK_MS is one that can be taken, later: the pid fields wait
-	 * for it (pids_later).  From then on no write waits. */
-	{
-		char err[512], who[64];
-		int r;
-
-		jobsfile_set_deadline(util_mono_ms() + INIT_LOCK_MS);
-		r = jobsfile_edit(s->path, NULL, 0, err, sizeof(err));
-		jobsfile_set_deadline(0);
-		if (r == JOBSFILE_LOCKED) {
-			log_msg("sitewatch", "%s is locked by %s: starting all "
-			    "the same; the pid fields are written once it is "
-			    "let go", s->path, holder_text(s, who, sizeof(who)));
-		} else if (r == JOBSFILE_UNSETTLED) {
-			log_msg("sitewatch", "%s looks half-saved: starting all "
-			    "the same", s->path);
-		} else if (r != JOBSFILE_OK) {
-			(void)fprintf(stderr, "sitewatch: %s\n", err);
-			return 2;
-		}
+	jobsfile_set_deadline(util_mono_ms() + INIT_LOCK_MS);
+	r = jobsfile_edit(s->path, NULL, 0, err, sizeof(err));
+	jobsfile_set_deadline(0);
+	if (r == JOBSFILE_LOCKED) {
+		log_msg("sitewatch", "%s is locked by %s: starting all "
+		    "the same; the pid fields are written once it is "
+		    "let go", s->path, holder_text(s, who, sizeof(who)));
+	} else if (r == JOBSFILE_UNSETTLED) {
+		log_msg("sitewatch", "%s looks half-saved: starting all "
+		    "the same", s->path);
+	} else if (r != JOBSFILE_OK) {
+		(void)fprintf(stderr, "sitewatch: %s\n", err);
+		return 2;
 	}
+	return 0;
+}
+
+/* Init phase: makes the state folder, and readies libcurl.  Returns 0, or
+ * the exit code 1. */
+static int
+init_state(struct supervisor *s)
+{
+	char dir[PATH_MAX];
+
 	if (state_dir(s->path, dir, sizeof(dir)) == -1 ||
 	    util_mkdirs(dir, 0700) == -1 ||
 	    svstatus_path(s->path, s->pubpath, sizeof(s->pubpath)) == -1) {
@@ -1466,24 +1550,30 @@ init(struct supervisor *s)
 		(void)fprintf(stderr, "sitewatch: cannot initialise libcurl\n");
 		return 1;
 	}
+	return 0;
+}
 
-	/* Signals arrive through a signalfd; nothing runs in a handler.
-	 * SIGHUP (the terminal hung up) stops us as SIGTERM does, unless we
-	 * were started with it ignored (nohup): a blocked signal would
-	 * still reach the signalfd, so an ignored one is left out. */
+/*
+ * Init phase: signals arrive through a signalfd; nothing runs in a
+ * handler.  SIGHUP (the terminal hung up) stops us as SIGTERM does, unless
+ * we were started with it ignored (nohup): a blocked signal would still
+ * reach the signalfd, so an ignored one is left out.  Returns 0, or the
+ * exit code 1.
+ */
+static int
+init_signals(struct supervisor *s)
+{
+	sigset_t set;
+	struct sigaction old;
+
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGCHLD);
 	(void)sigaddset(&set, SIGTERM);
 	(void)sigaddset(&set, SIGINT);
 	(void)sigaddset(&set, SIGUSR1);
-	{
-		struct sigaction old;
-
-		if (sigaction(SIGHUP, NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN) {
-			(void)sigaddset(&set, SIGHUP);
-			tty_open(s);
-		}
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN) {
+		(void)sigaddset(&set, SIGHUP);
+		tty_open(s);
 	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
 	    (s->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
@@ -1492,6 +1582,16 @@ init(struct supervisor *s)
 		return 1;
 	}
 	(void)signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* Init phase: watches the file's directory with inotify, or (unavailable)
+ * leaves the loop to poll the file with stat(2). */
+static void
+init_inotify(struct supervisor *s)
+{
+	char dir[PATH_MAX];
+
 	s->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (util_dirname(s->path, dir, sizeof(dir)) == -1)
 		(void)strcpy(dir, ".");
@@ -1504,6 +1604,16 @@ init(struct supervisor *s)
 			(void)close(s->ifd);
 		s->ifd = -1;
 	}
+}
+
+/*
+ * Init phase: makes the record pipe, starts the notifier, then the
+ * spawner.  Returns 0, or the exit code 1.
+ */
+static int
+init_children(struct supervisor *s)
+{
+	int keep[4];
 
 	/* The supervisor keeps both ends, so no watcher ever sees EPIPE. */
 	if (record_pipe(s->recfd) == -1) {
@@ -1520,191 +1630,297 @@ init(struct supervisor *s)
 	}
 
 	/* Last, so that it holds only what every watcher needs. */
-	{
-		int keep[] = { s->n.wfd, s->recfd[0], s->recfd[1],
-		    log_file_fd() };
-
-		if (spawn_start(&s->sp, spawned_main, s, keep,
-		    sizeof(keep) / sizeof(keep[0])) == -1)
-			log_msg("sitewatch", "cannot start the spawner (%s): "
-			    "forking the watchers here", strerror(errno));
-	}
+	keep[0] = s->n.wfd;
+	keep[1] = s->recfd[0];
+	keep[2] = s->recfd[1];
+	keep[3] = log_file_fd();
+	if (spawn_start(&s->sp, spawned_main, s, keep,
+	    sizeof(keep) / sizeof(keep[0])) == -1)
+		log_msg("sitewatch", "cannot start the spawner (%s): "
+		    "forking the watchers here", strerror(errno));
 	return 0;
+}
+
+/*
+ * Init phase: checks the file, takes the lock, makes the state folder,
+ * sets up the events, starts the notifier and the spawner.  Returns 0, or
+ * the exit code to leave with.
+ */
+static int
+init(struct supervisor *s)
+{
+	int rc;
+
+	if ((rc = init_file(s)) != 0 || (rc = init_lock(s)) != 0 ||
+	    (rc = init_state(s)) != 0 || (rc = init_signals(s)) != 0)
+		return rc;
+	init_inotify(s);
+	return init_children(s);
+}
+
+/*
+ * The loop's deadline step: ends a judge batch past its deadline, marks
+ * the reconcile of a judge retry whose time has come, and returns how
+ * long the poll may wait (ms): until the first of the times the loop
+ * keeps (a reconcile, a restart, the stat poll, the spawner, the pid
+ * writes, a judge batch or retry), 0 when something is due now, at most
+ * a minute.
+ */
+static int
+loop_deadline(struct supervisor *s)
+{
+	long long now = util_mono_ms(), next = s->next_restart;
+
+	if (s->jb.proc.pid != 0 && now >= s->jb.deadline)
+		judge_late(s);
+	if (s->judge_retry_at != 0 && now >= s->judge_retry_at) {
+		s->judge_retry_at = 0;
+		reconcile_soon(s, now);
+	}
+	if (s->chld)
+		return 0;
+	if (s->reconcile_due && s->reconcile_at < next)
+		next = s->reconcile_at;
+	if (s->last_stat + STAT_POLL_MS < next)
+		next = s->last_stat + STAT_POLL_MS;
+	if (spawn_deadline(&s->sp) < next)
+		next = spawn_deadline(&s->sp);
+	if (pids_due(s) < next)
+		next = pids_due(s);
+	if (s->jb.proc.pid != 0 && s->jb.deadline < next)
+		next = s->jb.deadline;
+	if (s->judge_retry_at != 0 && s->judge_retry_at < next)
+		next = s->judge_retry_at;
+	if (next <= now)
+		return 0;
+	return (int)(next - now > 60000 ? 60000 : next - now);
+}
+
+/*
+ * The loop's one wait: polls the signals, the file's inotify, the spawner
+ * and our terminal for at most timeout ms.  Keeps the terminal's events in
+ * s->tty_revents; the other fds are read without blocking by their steps.
+ */
+static void
+loop_poll(struct supervisor *s, int timeout)
+{
+	struct pollfd pfd[4];
+	int n = 0, tty = -1;
+
+	pfd[n].fd = s->sfd;
+	pfd[n++].events = POLLIN;
+	if (s->ifd != -1) {
+		pfd[n].fd = s->ifd;
+		pfd[n++].events = POLLIN;
+	}
+	if (spawn_events(&s->sp) != 0) {
+		pfd[n].fd = s->sp.fd;
+		pfd[n++].events = spawn_events(&s->sp);
+	}
+	if (tty_ours(s)) {
+		tty = n;
+		pfd[n].fd = s->ttyfd;
+		pfd[n++].events = POLLIN;
+	}
+	(void)poll(pfd, (nfds_t)n, timeout);
+	s->tty_revents = tty != -1 ? pfd[tty].revents : 0;
+}
+
+/*
+ * The loop's signals step: looks at the terminal, and takes the pending
+ * signals off the signalfd.  A SIGCHLD asks for a reap, SIGUSR1 for a
+ * reconcile now.  Returns -1 when we are to stop (the end of the
+ * terminal, SIGTERM, SIGINT, SIGHUP), else 0.
+ */
+static int
+loop_signals(struct supervisor *s)
+{
+	struct signalfd_siginfo si;
+	const char *why;
+	int stop = 0;
+
+	if (s->tty_revents != 0 &&
+	    (why = tty_ended(s, s->tty_revents)) != NULL) {
+		log_msg("sitewatch", "%s: stopping", why);
+		return -1;
+	}
+	/* Before the reap: a SIGTERM that reached the watchers and us
+	 * together (a whole process group or cgroup) is a shutdown, not a
+	 * person stopping each of them. */
+	while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			stop = 1;
+		else if (si.ssi_signo == SIGHUP) {
+			log_msg("sitewatch", "SIGHUP (the terminal hung "
+			    "up): stopping");
+			stop = 1;
+		} else if (si.ssi_signo == SIGCHLD)
+			s->chld = 1;
+		else if (si.ssi_signo == SIGUSR1) {
+			log_msg("sitewatch", "SIGUSR1: reading %s again",
+			    s->path);
+			reconcile_soon(s, util_mono_ms());
+		}
+	}
+	return stop ? -1 : 0;
+}
+
+/*
+ * The loop's file step: a save of the jobs file seen by inotify, or (every
+ * STAT_POLL_MS) by stat(2), marks a reconcile as due.
+ */
+static void
+loop_file(struct supervisor *s)
+{
+	enum file_news news = s->ifd != -1 ? file_event(s) : FILE_QUIET;
+
+	if (news == FILE_SAVED) {
+		/* A complete save: read it now, or, in a storm of the
+		 * watchers' own rewrites, at most once per SETTLE_MS. */
+		long long at = s->last_reconcile + SETTLE_MS;
+
+		reconcile_soon(s, at > util_mono_ms() ? at : util_mono_ms());
+	} else if (news == FILE_SAVING && !s->reconcile_due) {
+		/* Let the save finish before reading it. */
+		reconcile_soon(s, util_mono_ms() + SETTLE_MS);
+	}
+	if (util_mono_ms() >= s->last_stat + STAT_POLL_MS) {
+		s->last_stat = util_mono_ms();
+		if (file_changed(s) && !s->reconcile_due)
+			reconcile_soon(s, util_mono_ms());
+	}
+}
+
+/* The loop's reap step: only after a SIGCHLD, as each waitpid(2) looks
+ * at every child, and the loop turns once per watcher started. */
+static void
+loop_reap(struct supervisor *s)
+{
+	if (!s->chld)
+		return;
+	s->chld = 0;
+	(void)reap(s, 0);
+}
+
+/* The loop's reconcile step: reads the file again when a step above
+ * marked it as due and its time has come. */
+static void
+loop_reconcile(struct supervisor *s)
+{
+	if (s->reconcile_due && util_mono_ms() >= s->reconcile_at)
+		reconcile(s);
+}
+
+/* The loop's flush step: writes the pid fields queued, when due. */
+static void
+loop_flush(struct supervisor *s)
+{
+	if (pids_due(s) <= util_mono_ms())
+		(void)flush_pids(s);
+}
+
+/* The loop's publish step: publishes the children's states when one
+ * changed. */
+static void
+loop_publish(struct supervisor *s)
+{
+	if (s->dirty)
+		publish(s);
+}
+
+/*
+ * Loop phase: from now on we must not die.  The loop only dispatches, as
+ * s6-svscan's: each step handles one source of events, and none blocks
+ * but the poll.  Returns when we are to stop.
+ */
+static void
+loop_run(struct supervisor *s)
+{
+	s->chld = 1;	/* whatever ended before the loop */
+	for (;;) {
+		loop_poll(s, loop_deadline(s));
+		if (loop_signals(s) == -1)
+			return;
+		loop_file(s);
+		handle_spawner(s);
+		loop_reap(s);
+		restarts(s);
+		loop_reconcile(s);
+		loop_flush(s);
+		loop_publish(s);
+	}
+}
+
+/* Sets up s for the jobs file of o: no fds, empty tables. */
+static void
+supervisor_setup(struct supervisor *s, const struct supervisor_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->lockfd = s->sfd = s->ifd = s->ttyfd = s->recfd[0] = s->recfd[1] =
+	    s->sp.fd = -1;
+	s->pid = getpid();
+	s->rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
+	s->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	    child_free);
+	s->by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	s->judged = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+}
+
+/* Stops the spawner and frees what s holds: its fds and tables. */
+static void
+supervisor_free(struct supervisor *s)
+{
+	spawn_stop(&s->sp);
+	if (s->lockfd != -1)
+		(void)close(s->lockfd);
+	if (s->ttyfd != -1)
+		(void)close(s->ttyfd);
+	g_hash_table_destroy(s->by_pid);
+	g_hash_table_destroy(s->by_name);
+	g_hash_table_destroy(s->reported);
+	g_hash_table_destroy(s->judged);
+	if (s->recfd[0] != -1)
+		(void)close(s->recfd[0]);
+	if (s->recfd[1] != -1)
+		(void)close(s->recfd[1]);
+	g_free(s->last_problem);
+	while (s->npw > 0) {
+		/* Not written: the shutdown put "-" back. */
+		s->npw--;
+		free(s->pw[s->npw].name);
+		free(s->pw[s->npw].if_pid);
+	}
+	free(s->pw);
 }
 
 int
 supervisor_run(const struct supervisor_opts *o)
 {
 	struct supervisor s;
-	int rc, chld;
+	int rc;
 
 	/* The file as the person named it: ps shows what was typed. */
 	proctitle_set(NULL, "supervisor %s", o->jobsfile);
-	memset(&s, 0, sizeof(s));
-	s.o = o;
-	s.lockfd = s.sfd = s.ifd = s.ttyfd = s.recfd[0] = s.recfd[1] =
-	    s.sp.fd = -1;
-	s.pid = getpid();
-	s.rand_state = (unsigned)getpid() ^ (unsigned)time(NULL);
-	s.by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-	    child_free);
-	s.by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
-	s.reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    NULL);
-	s.judged = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    g_free);
+	supervisor_setup(&s, o);
 	rc = init(&s);
-	if (rc != 0)
-		goto out;
-	if (strcmp(s.path, o->jobsfile) != 0)
-		log_msg("sitewatch", "supervising %s, the file %s points to "
-		    "(pid %ld)", s.path, o->jobsfile, (long)getpid());
-	else
-		log_msg("sitewatch", "supervising %s (pid %ld)", s.path,
-		    (long)getpid());
-	reconcile(&s);
-	s.last_stat = util_mono_ms();
-	chld = 1;	/* whatever ended before the loop */
-
-	/* Loop phase: from now on we must not die. */
-	for (;;) {
-		struct pollfd pfd[4];
-		struct signalfd_siginfo si;
-		long long now, next;
-		int n = 0, stop = 0, tty = -1;
-		const char *why;
-
-		/* Signals first: a SIGTERM that reached the watchers and us
-		 * together (a whole process group or cgroup) is a shutdown,
-		 * not a person stopping each of them. */
-		while (read(s.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-				stop = 1;
-			else if (si.ssi_signo == SIGHUP) {
-				log_msg("sitewatch", "SIGHUP (the terminal hung "
-				    "up): stopping");
-				stop = 1;
-			} else if (si.ssi_signo == SIGCHLD)
-				chld = 1;
-			else if (si.ssi_signo == SIGUSR1) {
-				log_msg("sitewatch", "SIGUSR1: reading %s again",
-				    s.path);
-				s.reconcile_due = 1;
-				s.reconcile_at = util_mono_ms();
-			}
-		}
-		if (stop)
-			break;
-		/* Only after a SIGCHLD: each waitpid(2) looks at every child,
-		 * and the loop turns once per watcher started. */
-		if (chld) {
-			chld = 0;
-			(void)reap(&s, 0);
-		}
-		handle_spawner(&s);
-		if (pids_due(&s) <= util_mono_ms())
-			(void)flush_pids(&s);
-		next = restarts(&s);
-		if (s.dirty)
-			publish(&s);
-		now = util_mono_ms();
-		if (s.jb.proc.pid != 0 && now >= s.jb.deadline)
-			judge_late(&s);
-		if (s.judge_retry_at != 0 && now >= s.judge_retry_at) {
-			s.judge_retry_at = 0;
-			s.reconcile_due = 1;
-			s.reconcile_at = now;
-		}
-		if (s.reconcile_due && now >= s.reconcile_at) {
-			reconcile(&s);
-			continue;
-		}
-		if (s.reconcile_due && s.reconcile_at < next)
-			next = s.reconcile_at;
-		if (s.last_stat + STAT_POLL_MS < next)
-			next = s.last_stat + STAT_POLL_MS;
-		if (spawn_deadline(&s.sp) < next)
-			next = spawn_deadline(&s.sp);
-		if (pids_due(&s) < next)
-			next = pids_due(&s);
-		if (s.jb.proc.pid != 0 && s.jb.deadline < next)
-			next = s.jb.deadline;
-		if (s.judge_retry_at != 0 && s.judge_retry_at < next)
-			next = s.judge_retry_at;
-
-		pfd[n].fd = s.sfd;
-		pfd[n++].events = POLLIN;
-		if (s.ifd != -1) {
-			pfd[n].fd = s.ifd;
-			pfd[n++].events = POLLIN;
-		}
-		if (spawn_events(&s.sp) != 0) {
-			pfd[n].fd = s.sp.fd;
-			pfd[n++].events = spawn_events(&s.sp);
-		}
-		if (tty_ours(&s)) {
-			tty = n;
-			pfd[n].fd = s.ttyfd;
-			pfd[n++].events = POLLIN;
-		}
-		(void)poll(pfd, (nfds_t)n, next <= now ? 0 :
-		    (int)(next - now > 60000 ? 60000 : next - now));
-		if (tty != -1 && pfd[tty].revents != 0 &&
-		    (why = tty_ended(&s, pfd[tty].revents)) != NULL) {
-			log_msg("sitewatch", "%s: stopping", why);
-			break;
-		}
-		if (s.ifd != -1) {
-			enum file_news news = file_event(&s);
-
-			if (news == FILE_SAVED) {
-				/* A complete save: read it now, or, in a
-				 * storm of the watchers' own rewrites, at
-				 * most once per SETTLE_MS. */
-				long long at = s.last_reconcile + SETTLE_MS;
-
-				if (!s.reconcile_due || at < s.reconcile_at)
-					s.reconcile_at = at > util_mono_ms() ? at :
-					    util_mono_ms();
-				s.reconcile_due = 1;
-			} else if (news == FILE_SAVING && !s.reconcile_due) {
-				/* Let the save finish before reading it. */
-				s.reconcile_due = 1;
-				s.reconcile_at = util_mono_ms() + SETTLE_MS;
-			}
-		}
-		if (util_mono_ms() >= s.last_stat + STAT_POLL_MS) {
-			s.last_stat = util_mono_ms();
-			if (file_changed(&s) && !s.reconcile_due) {
-				s.reconcile_due = 1;
-				s.reconcile_at = util_mono_ms();
-			}
-		}
+	if (rc == 0) {
+		if (strcmp(s.path, o->jobsfile) != 0)
+			log_msg("sitewatch", "supervising %s, the file %s "
+			    "points to (pid %ld)", s.path, o->jobsfile,
+			    (long)getpid());
+		else
+			log_msg("sitewatch", "supervising %s (pid %ld)",
+			    s.path, (long)getpid());
+		reconcile(&s);
+		s.last_stat = util_mono_ms();
+		loop_run(&s);
+		shutdown_all(&s);
+		log_msg("sitewatch", "stopped");
 	}
-	shutdown_all(&s);
-	log_msg("sitewatch", "stopped");
-	rc = 0;
-out:
-	spawn_stop(&s.sp);
-	if (s.lockfd != -1)
-		(void)close(s.lockfd);
-	if (s.ttyfd != -1)
-		(void)close(s.ttyfd);
-	g_hash_table_destroy(s.by_pid);
-	g_hash_table_destroy(s.by_name);
-	g_hash_table_destroy(s.reported);
-	g_hash_table_destroy(s.judged);
-	if (s.recfd[0] != -1)
-		(void)close(s.recfd[0]);
-	if (s.recfd[1] != -1)
-		(void)close(s.recfd[1]);
-	g_free(s.last_problem);
-	while (s.npw > 0) {
-		/* Not written: the shutdown put "-" back. */
-		s.npw--;
-		free(s.pw[s.npw].name);
-		free(s.pw[s.npw].if_pid);
-	}
-	free(s.pw);
+	supervisor_free(&s);
 	return rc;
 }
