@@ -905,6 +905,30 @@ diff_texts(struct watcher *w, const char *old, long long old_time,
 }
 
 /*
+ * Keeps the snapshot being made (snap) as the newest, and hash as the
+ * compared text's.  Returns 0, or -1 when it cannot be kept (the check
+ * counted as failed, the snapshot discarded).
+ */
+static int
+keep_snapshot(struct watcher *w, struct snapshot *snap,
+    const unsigned char *hash)
+{
+	if (snapshot_commit(w->snap_dir, snap, w->o->keep > 0 ? w->o->keep :
+	    SNAPSHOT_KEEP_DEFAULT) == -1) {
+		char msg[300];
+
+		(void)snprintf(msg, sizeof(msg), "cannot keep the snapshot in "
+		    "%.200s: %s", w->snap_dir, strerror(errno));
+		snapshot_discard(w->snap_dir);
+		check_failed(w, "state", "snapshot", msg);
+		return -1;
+	}
+	memcpy(w->st.text_hash, hash, FETCH_HASH_LEN);
+	w->st.has_text_hash = 1;
+	return 0;
+}
+
+/*
  * The compare step of a 2xx answer whose body is in body_fd: the row's
  * filter makes the compared text (in the helper, and only when the raw
  * body is not the one stored), which is compared with the newest
@@ -961,18 +985,8 @@ compare_body(struct watcher *w, const struct fetch_result *res, int body_fd,
 		snapshot_discard(w->snap_dir);
 		return 0;
 	}
-	if (snapshot_commit(w->snap_dir, &snap, w->o->keep > 0 ? w->o->keep :
-	    SNAPSHOT_KEEP_DEFAULT) == -1) {
-		char msg[300];
-
-		(void)snprintf(msg, sizeof(msg), "cannot keep the snapshot in "
-		    "%.200s: %s", w->snap_dir, strerror(errno));
-		snapshot_discard(w->snap_dir);
-		check_failed(w, "state", "snapshot", msg);
+	if (keep_snapshot(w, &snap, hash) == -1)
 		return -1;
-	}
-	memcpy(w->st.text_hash, hash, FETCH_HASH_LEN);
-	w->st.has_text_hash = 1;
 	if (baseline)
 		return 0;
 	(void)snapshot_path(w->snap_dir, snap.seq, "diff", ch->diff_path,
@@ -1103,6 +1117,39 @@ struct answer {
 	char etag[FETCH_VALIDATOR_MAX];	/* ETag, or "" when not usable */
 };
 
+/* Fills rq with the row's URL, the stored validators (once there is a
+ * baseline) and the watcher's limits; no body fd yet. */
+static void
+fetch_request_of(const struct watcher *w, struct fetch_request *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->url = w->row.url;
+	rq->etag = w->st.baseline ? w->st.etag : NULL;
+	rq->last_modified = w->st.baseline ? w->st.last_modified : NULL;
+	rq->connect_timeout = w->o->connect_timeout;
+	rq->timeout = w->o->timeout;
+	rq->max_body = w->o->max_body;
+	rq->cafile = w->o->cafile;
+}
+
+/* Counts a failed answer res (check_failed()): never a change, and the
+ * validators stay as they were; keeps how long the server asked to wait. */
+static void
+fetch_failed(struct watcher *w, const struct fetch_result *res)
+{
+	char result[64], key[64];
+
+	if (res->error == FETCH_HTTP)
+		(void)snprintf(result, sizeof(result), "HTTP %ld", res->status);
+	else
+		(void)snprintf(result, sizeof(result), "%s",
+		    fetch_error_name(res->error));
+	(void)snprintf(key, sizeof(key), "%s %ld", fetch_error_name(res->error),
+	    res->status);
+	check_failed(w, result, key, res->message);
+	w->retry_after = res->retry_after;
+}
+
 /*
  * The fetch step: one conditional GET with the stored validators, its body
  * kept in a memfd for the compare step.  A failed answer is counted
@@ -1116,16 +1163,8 @@ fetch_answer(struct watcher *w, struct answer *a)
 	struct fetch_request rq;
 	struct fetch_result *res = &a->res;
 	int fds[2], nfds = 0;
-	char result[64], key[64];
 
-	memset(&rq, 0, sizeof(rq));
-	rq.url = w->row.url;
-	rq.etag = w->st.baseline ? w->st.etag : NULL;
-	rq.last_modified = w->st.baseline ? w->st.last_modified : NULL;
-	rq.connect_timeout = w->o->connect_timeout;
-	rq.timeout = w->o->timeout;
-	rq.max_body = w->o->max_body;
-	rq.cafile = w->o->cafile;
+	fetch_request_of(w, &rq);
 	if (w->sfd != -1)
 		fds[nfds++] = w->sfd;
 	if (w->ifd != -1)
@@ -1167,16 +1206,7 @@ fetch_answer(struct watcher *w, struct answer *a)
 	w->st.checks++;
 	if (res->error == FETCH_OK)
 		return 0;
-	/* Never a change, and the validators stay as they were. */
-	if (res->error == FETCH_HTTP)
-		(void)snprintf(result, sizeof(result), "HTTP %ld", res->status);
-	else
-		(void)snprintf(result, sizeof(result), "%s",
-		    fetch_error_name(res->error));
-	(void)snprintf(key, sizeof(key), "%s %ld", fetch_error_name(res->error),
-	    res->status);
-	check_failed(w, result, key, res->message);
-	w->retry_after = res->retry_after;
+	fetch_failed(w, res);
 	return -1;
 }
 
