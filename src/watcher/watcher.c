@@ -203,6 +203,30 @@ baseline_delay(const struct watcher *w, enum plan_why why, long delay_ms)
 	return d < BASELINE_RETRY_MAX_MS ? d : BASELINE_RETRY_MAX_MS;
 }
 
+/* Plans the next check of a duration: delay_ms after the start, from the
+ * last check after an edit, else a duration (and its jitter) from now. */
+static void
+plan_every(struct watcher *w, enum plan_why why, long delay_ms, time_t now)
+{
+	const struct schedule *sc = &w->row.sched;
+	long long due = boot_ms() + (long long)sc->every * 1000 +
+	    jitter_ms(w);
+
+	w->extra_boot = 0;
+	if (why == PLAN_START) {
+		due = boot_ms() + delay_ms;
+	} else if (why == PLAN_EDITED) {
+		/* From the last check when there was one, never before now
+		 * (a check the new schedule finds overdue is made now, and
+		 * is no catch-up). */
+		long long left = w->st.last_check > 0 ?
+		    w->st.last_check + sc->every - (long long)now : 0;
+
+		due = boot_ms() + (left > 0 ? left * 1000 : 0);
+	}
+	w->due_boot = due;
+}
+
 /*
  * The one place that decides when the watcher checks next, for each
  * reason it may have to plan again (enum plan_why); delay_ms is the
@@ -227,22 +251,7 @@ plan(struct watcher *w, enum plan_why why, long delay_ms)
 	if (why != PLAN_START && why != PLAN_EDITED)
 		w->extra_boot = 0;	/* whatever check was made covers it */
 	if (sc->kind == SCHEDULE_EVERY) {
-		long long due = boot_ms() + (long long)sc->every * 1000 +
-		    jitter_ms(w);
-
-		w->extra_boot = 0;
-		if (why == PLAN_START) {
-			due = boot_ms() + delay_ms;
-		} else if (why == PLAN_EDITED) {
-			/* From the last check when there was one, never
-			 * before now (a check the new schedule finds
-			 * overdue is made now, and is no catch-up). */
-			long long left = w->st.last_check > 0 ?
-			    w->st.last_check + sc->every - (long long)now : 0;
-
-			due = boot_ms() + (left > 0 ? left * 1000 : 0);
-		}
-		w->due_boot = due;
+		plan_every(w, why, delay_ms, now);
 		publish_next(w);
 		return;
 	}
@@ -414,6 +423,25 @@ name_self(const struct watcher *w)
 	    redact_url(w->row.url, REDACT_TITLE, url, sizeof(url)));
 }
 
+/* The row's URL or filter changed to r's: a silent new baseline (the
+ * state adopted, saved, and a check now) when the state says so. */
+static void
+identity_changed(struct watcher *w, const struct job *r)
+{
+	char why[256], url[REDACT_MAX];
+
+	if (strcmp(r->url, w->row.url) != 0)
+		(void)snprintf(why, sizeof(why), "url changed to %.200s",
+		    redact_url(r->url, REDACT_SHOWN, url, sizeof(url)));
+	else
+		(void)snprintf(why, sizeof(why), "filter changed to "
+		    "\"%.190s\"", r->filter);
+	if (adopt_state(w, r, why)) {
+		save(w);
+		w->check_now = 1;
+	}
+}
+
 /*
  * Reads the row again and acts on what jobs_diff() says changed: a stop
  * or a removed row ends the watcher; a new URL or filter starts a silent
@@ -454,21 +482,8 @@ reread_row(struct watcher *w)
 		jobs_clear(&r);
 		return 1;
 	}
-	if (diff & JOBS_DIFF_IDENTITY) {
-		char why[256], url[REDACT_MAX];
-
-		if (strcmp(r.url, w->row.url) != 0)
-			(void)snprintf(why, sizeof(why), "url changed to %.200s",
-			    redact_url(r.url, REDACT_SHOWN, url, sizeof(url)));
-		else
-			(void)snprintf(why, sizeof(why), "filter changed to "
-			    "\"%.190s\"", r.filter);
-		if (adopt_state(w, &r, why)) {
-			save(w);
-			w->check_now = 1;
-		}
-	}
-
+	if (diff & JOBS_DIFF_IDENTITY)
+		identity_changed(w, &r);
 	jobs_clear(&w->row);
 	w->row = r;
 	if (diff & JOBS_DIFF_IDENTITY)
@@ -744,6 +759,39 @@ run_helper(struct watcher *w, const char *const *args, int in_fd, int out_fd)
 }
 
 /*
+ * Hashes the text in fd (SHA-256, through a mapping: no buffer stays
+ * behind) into hash, unless it is longer than max bytes; sets *total to
+ * its length.  Returns 0, or -1 when it cannot be read.
+ */
+static int
+hash_text(int fd, size_t max, unsigned char *hash, size_t *total)
+{
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize len = FETCH_HASH_LEN;
+	struct stat sb;
+	void *map;
+	int n = 0;
+
+	*total = 0;
+	if (fstat(fd, &sb) == -1)
+		n = -1;
+	else
+		*total = (size_t)sb.st_size;
+	if (n == 0 && *total > 0 && *total <= max) {
+		map = mmap(NULL, *total, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED)
+			n = -1;
+		else
+			g_checksum_update(sum, map, (gssize)*total);
+		if (map != MAP_FAILED)
+			(void)munmap(map, *total);
+	}
+	g_checksum_get_digest(sum, hash, &len);
+	g_checksum_free(sum);
+	return n;
+}
+
+/*
  * Turns the body in body_fd into the compared text, in the snapshot
  * folder's "new", and hashes it into hash.  ctype, the answer's
  * Content-Type, decides the default filter ("": the helper sniffs the
@@ -758,13 +806,8 @@ filter_body(struct watcher *w, int body_fd, const char *ctype,
 	const char *args[] = { "filter", "--timeout", timeout, "--type",
 	    ctype, "--", w->row.filter, NULL };
 	char *path = ch->new_path;
-	GChecksum *sum;
-	struct stat sb;
-	void *map = NULL;
-	int n = 0;
 	size_t total = 0;
-	gsize len = FETCH_HASH_LEN;
-	int fd, rc;
+	int fd, rc, n;
 
 	fd = snapshot_open_new(w->snap_dir, path, sizeof(ch->new_path));
 	if (fd == -1) {
@@ -780,23 +823,7 @@ filter_body(struct watcher *w, int body_fd, const char *ctype,
 		snapshot_discard(w->snap_dir);
 		return rc == COMPARE_ABORTED ? rc : -1;
 	}
-	/* Hashed through a mapping: no buffer stays behind. */
-	sum = g_checksum_new(G_CHECKSUM_SHA256);
-	if (fstat(fd, &sb) == -1)
-		n = -1;
-	else
-		total = (size_t)sb.st_size;
-	if (n == 0 && total > 0 && total <= w->o->max_body) {
-		map = mmap(NULL, total, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED)
-			n = -1;
-		else
-			g_checksum_update(sum, map, (gssize)total);
-		if (map != MAP_FAILED)
-			(void)munmap(map, total);
-	}
-	g_checksum_get_digest(sum, hash, &len);
-	g_checksum_free(sum);
+	n = hash_text(fd, w->o->max_body, hash, &total);
 	(void)close(fd);
 	if (n == -1 || total > w->o->max_body) {
 		snapshot_discard(w->snap_dir);
@@ -1132,6 +1159,22 @@ fetch_request_of(const struct watcher *w, struct fetch_request *rq)
 	rq->cafile = w->o->cafile;
 }
 
+/* Makes a 304 to a request rq without validators a failed answer:
+ * nothing was asked to be compared, a broken server, and no state to
+ * build on. */
+static void
+refuse_bare_304(const struct fetch_request *rq, struct fetch_result *res)
+{
+	if (res->error == FETCH_OK && res->status == 304 &&
+	    (rq->etag == NULL || *rq->etag == '\0') &&
+	    (rq->last_modified == NULL || *rq->last_modified == '\0')) {
+		res->error = FETCH_HTTP;
+		(void)snprintf(res->message, sizeof(res->message), "HTTP 304 "
+		    "Not Modified to a request without validators: "
+		    "nothing to compare");
+	}
+}
+
 /* Counts a failed answer res (check_failed()): never a change, and the
  * validators stay as they were; keeps how long the server asked to wait. */
 static void
@@ -1192,16 +1235,7 @@ fetch_answer(struct watcher *w, struct answer *a)
 	/* What the server sent, made valid before anything stores it. */
 	a->lm_is_date = httpval_lastmod(res->last_modified, a->lm, sizeof(a->lm));
 	(void)httpval_etag(res->etag, a->etag, sizeof(a->etag));
-	if (res->error == FETCH_OK && res->status == 304 &&
-	    (rq.etag == NULL || *rq.etag == '\0') &&
-	    (rq.last_modified == NULL || *rq.last_modified == '\0')) {
-		/* Nothing was asked to be compared: a broken server, and
-		 * no state to build on. */
-		res->error = FETCH_HTTP;
-		(void)snprintf(res->message, sizeof(res->message), "HTTP 304 "
-		    "Not Modified to a request without validators: "
-		    "nothing to compare");
-	}
+	refuse_bare_304(&rq, res);
 	w->st.last_check = a->now;
 	w->st.checks++;
 	if (res->error == FETCH_OK)
@@ -1424,6 +1458,21 @@ finish_one_shot(struct watcher *w)
 	    "(set the pid field to - to run it again)", w->row.interval_text);
 }
 
+/* Puts the paths of the row's state file and snapshot folder into w.
+ * Returns 0, or -1 when a path is too long. */
+static int
+state_paths(struct watcher *w)
+{
+	char sdir[PATH_MAX];
+
+	if (state_dir(w->o->jobsfile, sdir, sizeof(sdir)) == -1 ||
+	    state_path(sdir, w->o->name, w->state_path,
+	    sizeof(w->state_path)) == -1 ||
+	    snapshot_dir(w->state_path, w->snap_dir, sizeof(w->snap_dir)) == -1)
+		return -1;
+	return 0;
+}
+
 /*
  * Sets the watcher up: its events, its state file's path, its row (from
  * the supervisor, or read), its state, and the plan of its first check
@@ -1434,7 +1483,6 @@ static int
 start(struct watcher *w)
 {
 	const struct watcher_opts *o = w->o;
-	char sdir[PATH_MAX];
 	enum row_read rr;
 
 	w->end = WATCHER_FAILED;
@@ -1442,9 +1490,7 @@ start(struct watcher *w)
 		log_msg(o->name, "cannot set up signals: %s", strerror(errno));
 		return -1;
 	}
-	if (state_dir(o->jobsfile, sdir, sizeof(sdir)) == -1 ||
-	    state_path(sdir, o->name, w->state_path, sizeof(w->state_path)) == -1 ||
-	    snapshot_dir(w->state_path, w->snap_dir, sizeof(w->snap_dir)) == -1) {
+	if (state_paths(w) == -1) {
 		log_msg(o->name, "state path too long");
 		return -1;
 	}
@@ -1563,6 +1609,30 @@ run_check(struct watcher *w)
 	return 0;
 }
 
+/* Reads what poll found readable in pfd[0..n), and only that: an idle
+ * watcher's wake-up costs no read that finds nothing. */
+static void
+wait_drain(struct watcher *w, const struct pollfd *pfd, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0 || pfd[i].fd < 0)
+			continue;
+		if (pfd[i].fd == w->tfd) {
+			unsigned long long ticks;
+			/* Clears the expiry. */
+			ssize_t r = read(w->tfd, &ticks, sizeof(ticks));
+
+			(void)r;
+		} else if (pfd[i].fd == w->sfd) {
+			drain_signals(w);
+		} else {
+			drain_inotify(w);
+		}
+	}
+}
+
 /*
  * Sleeps until something happens: the timer of the next check (due in
  * left ms), a signal, or (alone) a save of the jobs file.  Returns 0, or
@@ -1599,23 +1669,7 @@ wait_event(struct watcher *w, long long left)
 		for (i = 0; i < n; i++)
 			pfd[i].revents = POLLIN;	/* look at each */
 	}
-	/* Only what poll found readable is read: an idle watcher's wake-up
-	 * costs no read that finds nothing. */
-	for (i = 0; i < n; i++) {
-		if (pfd[i].revents == 0 || pfd[i].fd < 0)
-			continue;
-		if (pfd[i].fd == w->tfd) {
-			unsigned long long ticks;
-			/* Clears the expiry. */
-			ssize_t r = read(w->tfd, &ticks, sizeof(ticks));
-
-			(void)r;
-		} else if (pfd[i].fd == w->sfd) {
-			drain_signals(w);
-		} else {
-			drain_inotify(w);
-		}
-	}
+	wait_drain(w, pfd, n);
 	/* Alone, a slow stat poll backs up inotify. */
 	if (!w->o->supervised && file_changed(w))
 		w->reread = 1;
