@@ -737,6 +737,31 @@ transfer_wait(CURLM *m, const int *fds, unsigned nfds,
 	return 0;
 }
 
+/*
+ * Fills res from the transfer h that ended on m: its status, the kind of
+ * failure or success (classify), the validators and content type of the
+ * answer, and the body's hash when it is a new body.
+ */
+static void
+transfer_result(CURLM *m, CURL *h, const struct transfer *t,
+    const char *errbuf, size_t max_body, struct fetch_result *res)
+{
+	CURLMsg *msg;
+	CURLcode rc = CURLE_OK;
+	int left;
+	gsize hashlen = FETCH_HASH_LEN;
+
+	while ((msg = curl_multi_info_read(m, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE)
+			rc = msg->data.result;
+	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+	classify(res, rc, t, errbuf, max_body);
+	read_answer(h, res);
+	keep_content_type(h, res);
+	if (res->error == FETCH_OK && res->status != 304)
+		(void)g_checksum_get_digest(t->sum, res->hash, &hashlen);
+}
+
 int
 fetch_run(const struct fetch_request *rq, struct fetch_result *res,
     const int *fds, unsigned nfds, fetch_interrupt_fn interrupt, void *arg)
@@ -747,10 +772,7 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLM *m = NULL;
 	CURL *h;
-	CURLMsg *msg;
-	CURLcode rc = CURLE_OK;
-	int left, failed = 0;
-	gsize hashlen = FETCH_HASH_LEN;
+	int failed = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&t, 0, sizeof(t));
@@ -779,15 +801,7 @@ fetch_run(const struct fetch_request *rq, struct fetch_result *res,
 		(void)snprintf(res->message, sizeof(res->message), "aborted");
 		goto out;
 	}
-	while ((msg = curl_multi_info_read(m, &left)) != NULL)
-		if (msg->msg == CURLMSG_DONE)
-			rc = msg->data.result;
-	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
-	classify(res, rc, &t, errbuf, rq->max_body);
-	read_answer(h, res);
-	keep_content_type(h, res);
-	if (res->error == FETCH_OK && res->status != 304)
-		(void)g_checksum_get_digest(t.sum, res->hash, &hashlen);
+	transfer_result(m, h, &t, errbuf, rq->max_body, res);
 out:
 	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->seconds = (double)(t1.tv_sec - t0.tv_sec) +

@@ -280,6 +280,25 @@ eval_value(xmlXPathObjectPtr r, struct strbuf *vals, char *err,
 	return 0;
 }
 
+/* Ends an evaluation whose items gave values (vals): they go to *text
+ * (malloc'd), unless some item gave a node set (acc).  Returns 0, or -1
+ * with the reason in err. */
+static int
+eval_text(struct strbuf *vals, xmlNodeSetPtr acc, char **text, char *err,
+    size_t errsz)
+{
+	if (acc != NULL) {
+		(void)snprintf(err, errsz, "the result is not a node set");
+		return -1;
+	}
+	if (vals->oom) {
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	*text = strbuf_detach(vals, NULL);
+	return *text != NULL ? 0 : -1;
+}
+
 /*
  * Evaluates comp with each item of the page as context node and merges
  * the node sets, in document order, into *out (NULL when nothing
@@ -324,19 +343,8 @@ html_eval(const struct html_page *pg, xmlXPathCompExprPtr comp,
 		xmlXPathFreeObject(r);
 	}
 	xmlXPathFreeContext(ctx);
-	if (rc == 0 && values && acc != NULL) {
-		(void)snprintf(err, errsz, "the result is not a node set");
-		rc = -1;
-	}
-	if (rc == 0 && values) {
-		if (vals.oom) {
-			(void)snprintf(err, errsz, "out of memory");
-			rc = -1;
-		} else {
-			*text = strbuf_detach(&vals, NULL);
-			rc = *text != NULL ? 0 : -1;
-		}
-	}
+	if (rc == 0 && values)
+		rc = eval_text(&vals, acc, text, err, errsz);
 	strbuf_free(&vals);
 	if (rc == -1) {
 		xmlXPathFreeNodeSet(acc);
