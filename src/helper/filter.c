@@ -1121,6 +1121,34 @@ time_line(const struct filter_opts *o, const char *step, double ms,
 	return now() - t0;
 }
 
+/*
+ * The chain's end, after its last step: HTML becomes its visible text,
+ * timed as "(text)" ("text" for an empty chain; "raw" for an empty chain
+ * over a page that is no HTML), and the text must be bytes a compare
+ * keeps.  Returns 0, or -1 with the reason in err.
+ */
+static int
+chain_end(struct page *pg, const struct filter_chain *fc,
+    const struct filter_opts *o, char *err, size_t errsz)
+{
+	char why[512];
+
+	if (pg->html) {
+		double t = now();
+		int rc = page_visible(pg, why, sizeof(why));
+
+		time_line(o, fc->n == 0 ? "text" : "(text)", (now() - t) * 1000,
+		    pg);
+		if (rc == -1)
+			return errf(err, errsz, "text: %s", why);
+	} else if (fc->n == 0) {
+		time_line(o, "raw", 0, pg);
+	}
+	if (page_bytes(pg, why, sizeof(why)) == -1)
+		return errf(err, errsz, "%s", why);
+	return 0;
+}
+
 int
 filter_run(const struct filter_chain *fc, const char *body, size_t len,
     const struct filter_opts *o, struct strbuf *out, char *err,
@@ -1152,22 +1180,8 @@ filter_run(const struct filter_chain *fc, const char *body, size_t len,
 		untimed += time_line(o, fc->steps[i].text, (now() - t) * 1000,
 		    &pg);
 	}
-	if (rc == 0 && pg.html) {
-		/* The chain's end: HTML becomes its visible text. */
-		t = now();
-		if (page_visible(&pg, why, sizeof(why)) == -1) {
-			(void)snprintf(err, errsz, "text: %s", why);
-			rc = -1;
-		}
-		time_line(o, fc->n == 0 ? "text" : "(text)", (now() - t) * 1000,
-		    &pg);
-	} else if (rc == 0 && fc->n == 0) {
-		time_line(o, "raw", 0, &pg);
-	}
-	if (rc == 0 && page_bytes(&pg, why, sizeof(why)) == -1) {
-		(void)snprintf(err, errsz, "%s", why);
-		rc = -1;
-	}
+	if (rc == 0)
+		rc = chain_end(&pg, fc, o, err, errsz);
 	if (rc == 0 && strbuf_add(out, strbuf_str(&pg.text), pg.text.len) == -1)
 		rc = errf(err, errsz, "out of memory");
 	if (o->timelog != NULL && rc == 0)
