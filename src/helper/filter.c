@@ -661,6 +661,45 @@ line_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* Appends to out each of l[0..nl) once, where it first came, a line
+ * break after each.  Returns 0, or -1 when out of memory. */
+static int
+lines_uniq(const struct line *l, size_t nl, struct strbuf *out)
+{
+	/* An open-addressing set of the lines seen, by hash. */
+	size_t cap = 16, mask, i;
+	size_t *seen;
+
+	while (cap < nl * 2)
+		cap *= 2;
+	mask = cap - 1;
+	seen = malloc(cap * sizeof(*seen));
+	if (seen == NULL)
+		return -1;
+	memset(seen, 0xFF, cap * sizeof(*seen));
+	for (i = 0; i < nl; i++) {
+		size_t h = (size_t)util_hash(l[i].s, l[i].n) & mask;
+		int dup = 0;
+
+		while (seen[h] != (size_t)-1) {
+			const struct line *o = &l[seen[h]];
+
+			if (o->n == l[i].n && memcmp(o->s, l[i].s, o->n) == 0) {
+				dup = 1;
+				break;
+			}
+			h = (h + 1) & mask;
+		}
+		if (dup)
+			continue;
+		seen[h] = i;
+		(void)strbuf_add(out, l[i].s, l[i].n);
+		(void)strbuf_addc(out, '\n');
+	}
+	free(seen);
+	return 0;
+}
+
 /* sort: the lines in byte order; uniq: each line once, where it first
  * came (not only repeats next to each other). */
 static int
@@ -670,7 +709,7 @@ step_lines(struct page *pg, const struct filter_step *st, char *err,
 	struct strbuf out = { 0 };
 	struct line *l;
 	size_t nl, i;
-	size_t *seen = NULL, nseen = 0;
+	int rc = 0;
 
 	l = split_lines(&pg->text, &nl);
 	if (l == NULL)
@@ -682,43 +721,13 @@ step_lines(struct page *pg, const struct filter_step *st, char *err,
 			(void)strbuf_addc(&out, '\n');
 		}
 	} else {
-		/* An open-addressing set of the lines seen, by hash. */
-		size_t cap = 16, mask;
-
-		while (cap < nl * 2)
-			cap *= 2;
-		mask = cap - 1;
-		seen = malloc(cap * sizeof(*seen));
-		if (seen != NULL)
-			memset(seen, 0xFF, cap * sizeof(*seen));
-		for (i = 0; seen != NULL && i < nl; i++) {
-			size_t h = (size_t)util_hash(l[i].s, l[i].n) & mask;
-			int dup = 0;
-
-			while (seen[h] != (size_t)-1) {
-				const struct line *o = &l[seen[h]];
-
-				if (o->n == l[i].n && memcmp(o->s, l[i].s, o->n) == 0) {
-					dup = 1;
-					break;
-				}
-				h = (h + 1) & mask;
-			}
-			if (dup)
-				continue;
-			seen[h] = i;
-			nseen++;
-			(void)strbuf_add(&out, l[i].s, l[i].n);
-			(void)strbuf_addc(&out, '\n');
-		}
+		rc = lines_uniq(l, nl, &out);
 	}
 	free(l);
-	if ((st->kind == FILTER_UNIQ && seen == NULL) || out.oom) {
-		free(seen);
+	if (rc == -1 || out.oom) {
 		strbuf_free(&out);
 		return errf(err, errsz, "out of memory");
 	}
-	free(seen);
 	strbuf_free(&pg->text);
 	pg->text = out;
 	return 0;
