@@ -119,6 +119,32 @@ close_others(int sock, const int *keep, size_t nkeep)
 }
 
 /*
+ * Clones the watcher of request rq: fork(2), but the child's parent is
+ * ours.  The child takes back the comm and runs child(rq, arg); the
+ * reply rp gets its pid, or the errno of a failed clone.  glibc's cached
+ * thread id is left stale in the child: it must not use raise(3)
+ * (kill(getpid(), ...) works).
+ */
+static void
+spawner_clone(int sock, const char *comm, const struct spawn_request *rq,
+    spawn_child_fn child, void *arg, struct reply *rp)
+{
+	long pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD),
+	    NULL, NULL, NULL, 0UL);
+
+	if (pid == 0) {
+		(void)prctl(PR_SET_NAME, comm);
+		(void)close(sock);
+		child(rq, arg);
+		_exit(1);
+	}
+	if (pid == -1)
+		rp->err = errno;
+	else
+		rp->pid = (pid_t)pid;
+}
+
+/*
  * The spawner's loop: one request in, one watcher cloned, one reply out,
  * until the socket closes.  Never returns.
  */
@@ -141,7 +167,6 @@ spawner_main(int sock, pid_t parent, spawn_child_fn child, void *arg)
 		struct spawn_request rq;
 		struct reply rp = { 0, 0 };
 		ssize_t n = recv(sock, buf, sizeof(buf), 0);
-		long pid;
 
 		if (n == 0)
 			_exit(0);
@@ -150,25 +175,10 @@ spawner_main(int sock, pid_t parent, spawn_child_fn child, void *arg)
 				continue;
 			_exit(1);
 		}
-		if (spawn_decode(buf, (size_t)n, &rq) == -1) {
+		if (spawn_decode(buf, (size_t)n, &rq) == -1)
 			rp.err = EINVAL;
-		} else {
-			/* fork(2), but the child's parent is ours.  glibc's
-			 * cached thread id is left stale in the child: it
-			 * must not use raise(3) (kill(getpid(), ...) works). */
-			pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT |
-			    SIGCHLD), NULL, NULL, NULL, 0UL);
-			if (pid == 0) {
-				(void)prctl(PR_SET_NAME, comm);
-				(void)close(sock);
-				child(&rq, arg);
-				_exit(1);
-			}
-			if (pid == -1)
-				rp.err = errno;
-			else
-				rp.pid = (pid_t)pid;
-		}
+		else
+			spawner_clone(sock, comm, &rq, child, arg, &rp);
 		while (send(sock, &rp, sizeof(rp), MSG_NOSIGNAL) == -1)
 			if (errno != EINTR)
 				_exit(1);
