@@ -38,12 +38,16 @@ all_baselined() { local n; for n in h d w m n r; do baselined "$n" || return 1; 
 # second_between A B: the clock's second within its minute is in A..B.
 second_between() { local s; s=$((10#$(date +%S))); [ "$s" -ge "$1" ] && [ "$s" -le "$2" ]; }
 # logged_at NAME WHAT T: a log line of NAME saying WHAT at Unix time T or
-# the second after.
+# up to 20 s after it (times TEST_SLOW: a loaded machine starts a check
+# late; the schedule's next time is 60 s on, so a line in this window can
+# only be the check made for T).
+SLACK=$(awk -v k="${TEST_SLOW:-1}" 'BEGIN { s = 20 * k; if (s > 50) s = 50; printf "%d", s }')
 logged_at() {
-	local t0 t1
-	t0=$(date -u -d "@$3" +%Y-%m-%dT%H:%M:%SZ)
-	t1=$(date -u -d "@$(($3 + 1))" +%Y-%m-%dT%H:%M:%SZ)
-	grep -Eq "^($t0|$t1) $1 $2" "$LOG"
+	local t
+	for ((t = $3; t <= $3 + SLACK; t++)); do
+		grep -Eq "^$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ) $1 $2" "$LOG" && return 0
+	done
+	return 1
 }
 
 try "issue 21.2: every row takes its silent baseline at start, cron and @ rows too"
@@ -88,7 +92,8 @@ try "issue 21.1: the scheduled request of a '* * * * *' row still comes at its m
 # request is still made at the mark status showed before them.
 t=$before_m
 assert_eventually 90 logged_at m unchanged "$t" || diag "$(grep ' m ' "$LOG")"
-assert_eq "$(requests_in /m "$t" $((t + 2)))" 1 "requests for /m at $before_m (server log)"
+# One request from the mark on, within the same slack as logged_at.
+assert_eq "$(requests_in /m "$t" $((t + SLACK + 1)))" 1 "requests for /m at $before_m (server log)"
 ok
 
 try "a duration counts from the last check: a check by hand moves it"
