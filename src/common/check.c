@@ -68,15 +68,12 @@ int
 check_row(GHashTable *seen, const struct job *j, char *why, size_t whysz)
 {
 	GHashTable *mine = seen != NULL ? NULL : judge_cache_new();
-	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
 	int r;
 
 	if (seen == NULL)
 		seen = mine;
-	(void)judge_missing(seen, j, 1, keys);
-	r = judge_run(seen, keys, why, whysz) == -1 ? -1 :
+	r = judge_jobs(seen, j, 1, why, whysz) == -1 ? -1 :
 	    check_verdict(seen, j, why, whysz);
-	g_ptr_array_unref(keys);
 	if (mine != NULL)
 		g_hash_table_destroy(mine);
 	return r;
@@ -122,22 +119,18 @@ int
 check_judge(struct jobs_file *jf, GHashTable *seen, char *err, size_t errsz)
 {
 	GHashTable *mine = seen != NULL ? NULL : judge_cache_new();
-	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
 	char why[512];
 	int rc = 0;
 
 	if (seen == NULL)
 		seen = mine;
-	/* Every value not judged yet, in one helper run. */
-	(void)judge_missing(seen, jf->jobs, jf->njobs, keys);
-	if (judge_run(seen, keys, why, sizeof(why)) == -1) {
+	if (judge_jobs(seen, jf->jobs, jf->njobs, why, sizeof(why)) == -1) {
 		(void)snprintf(err, errsz, "cannot check filters: %s", why);
 		rc = -1;
 	} else if (check_refuse(jf, seen) == -1) {
 		(void)snprintf(err, errsz, "out of memory");
 		rc = -1;
 	}
-	g_ptr_array_unref(keys);
 	if (mine != NULL)
 		g_hash_table_destroy(mine);
 	return rc;

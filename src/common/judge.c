@@ -225,6 +225,19 @@ judge_run(GHashTable *seen, GPtrArray *keys, char *err, size_t errsz)
 }
 
 int
+judge_jobs(GHashTable *seen, const struct job *jobs, size_t njobs, char *err,
+    size_t errsz)
+{
+	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+	int rc;
+
+	(void)judge_missing(seen, jobs, njobs, keys);
+	rc = judge_run(seen, keys, err, errsz);
+	g_ptr_array_unref(keys);
+	return rc;
+}
+
+int
 judge_start(struct judge_batch *b, GPtrArray *keys, char *err, size_t errsz)
 {
 	struct compare_run r;

@@ -57,6 +57,14 @@ int judge_lookup(GHashTable *seen, const char *what, const char *value,
 int judge_run(GHashTable *seen, GPtrArray *keys, char *err, size_t errsz);
 
 /*
+ * judge_missing() and judge_run() of the filter and notify values of
+ * jobs[0..njobs): every value seen does not hold yet, in one helper run.
+ * Returns as judge_run() does.
+ */
+int judge_jobs(GHashTable *seen, const struct job *jobs, size_t njobs,
+    char *err, size_t errsz);
+
+/*
  * Starts the batch *b of the values keys (taken: freed whatever
  * happens) in one helper run, without waiting for it: b->proc.pid is
  * for the caller to reap, before b->deadline or else to kill with
