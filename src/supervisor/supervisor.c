@@ -157,6 +157,8 @@ struct supervisor {
 	int chld;		/* a SIGCHLD came: reap */
 	long long next_restart;	/* the next backoff or notifier restart due */
 	short tty_revents;	/* the terminal's events at the last poll */
+	short sig_revents;	/* ... the signalfd's */
+	short ino_revents;	/* ... the inotify descriptor's */
 };
 
 /* Returns a pseudo-random number in [0, n). */
@@ -1698,18 +1700,24 @@ loop_deadline(struct supervisor *s)
 
 /*
  * The loop's one wait: polls the signals, the file's inotify, the spawner
- * and our terminal for at most timeout ms.  Keeps the terminal's events in
- * s->tty_revents; the other fds are read without blocking by their steps.
+ * and our terminal for at most timeout ms.  Keeps the events of the
+ * signalfd, the inotify descriptor and the terminal in s, so that their
+ * steps read them only when there is something to read (the loop turns
+ * once per watcher started); the spawner's socket is read without
+ * blocking by its step.
  */
 static void
 loop_poll(struct supervisor *s, int timeout)
 {
 	struct pollfd pfd[4];
-	int n = 0, tty = -1;
+	int n = 0, ino = -1, tty = -1;
 
+	/* A failed poll (EINTR) leaves them as they are: nothing seen. */
+	memset(pfd, 0, sizeof(pfd));
 	pfd[n].fd = s->sfd;
 	pfd[n++].events = POLLIN;
 	if (s->ifd != -1) {
+		ino = n;
 		pfd[n].fd = s->ifd;
 		pfd[n++].events = POLLIN;
 	}
@@ -1723,6 +1731,8 @@ loop_poll(struct supervisor *s, int timeout)
 		pfd[n++].events = POLLIN;
 	}
 	(void)poll(pfd, (nfds_t)n, timeout);
+	s->sig_revents = pfd[0].revents;
+	s->ino_revents = ino != -1 ? pfd[ino].revents : 0;
 	s->tty_revents = tty != -1 ? pfd[tty].revents : 0;
 }
 
@@ -1747,7 +1757,8 @@ loop_signals(struct supervisor *s)
 	/* Before the reap: a SIGTERM that reached the watchers and us
 	 * together (a whole process group or cgroup) is a shutdown, not a
 	 * person stopping each of them. */
-	while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+	while (s->sig_revents != 0 &&
+	    read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			stop = 1;
 		else if (si.ssi_signo == SIGHUP) {
@@ -1772,7 +1783,8 @@ loop_signals(struct supervisor *s)
 static void
 loop_file(struct supervisor *s)
 {
-	enum file_news news = s->ifd != -1 ? file_event(s) : FILE_QUIET;
+	enum file_news news = s->ino_revents != 0 ? file_event(s) :
+	    FILE_QUIET;
 
 	if (news == FILE_SAVED) {
 		/* A complete save: read it now, or, in a storm of the
